@@ -1,0 +1,33 @@
+"""The user's workspace: ``00_soul.md``, ``01_state.md``, ``02_memory.md`` and ``migrations/``.
+
+Files people read and review in pull requests, written by dbarch one safe way (allowlisted
+paths, a cross-process lock, atomic renames, a journal line per write) and edited only inside the
+sections dbarch owns. See ``docs/memory.md``.
+"""
+
+from memory.migrations import Migration, list_migrations, next_number, write_migration
+from memory.notes import Note, add_note, read_notes
+from memory.soul import Decision, read_decisions, read_schema_sql, record_decision, set_schema
+from memory.state import Plan, add_plan, read_plans, update_plan
+from memory.workspace import Workspace, WriteResult
+
+__all__ = [
+    "Decision",
+    "Migration",
+    "Note",
+    "Plan",
+    "Workspace",
+    "WriteResult",
+    "add_note",
+    "add_plan",
+    "list_migrations",
+    "next_number",
+    "read_decisions",
+    "read_notes",
+    "read_plans",
+    "read_schema_sql",
+    "record_decision",
+    "set_schema",
+    "update_plan",
+    "write_migration",
+]

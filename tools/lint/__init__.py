@@ -1,0 +1,1 @@
+"""The lint engine: the architect's standards as rules over the schema model and SQL trees."""

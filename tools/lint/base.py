@@ -1,0 +1,161 @@
+"""What a lint rule is, what it reads, and what it reports.
+
+A rule is a small class (one per module section, never one per file of hundreds of lines)
+with a kebab-case ``id``, a ``severity``, a one-line imperative ``message``, a ``hint`` and a
+docstring with the sections *What it does*, *Why is this bad*, *Example*, *Use instead*. The
+docs in ``docs/rules/`` are generated from those docstrings, and a test runs each docstring's
+*Example* (must fire) and *Use instead* (must not fire).
+
+A rule sees the whole script, never one statement alone: ``LintContext`` carries the parsed
+statements, the schema the whole script produces, the schema that existed before it (from
+``--schema`` or a sandbox database), and which tables the script itself creates. A rule that
+cannot decide stays silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any, ClassVar
+
+from sqlglot import exp
+
+from tools.errors import LintError
+from tools.parse import ParsedScript, ParsedStatement, start_offset
+from tools.schema import Schema
+
+
+class Severity(IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, name: str) -> Severity:
+        return cls[name.upper()]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding. A value: rendering (text, JSON, SARIF, GitHub) is separate."""
+
+    rule: str
+    severity: Severity
+    message: str
+    line: int
+    column: int
+    hint: str | None = None
+    file: str | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``source[start:end]`` (absolute character offsets) with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LintContext:
+    script: ParsedScript
+    schema: Schema
+    """The schema after every statement of the script (plus ``existing``)."""
+    existing: Schema = field(default_factory=Schema)
+    """Tables that existed before the script ran (``--schema`` or a sandbox database).
+    Migration-safety rules fire only on statements that change these."""
+    created_here: frozenset[str] = frozenset()
+    """Qualified keys of the tables the script creates itself (new: no locking concerns)."""
+
+    @property
+    def source(self) -> str:
+        return self.script.source
+
+    def statements(self) -> Iterator[ParsedStatement]:
+        """The analysed SQL statements, in order."""
+        for st in self.script.statements:
+            if st.expression is not None and st.analysed:
+                yield st
+
+    def is_existing_table(self, key: str) -> bool:
+        """True when ``key`` (qualified) existed before this script and is not created by it."""
+        return key in self.existing.tables and key not in self.created_here
+
+
+class Rule:
+    """Base class of every lint rule. Override one or both ``check_*`` hooks."""
+
+    id: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.WARNING
+    message: ClassVar[str]
+    hint: ClassVar[str | None] = None
+    family: ClassVar[str] = "general"
+    fixable: ClassVar[bool] = False
+    defaults: ClassVar[Mapping[str, Any]] = {}
+    """Options a user may set in ``[tool.dbarch.lint.rules.<id>]`` and their defaults."""
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        unknown = sorted(set(options or {}) - set(self.defaults))
+        if unknown:
+            known = ", ".join(sorted(self.defaults)) or "none"
+            raise LintError(
+                f"rule {self.id} has no option {unknown[0]!r}", hint=f"its options: {known}"
+            )
+        self.options: dict[str, Any] = {**self.defaults, **(options or {})}
+
+    def fix(self, stmt: ParsedStatement) -> list[Edit]:
+        """Text edits that fix this rule's findings in ``stmt`` (fixable rules only)."""
+        return []
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        """Findings for one analysed statement (``stmt.expression`` is a sqlglot tree)."""
+        return iter(())
+
+    def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        """Findings about the schema as a whole, after every statement."""
+        return iter(())
+
+    def diagnostic(
+        self,
+        line: int,
+        column: int,
+        *,
+        message: str | None = None,
+        hint: str | None = None,
+        file: str | None = None,
+    ) -> Diagnostic:
+        return Diagnostic(
+            rule=self.id,
+            severity=self.severity,
+            message=message or self.message,
+            line=line,
+            column=column,
+            hint=hint if hint is not None else self.hint,
+            file=file,
+        )
+
+    def at(self, stmt: ParsedStatement, node: exp.Expression | None = None, **kw: str) -> Diagnostic:
+        """A diagnostic at ``node`` inside ``stmt`` when sqlglot knows its place, else at ``stmt``."""
+        line, column = stmt.locate(node)
+        return self.diagnostic(line, column, **kw)
+
+
+_start_offset = start_offset  # kept for callers of the first version

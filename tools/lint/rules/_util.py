@@ -1,0 +1,166 @@
+"""Small helpers the rule modules share: column definitions, type spans, words in names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlglot import exp, tokens
+from sqlglot.dialects.dialect import Dialect
+
+from tools.parse import ParsedStatement
+from tools.schema import DEFAULT_SCHEMA, Column, Table, qualify
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnDefIn:
+    """A column definition found in ``CREATE TABLE`` or ``ALTER TABLE ... ADD COLUMN``."""
+
+    table: str
+    """Qualified key of the table."""
+    node: exp.ColumnDef
+
+    @property
+    def name(self) -> str:
+        return self.node.name.lower()
+
+    @property
+    def kind(self) -> exp.DataType | None:
+        kind = self.node.args.get("kind")
+        return kind if isinstance(kind, exp.DataType) else None
+
+
+def table_key(table: exp.Table) -> str:
+    return qualify(table.name.lower() if not _quoted(table) else table.name, table.db or DEFAULT_SCHEMA)
+
+
+def _quoted(table: exp.Table) -> bool:
+    ident = table.this
+    return isinstance(ident, exp.Identifier) and bool(ident.args.get("quoted"))
+
+
+def column_defs(stmt: ParsedStatement) -> Iterator[ColumnDefIn]:
+    """Column definitions of a ``CREATE TABLE`` or ``ALTER TABLE ... ADD COLUMN`` statement."""
+    tree = stmt.expression
+    if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
+        table = tree.this.this
+        if isinstance(table, exp.Table):
+            key = table_key(table)
+            for node in tree.this.expressions:
+                if isinstance(node, exp.ColumnDef):
+                    yield ColumnDefIn(key, node)
+    elif isinstance(tree, exp.Alter) and isinstance(tree.this, exp.Table):
+        key = table_key(tree.this)
+        for action in tree.args.get("actions") or ():
+            if isinstance(action, exp.ColumnDef):
+                yield ColumnDefIn(key, action)
+
+
+_STOP_WORDS = frozenset(
+    "NOT NULL DEFAULT PRIMARY REFERENCES UNIQUE CHECK CONSTRAINT GENERATED COLLATE COMPRESSION "
+    "STORAGE".split()
+)
+
+
+@lru_cache(maxsize=256)
+def _tokens(text: str, dialect: str) -> tuple[tokens.Token, ...]:
+    try:
+        return tuple(Dialect.get_or_raise(dialect).tokenize(text))
+    except Exception:  # a tokenizer failure means no fix, never a crash
+        return ()
+
+
+def type_span(stmt: ParsedStatement, col: exp.ColumnDef, dialect: str = "postgres") -> tuple[int, int] | None:
+    """Offsets (inside the statement, end exclusive) of the type written after the column name."""
+    ident = col.this
+    meta = ident.meta if isinstance(ident, exp.Identifier) and ident._meta else None  # noqa: SLF001
+    if not meta or not isinstance(meta.get("start"), int):
+        return None
+    toks = _tokens(stmt.text, dialect)
+    idx = next((i for i, t in enumerate(toks) if t.start == meta["start"]), None)
+    if idx is None:
+        return None
+    depth, first, last = 0, idx + 1, None
+    for tok in toks[idx + 1 :]:
+        tt = tok.token_type
+        if tt == tokens.TokenType.L_PAREN:
+            depth += 1
+        elif tt == tokens.TokenType.R_PAREN:
+            depth -= 1
+            if depth < 0:
+                break
+        elif depth == 0 and (tt == tokens.TokenType.COMMA or tok.text.upper() in _STOP_WORDS):
+            break
+        last = tok
+    if last is None or first >= len(toks):
+        return None
+    return toks[first].start, last.end + 1
+
+
+def type_text(stmt: ParsedStatement, col: exp.ColumnDef) -> str:
+    """The type as the user wrote it, lower-cased with single spaces (``double precision``)."""
+    span = type_span(stmt, col)
+    if span is None:
+        kind = col.args.get("kind")
+        return kind.sql("postgres").lower() if isinstance(kind, exp.Expression) else ""
+    return " ".join(stmt.text[span[0] : span[1]].lower().split())
+
+
+def words(name: str) -> list[str]:
+    """The snake_case parts of a name (``unit_price`` -> ``['unit', 'price']``)."""
+    return [w for w in name.lower().split("_") if w]
+
+
+_UNCOUNTABLE = frozenset(
+    "data metadata info information media news series species status equipment inventory staff "
+    "audit history feedback software hardware analytics settings".split()
+)
+_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "mice": "mouse"}
+
+
+def is_uncountable(word: str) -> bool:
+    return word in _UNCOUNTABLE
+
+
+def is_plural(word: str) -> bool:
+    """A plain English heuristic: ``orders``, ``categories``, ``people`` (not ``status``, ``address``)."""
+    word = word.lower()
+    if word in _IRREGULAR:
+        return True
+    if word in _UNCOUNTABLE or len(word) < 3:
+        return False
+    return word.endswith("s") and not word.endswith(("ss", "us", "is", "os"))
+
+
+def singular(word: str) -> str:
+    word = word.lower()
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if not is_plural(word):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def find_table_for(tables: Mapping[str, Table], stem: str, schema: str) -> Table | None:
+    """The table a ``<stem>_id`` column would reference: ``stem``, its plural, in ``schema``."""
+    for name in (stem, stem + "s", stem + "es", stem[:-1] + "ies" if stem.endswith("y") else None):
+        if name and qualify(name, schema) in tables:
+            return tables[qualify(name, schema)]
+    return None
+
+
+def is_integer_type(col: Column) -> bool:
+    return col.type.split("(")[0].strip() in {"integer", "int", "int4", "smallint", "int2", "serial", "smallserial"}
+
+
+def is_numeric_type(col: Column) -> bool:
+    base = col.type.split("(")[0].strip()
+    return base in {
+        "integer", "int", "int4", "smallint", "int2", "bigint", "int8", "numeric", "decimal",
+        "real", "double precision", "float4", "float8", "money", "serial", "bigserial",
+    }

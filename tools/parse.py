@@ -1,0 +1,165 @@
+"""Parsing a SQL script statement by statement, with errors located in the user's file.
+
+For PostgreSQL the exact grammar (libpg_query, through pglast) decides whether a statement is
+valid, and sqlglot builds the tree the rest of dbarch analyses. A statement sqlglot cannot
+analyse (it falls back to an opaque ``exp.Command``, or fails where PostgreSQL does not) is
+*not analysed*, never an error: the server is the final judge. For other dialects sqlglot's
+verdict is the only one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError as SqlglotParseError
+from sqlglot.errors import TokenError
+
+from tools.errors import ParseError
+from tools.statements import Statement, StatementKind, split_statements
+
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+DIALECTS = ("postgres", "mysql", "sqlite", "bigquery", "duckdb", "snowflake", "tsql", "oracle")
+"""Dialects ``--dialect`` and ``--to`` accept (any sqlglot dialect works; these are tested)."""
+
+
+def normalize_dialect(name: str) -> str:
+    name = name.lower()
+    return {"postgresql": "postgres", "pg": "postgres", "mariadb": "mysql", "sqlite3": "sqlite"}.get(name, name)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedStatement:
+    statement: Statement
+    expression: exp.Expression | None
+    """sqlglot's tree, ``None`` for skipped statements and those that do not parse."""
+    error: ParseError | None = None
+    analysed: bool = True
+    """False when sqlglot could only keep the statement as opaque text."""
+
+    @property
+    def text(self) -> str:
+        return self.statement.text
+
+    @property
+    def line(self) -> int:
+        return self.statement.line
+
+    @property
+    def column(self) -> int:
+        return self.statement.column
+
+    @property
+    def is_sql(self) -> bool:
+        return self.statement.kind == StatementKind.SQL
+
+    def locate(self, node: exp.Expression | None) -> tuple[int, int]:
+        """Line and column in the source of ``node`` (its first located token), else of the
+        statement. Type nodes carry no position, so their column definition is used."""
+        if node is None:
+            return self.line, self.column
+        anchor = node.find_ancestor(exp.ColumnDef) if isinstance(node, exp.DataType) else None
+        start = start_offset(anchor or node)
+        return self.statement.position(start) if start is not None else (self.line, self.column)
+
+
+def start_offset(node: exp.Expression) -> int | None:
+    """Offset, inside its statement, of the first token of ``node`` that sqlglot located."""
+    best: int | None = None
+    for sub in node.walk():
+        meta = sub._meta  # read without creating an empty dict on every node
+        if meta and isinstance(meta.get("start"), int):
+            best = meta["start"] if best is None else min(best, meta["start"])
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something dbarch skipped or could not analyse, said plainly (not an error)."""
+
+    message: str
+    line: int
+    column: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedScript:
+    source: str
+    text: str
+    dialect: str
+    statements: tuple[ParsedStatement, ...]
+    notes: tuple[Note, ...] = field(default=())
+
+    @property
+    def errors(self) -> tuple[ParseError, ...]:
+        return tuple(s.error for s in self.statements if s.error is not None)
+
+    @property
+    def sql_statements(self) -> tuple[ParsedStatement, ...]:
+        return tuple(s for s in self.statements if s.is_sql)
+
+
+def _pg_syntax_error(stmt: Statement, source: str) -> ParseError | None:
+    from pglast import parser as pgparser
+
+    try:
+        pgparser.parse_sql(stmt.text)
+    except pgparser.ParseError as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)
+        location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+        line, column = stmt.position(max(0, location))
+        return ParseError(message, file=source, line=line, column=column, sqlstate="42601")
+    return None
+
+
+def _sqlglot_error(exc: SqlglotParseError | TokenError, stmt: Statement, source: str) -> ParseError:
+    line, column = stmt.line, stmt.column
+    message = str(exc).splitlines()[0] if str(exc) else "syntax error"
+    if isinstance(exc, SqlglotParseError) and exc.errors:
+        first = exc.errors[0]
+        message = first.get("description") or message
+        rel_line, rel_col = first.get("line") or 1, first.get("col") or 1
+        if rel_line == 1:
+            line, column = stmt.line, stmt.column + rel_col - 1
+        else:
+            line, column = stmt.line + rel_line - 1, rel_col
+    return ParseError(message, file=source, line=line, column=column, sqlstate="42601")
+
+
+def parse_statement(stmt: Statement, *, dialect: str, source: str) -> ParsedStatement:
+    """Parse one statement; never raises for bad SQL (the error is in the result)."""
+    if stmt.kind != StatementKind.SQL:
+        return ParsedStatement(stmt, None, analysed=False)
+    if dialect == "postgres":
+        error = _pg_syntax_error(stmt, source)
+        if error is not None:
+            return ParsedStatement(stmt, None, error=error, analysed=False)
+    try:
+        expression = sqlglot.parse_one(stmt.text, read=dialect)
+    except (SqlglotParseError, TokenError) as exc:
+        if dialect == "postgres":  # valid PostgreSQL that sqlglot cannot analyse
+            return ParsedStatement(stmt, None, analysed=False)
+        return ParsedStatement(stmt, None, error=_sqlglot_error(exc, stmt, source), analysed=False)
+    except Exception:  # sqlglot internals on exotic input: not analysed, never a crash
+        return ParsedStatement(stmt, None, analysed=False)
+    analysed = not isinstance(expression, exp.Command)
+    return ParsedStatement(stmt, expression, analysed=analysed)
+
+
+def parse_script(text: str, *, dialect: str = "postgres", source: str = "<sql>") -> ParsedScript:
+    """Split and parse a whole script; parse errors are collected, not raised."""
+    dialect = normalize_dialect(dialect)
+    parsed: list[ParsedStatement] = []
+    notes: list[Note] = []
+    for stmt in split_statements(text, dialect):
+        ps = parse_statement(stmt, dialect=dialect, source=source)
+        parsed.append(ps)
+        if stmt.kind == StatementKind.META:
+            notes.append(Note(f"psql meta-command skipped: {stmt.text.split()[0]}", stmt.line, stmt.column))
+        elif stmt.kind == StatementKind.COPY_DATA:
+            rows = stmt.text.count("\n") + 1
+            notes.append(Note(f"COPY data block skipped ({rows} rows)", stmt.line, stmt.column))
+    return ParsedScript(source, text, dialect, tuple(parsed), tuple(notes))

@@ -1,0 +1,262 @@
+"""The sandbox: throwaway databases where generated SQL runs, never anywhere else.
+
+``Sandbox.scratch()`` yields a fresh database cloned from a template (about 10 ms on tmpfs),
+connected as an unprivileged role with ``statement_timeout``, ``lock_timeout`` and
+``temp_file_limit`` set, and drops it afterwards. On a server the user provides
+(``--sandbox-dsn``) it creates and drops its own scratch database there with the user's
+credentials instead.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import itertools
+import os
+import secrets
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from tools.errors import SandboxError
+from tools.sandbox.server import EmbeddedServer
+from tools.sandbox.settings import SandboxSettings
+
+TEMPLATE = "dbarch_template"
+SCRATCH_PREFIX = "dbarch_s_"
+_counter = itertools.count(1)
+
+
+@dataclass(slots=True)
+class ScratchDatabase:
+    """A throwaway database: ``conn`` runs user SQL (autocommit, unprivileged, limited)."""
+
+    name: str
+    conn: psycopg.Connection[Any]
+    dsn: str
+    """Connection string of the restricted role to this database."""
+    admin_dsn: str
+    """Connection string with the sandbox's administrative rights (embedded server: superuser)."""
+
+
+class Sandbox:
+    """Entry point to the sandbox server (embedded, or the user's own through a DSN)."""
+
+    def __init__(self, settings: SandboxSettings | None = None) -> None:
+        self.settings = settings or SandboxSettings()
+        self.server: EmbeddedServer | None = None
+        self._admin: psycopg.Connection[Any] | None = None
+        self._lock = threading.Lock()
+        self._hooks_installed = False
+
+    @property
+    def embedded(self) -> bool:
+        return self.settings.dsn is None
+
+    # -- connection to the server -------------------------------------------------------
+    def start(self, *, daemon: bool = False) -> None:
+        """Make sure the server runs and is ready (idempotent)."""
+        with self._lock:
+            if self._admin is not None and not self._admin.closed:
+                return
+            if self.embedded:
+                self.server = self.server or EmbeddedServer(self.settings.runtime_root)
+                self.server.ensure_running(daemon=daemon)
+                if self.server.owned:
+                    self._install_exit_hooks()
+                self._admin = _connect(self.server.dsn, what="the embedded sandbox server")
+                self._bootstrap()
+            else:
+                assert self.settings.dsn is not None
+                self._admin = _connect(self.settings.dsn, what="the sandbox server given by --sandbox-dsn")
+
+    @property
+    def admin_dsn(self) -> str:
+        if self.embedded:
+            assert self.server is not None
+            return self.server.dsn
+        assert self.settings.dsn is not None
+        return self.settings.dsn
+
+    def admin(self) -> psycopg.Connection[Any]:
+        self.start()
+        assert self._admin is not None
+        return self._admin
+
+    def _bootstrap(self) -> None:
+        """Create the unprivileged role and the template database once per data folder."""
+        admin = self._admin
+        assert admin is not None
+        role = self.settings.role
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (TEMPLATE,)).fetchone()
+        if exists:
+            return
+        if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+            admin.execute(
+                sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION").format(
+                    sql.Identifier(role)
+                )
+            )
+        for setting, value in (
+            ("statement_timeout", str(self.settings.statement_timeout_ms)),
+            ("lock_timeout", str(self.settings.lock_timeout_ms)),
+            ("temp_file_limit", self.settings.temp_file_limit),
+        ):
+            admin.execute(
+                sql.SQL("ALTER ROLE {} SET {} = {}").format(
+                    sql.Identifier(role), sql.Identifier(setting), sql.Literal(value)
+                )
+            )
+        tmp = f"{TEMPLATE}_{os.getpid()}"
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(tmp)))
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'").format(
+                sql.Identifier(tmp)
+            )
+        )
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+            admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(tmp), sql.Identifier(TEMPLATE)))
+            admin.execute(sql.SQL("ALTER DATABASE {} IS_TEMPLATE true").format(sql.Identifier(TEMPLATE)))
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(tmp)))
+
+    # -- scratch databases --------------------------------------------------------------
+    @contextlib.contextmanager
+    def scratch(self, *, template: str | None = None) -> Iterator[ScratchDatabase]:
+        """A throwaway database for one check; dropped on exit, whatever happens inside."""
+        db = self.create_scratch(template=template)
+        try:
+            yield db
+        finally:
+            self.drop_scratch(db)
+
+    def create_scratch(self, *, template: str | None = None, name: str | None = None) -> ScratchDatabase:
+        admin = self.admin()
+        name = name or f"{SCRATCH_PREFIX}{os.getpid()}_{next(_counter)}_{secrets.token_hex(2)}"
+        ident = sql.Identifier(name)
+        try:
+            if self.embedded:
+                admin.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY OWNER {}").format(
+                        ident, sql.Identifier(template or TEMPLATE), sql.Identifier(self.settings.role)
+                    )
+                )
+            else:
+                admin.execute(sql.SQL("CREATE DATABASE {}").format(ident)
+                              if template is None else
+                              sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(ident, sql.Identifier(template)))
+        except psycopg.Error as exc:
+            raise SandboxError(
+                f"cannot create a scratch database: {_first_line(exc)}",
+                sqlstate=exc.sqlstate,
+                hint=None if self.embedded else "the --sandbox-dsn role needs the CREATEDB privilege",
+            ) from exc
+        admin_dsn = make_conninfo(self.admin_dsn, dbname=name)
+        if self.embedded:
+            dsn = make_conninfo(self.admin_dsn, dbname=name, user=self.settings.role)
+        else:
+            dsn = admin_dsn
+        dsn = make_conninfo(dsn, options=self.settings.session_options())
+        conn = _connect(dsn, what=f"scratch database {name}")
+        return ScratchDatabase(name, conn, dsn, admin_dsn)
+
+    def drop_scratch(self, db: ScratchDatabase) -> None:
+        with contextlib.suppress(psycopg.Error):
+            db.conn.close()
+        with contextlib.suppress(psycopg.Error):
+            self.admin().execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db.name)))
+
+    # -- shutdown ------------------------------------------------------------------------
+    def close(self) -> None:
+        """Disconnect; stop the server if this process owns it and nobody else is connected."""
+        with self._lock:
+            admin, self._admin = self._admin, None
+            server = self.server
+            if server is None or not server.owned:
+                if admin is not None:
+                    admin.close()
+                return
+            others = 0
+            if admin is not None and not admin.closed:
+                with contextlib.suppress(psycopg.Error):
+                    row = admin.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                        "AND pid <> pg_backend_pid()"
+                    ).fetchone()
+                    others = int(row[0]) if row else 0
+                with contextlib.suppress(psycopg.Error):
+                    self._drop_leftovers(admin)
+                admin.close()
+            if others:
+                server.release()  # others still use it; the next process adopts it
+            else:
+                server.stop()
+
+    def _drop_leftovers(self, admin: psycopg.Connection[Any]) -> None:
+        rows = admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{SCRATCH_PREFIX}{os.getpid()}\\_%",)
+        ).fetchall()
+        for (name,) in rows:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+    def _install_exit_hooks(self) -> None:
+        if self._hooks_installed:
+            return
+        self._hooks_installed = True
+        atexit.register(self.close)
+        if threading.current_thread() is not threading.main_thread():
+            return
+        previous = signal.getsignal(signal.SIGTERM)
+
+        def on_sigterm(signum: int, frame: FrameType | None) -> None:
+            self.close()
+            if callable(previous):
+                previous(signum, frame)
+            raise SystemExit(128 + signum)
+
+        signal.signal(signal.SIGTERM, on_sigterm)
+
+    def status(self) -> dict[str, object]:
+        """What a person wants to know: where, running or not, who owns it."""
+        if not self.embedded:
+            return {"kind": "dsn", "dsn": _redact(self.settings.dsn or "")}
+        server = self.server or EmbeddedServer(self.settings.runtime_root)
+        pid = server.postmaster_pid() if (server.data / "postmaster.pid").exists() else None
+        return {
+            "kind": "embedded",
+            "root": str(server.root),
+            "initialised": (server.data / "PG_VERSION").exists(),
+            "running": pid is not None,
+            "pid": pid,
+            "owner": server.owner(),
+            "socket": str(server.socket_dir),
+        }
+
+
+def _connect(dsn: str, *, what: str) -> psycopg.Connection[Any]:
+    try:
+        return psycopg.connect(dsn, autocommit=True, connect_timeout=10)
+    except psycopg.Error as exc:
+        raise SandboxError(f"cannot connect to {what}: {_first_line(exc)}", sqlstate=exc.sqlstate) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _redact(dsn: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    with contextlib.suppress(psycopg.Error):
+        parts = conninfo_to_dict(dsn)
+        if "password" in parts:
+            parts["password"] = "***"
+        return make_conninfo(**{k: str(v) for k, v in parts.items()})
+    return "<dsn>"
