@@ -125,7 +125,10 @@ class WorkspaceLock:
             state.guard.release()
 
     def _acquire(self) -> int:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise os_error(exc, self.path, "take the workspace lock") from exc
         deadline = time.monotonic() + self.timeout
         pause = 0.0005
         while True:
@@ -149,3 +152,12 @@ class WorkspaceLock:
             hint="another dbarch process is writing; wait for it or stop it (the lock frees itself"
             " when that process ends)",
         )
+
+
+def os_error(exc: OSError, path: Path, action: str) -> WorkspaceError:
+    """A WorkspaceError saying which operation on which path failed, and what to do."""
+    reason = exc.strerror or str(exc)
+    hint = "check the folder's permissions and free space"
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "the workspace is read-only here: make it writable or choose another with --workspace"
+    return WorkspaceError(f"cannot {action} {path}: {reason}", file=str(path), hint=hint)

@@ -92,6 +92,7 @@ def write_migration(
     if not sql.strip():
         raise WorkspaceError("the migration is empty", hint="give the SQL to write")
     check_text(sql, what="migration")
+    list_migrations(ws)  # an ambiguous folder is refused before anything, even the lock, is made
     with ws.locked():
         existing = list_migrations(ws)
         taken = {m.number: m for m in existing}

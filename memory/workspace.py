@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from memory import journal
-from memory.atomic import DEFAULT_LOCK_TIMEOUT, WorkspaceLock, atomic_write
+from memory.atomic import DEFAULT_LOCK_TIMEOUT, WorkspaceLock, atomic_write, os_error
 from memory.paths import MIGRATIONS_DIR, WorkspacePaths
 from tools.errors import WorkspaceError
 
@@ -74,7 +74,7 @@ class Workspace:
                 hint="save the file as UTF-8",
             ) from exc
         except OSError as exc:
-            raise _os_error(exc, path, "read") from exc
+            raise os_error(exc, path, "read") from exc
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -123,12 +123,12 @@ class Workspace:
                 hint="another tool wrote the same file; look at it and choose a new name",
             ) from exc
         except OSError as exc:
-            raise _os_error(exc, path, "write") from exc
+            raise os_error(exc, path, "write") from exc
         entry = journal.JournalEntry.now(relative, summary, hashlib.sha256(data).hexdigest())
         try:
             journal.append(self.paths.internal, entry)
         except OSError as exc:
-            raise _os_error(exc, self.paths.internal, "journal the write to") from exc
+            raise os_error(exc, self.paths.internal, "journal the write to") from exc
 
     def _prepare(self) -> Path:
         """Create the workspace and ``.dbarch/`` if needed; return ``.dbarch/``."""
@@ -136,7 +136,7 @@ class Workspace:
             try:
                 self.root.mkdir(parents=True)
             except OSError as exc:
-                raise _os_error(exc, self.root, "create the workspace") from exc
+                raise os_error(exc, self.root, "create the workspace") from exc
             self.notice(f"created workspace {self.root}")
         internal = self.paths.internal
         try:
@@ -145,7 +145,7 @@ class Workspace:
             if not gitignore.exists():
                 atomic_write(gitignore, b"lock\n")
         except OSError as exc:
-            raise _os_error(exc, internal, "create") from exc
+            raise os_error(exc, internal, "create") from exc
         return internal
 
     def migrations_dir(self) -> Path:
@@ -153,11 +153,3 @@ class Workspace:
         if path.is_symlink():
             self.paths.writable(f"{MIGRATIONS_DIR}/000_check.sql")  # raises the symlink error
         return path
-
-
-def _os_error(exc: OSError, path: Path, action: str) -> WorkspaceError:
-    reason = exc.strerror or str(exc)
-    hint = "check the folder's permissions and free space"
-    if isinstance(exc, PermissionError) or exc.errno in (13, 30):
-        hint = "the workspace is read-only here: make it writable or choose another with --workspace"
-    return WorkspaceError(f"cannot {action} {path}: {reason}", file=str(path), hint=hint)

@@ -70,6 +70,13 @@ def skip_reason(stmt: ParsedStatement) -> str | None:
     return None
 
 
+def _is_copy_from_stdin(stmt: ParsedStatement) -> bool:
+    words = [w.upper().strip(";") for w in stmt.text.replace("(", " ( ").replace(")", " ) ").split()]
+    return bool(words) and words[0] == "COPY" and any(
+        words[k] == "FROM" and words[k + 1] == "STDIN" for k in range(len(words) - 1)
+    )
+
+
 def _extension_name(stmt: ParsedStatement) -> str | None:
     words = stmt.text.split()
     upper = [w.upper() for w in words]
@@ -115,7 +122,7 @@ def apply_scripts(
     conn = db.conn
     error: DbarchError | None = None
     for script in scripts:
-        for stmt in script.statements:
+        for i, stmt in enumerate(script.statements):
             if not stmt.is_sql:
                 continue
             if stmt.error is not None:
@@ -123,7 +130,7 @@ def apply_scripts(
                 break
             reason = skip_reason(stmt)
             if reason:
-                notes.append(Note(reason, stmt.line, stmt.column))
+                notes.append(Note(reason, stmt.line, stmt.column, script.source))
                 continue
             ext = _extension_name(stmt)
             try:
@@ -139,6 +146,11 @@ def apply_scripts(
                         )
                         break
                     _run_as_admin(db, stmt.text)
+                elif _is_copy_from_stdin(stmt):
+                    following = script.statements[i + 1] if i + 1 < len(script.statements) else None
+                    data = following.text + "\n" if following and following.statement.kind == "copy_data" else ""
+                    with conn.cursor() as cur, cur.copy(stmt.text) as copy:
+                        copy.write(data)
                 else:
                     conn.execute(stmt.text, prepare=False)
                 executed += 1
@@ -146,11 +158,11 @@ def apply_scripts(
                 words = _words(stmt.text, 2)
                 if words[:1] in (("GRANT",), ("REVOKE",)) and exc.sqlstate == "42704":
                     notes.append(Note("grant skipped: " + (exc.diag.message_primary or "role does not exist"),
-                                      stmt.line, stmt.column))
+                                      stmt.line, stmt.column, script.source))
                     continue
                 if words == ("COMMENT", "ON") and exc.sqlstate == "42501":
                     notes.append(Note("comment skipped: the sandbox role does not own that object",
-                                      stmt.line, stmt.column))
+                                      stmt.line, stmt.column, script.source))
                     continue
                 error = server_error(exc, stmt, script.source)
                 break

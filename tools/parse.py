@@ -83,6 +83,11 @@ class Note:
     message: str
     line: int
     column: int = 1
+    file: str | None = None
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
+        return f"{where}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +163,5 @@ def parse_script(text: str, *, dialect: str = "postgres", source: str = "<sql>")
         ps = parse_statement(stmt, dialect=dialect, source=source)
         parsed.append(ps)
         if stmt.kind == StatementKind.META:
-            notes.append(Note(f"psql meta-command skipped: {stmt.text.split()[0]}", stmt.line, stmt.column))
-        elif stmt.kind == StatementKind.COPY_DATA:
-            rows = stmt.text.count("\n") + 1
-            notes.append(Note(f"COPY data block skipped ({rows} rows)", stmt.line, stmt.column))
+            notes.append(Note(f"psql meta-command skipped: {stmt.text.split()[0]}", stmt.line, stmt.column, source))
     return ParsedScript(source, text, dialect, tuple(parsed), tuple(notes))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from conftest import run_python
+from memhelp import read_only
 from memory import Workspace, record_decision
 from memory.paths import check_relative, slugify
 from tools.errors import WorkspaceError
@@ -92,37 +91,15 @@ def test_a_missing_workspace_is_created_on_first_write_with_a_notice(tmp_path: P
     assert notices == [f"created workspace {tmp_path / 'new' / 'ws'}"]
 
 
-def test_a_read_only_workspace_gives_a_clear_error_and_changes_nothing(tmp_path: Path) -> None:
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
-    try:
-        ws = Workspace(folder)
-        record_decision(ws, decision="Use bigint keys", why="room to grow")
-        before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-        for path in [folder, *folder.rglob("*")]:
-            path.chmod(0o555 if path.is_dir() else 0o444)
-        script = (
-            "import sys\n"
-            "from conftest import run_python
-from memory import Workspace, record_decision\n"
-            "from tools.errors import WorkspaceError\n"
-            "try:\n"
-            f"    record_decision(Workspace({str(folder)!r}), decision='d', why='w')\n"
-            "except WorkspaceError as exc:\n"
-            "    print(exc.one_line()); sys.exit(3)\n"
-        )
-        as_user = {"user": 65534} if os.geteuid() == 0 else {}  # root ignores permissions
-        done = run_python(script, **as_user)
-        assert done.returncode == 3, done.stderr
-        assert "read-only" in done.stdout
-        assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
-    finally:
-        for path in [folder, *folder.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
-        import shutil
-
-        shutil.rmtree(folder)
+def test_a_read_only_workspace_gives_a_clear_error_and_changes_nothing(ws_dir: Path) -> None:
+    ws = Workspace(ws_dir)
+    record_decision(ws, decision="Use bigint keys", why="room to grow")
+    with read_only(ws_dir):
+        before = {p: p.read_bytes() for p in ws_dir.rglob("*") if p.is_file()}
+        with pytest.raises(WorkspaceError) as info:
+            record_decision(Workspace(ws_dir), decision="d", why="w")
+        assert "read-only" in (info.value.hint or "")
+        assert {p: p.read_bytes() for p in ws_dir.rglob("*") if p.is_file()} == before
 
 
 @pytest.mark.parametrize(

@@ -159,3 +159,23 @@ class Rule:
 
 
 _start_offset = start_offset  # kept for callers of the first version
+
+
+EXISTING_PREFIX = "-- existing:"
+"""Docstring examples of migration rules start with ``-- existing: <SQL>`` lines: the schema
+that exists before the example runs (the test harness and docs generator pass it as
+``existing``, so the example's tables count as live tables)."""
+
+
+def split_example(sql: str) -> tuple[str, str]:
+    """``(existing_sql, sql)`` of a docstring example: its leading ``-- existing:`` lines, and
+    the rest.
+
+    >>> split_example("-- existing: CREATE TABLE t (id int);\\nALTER TABLE t DROP COLUMN id;")
+    ('CREATE TABLE t (id int);', 'ALTER TABLE t DROP COLUMN id;')
+    """
+    existing: list[str] = []
+    lines = sql.strip("\n").splitlines()
+    while lines and lines[0].strip().lower().startswith(EXISTING_PREFIX):
+        existing.append(lines.pop(0).strip()[len(EXISTING_PREFIX) :].strip())
+    return "\n".join(existing), "\n".join(lines)

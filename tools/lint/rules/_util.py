@@ -9,6 +9,7 @@ from functools import lru_cache
 from sqlglot import exp, tokens
 from sqlglot.dialects.dialect import Dialect
 
+from tools.lint.base import LintContext
 from tools.parse import ParsedStatement
 from tools.schema import DEFAULT_SCHEMA, Column, Table, qualify
 
@@ -90,7 +91,7 @@ def type_span(stmt: ParsedStatement, col: exp.ColumnDef, dialect: str = "postgre
             depth -= 1
             if depth < 0:
                 break
-        elif depth == 0 and (tt == tokens.TokenType.COMMA or tok.text.upper() in _STOP_WORDS):
+        elif depth == 0 and (tt == tokens.TokenType.COMMA or tok.text.upper().split()[0] in _STOP_WORDS):
             break
         last = tok
     if last is None or first >= len(toks):
@@ -164,3 +165,24 @@ def is_numeric_type(col: Column) -> bool:
         "integer", "int", "int4", "smallint", "int2", "bigint", "int8", "numeric", "decimal",
         "real", "double precision", "float4", "float8", "money", "serial", "bigserial",
     }
+
+
+def script_tables(ctx: LintContext) -> Iterator[tuple[Table, Table | None]]:
+    """Tables this script creates or changes, with their state before it (``None`` when new).
+
+    Whole-schema rules report only on these: a table that came from ``--schema`` unchanged is
+    not this file's business.
+    """
+    for key, table in ctx.schema.tables.items():
+        before = ctx.existing.tables.get(key)
+        if key in ctx.created_here or before is None:
+            yield table, None
+        elif before != table:
+            yield table, before
+
+
+def column_at(table: Table, name: str) -> tuple[int, int]:
+    col = table.column(name)
+    if col is not None and col.line:
+        return col.line, col.column or 1
+    return table.line or 1, 1

@@ -1,0 +1,1 @@
+"""The ``dbarch`` command line, one module per command group."""

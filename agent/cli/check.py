@@ -1,0 +1,93 @@
+"""``dbarch check``: parse, lint and apply SQL on the sandbox; say exactly what fails and where."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from agent.cli.common import add_input_args, add_sandbox_args, make_sandbox, print_json, read_sources
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "check",
+        help="parse, lint and apply SQL in a throwaway sandbox database",
+        description="Parse SQL (line:col errors), build the schema model, lint it, and apply it "
+        "statement by statement in a throwaway database of the sandbox PostgreSQL server. Several "
+        "files are applied in order (a migrations folder). Exit 0 when clean, 1 when the schema "
+        "has errors, 2 on usage or internal errors.",
+    )
+    add_input_args(p)
+    add_sandbox_args(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--no-apply", action="store_true", help="parse and lint only; do not use the sandbox")
+    p.add_argument("--no-lint", action="store_true", help="skip the lint rules")
+    p.add_argument("--to", metavar="DIALECT", help="also translate to DIALECT (mysql, sqlite, ...)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tools.check import check_sources
+    from tools.parse import normalize_dialect
+
+    sources = read_sources(args)
+    dialect = normalize_dialect(args.dialect)
+    sandbox = None if args.no_apply or dialect != "postgres" else make_sandbox(args)
+    try:
+        result = check_sources(sources, dialect=dialect, sandbox=sandbox, apply=not args.no_apply,
+                               lint=not args.no_lint)
+    finally:
+        if sandbox is not None:
+            sandbox.close()
+    transpiled = None
+    if args.to:
+        from tools.check import parse_sources
+        from tools.transpile import transpile_script
+
+        target = normalize_dialect(args.to)
+        transpiled = [transpile_script(s, target) for s in parse_sources(sources, dialect)]
+    if args.format == "json":
+        data = result.to_dict()
+        if transpiled is not None:
+            data["transpiled"] = [
+                {"target": t.target, "sql": t.sql, "warnings": [str(w) for w in t.warnings]} for t in transpiled
+            ]
+        print_json(data)
+    else:
+        _print_text(result, {s.name: s.text for s in sources})
+        if transpiled is not None:
+            for t, src in zip(transpiled, sources, strict=True):
+                sys.stdout.write(f"-- {src.name} translated to {t.target}\n{t.sql}")
+                for w in t.warnings:
+                    print(f"{src.name}:{w.line}:{w.column}: not carried over to {t.target}: {w.message}",
+                          file=sys.stderr)
+    has_lint_errors = any(str(getattr(d, "severity", "")) == "error" for d in result.lint)
+    return 1 if result.errors or has_lint_errors else 0
+
+
+def _print_text(result: object, texts: dict[str, str]) -> None:
+    from agent.cli.common import render_located
+    from tools.check import CheckResult
+
+    assert isinstance(result, CheckResult)
+    color = sys.stdout.isatty()
+    for err in result.errors:
+        print(render_located("error", err, texts, color=color))
+    for d in result.lint:
+        print(f"{d.file or ''}:{d.line}:{d.column}: {d.severity} {d.rule} {d.message}")
+        if d.hint:
+            print(f"  hint: {d.hint}")
+    for note in result.notes:
+        print(f"note: {note}")
+    names = ", ".join(result.sources)
+    tables = len(result.tables)
+    verdict = (
+        "applied cleanly in the sandbox" if result.applied
+        else "not applied (errors above)" if result.apply_attempted
+        else "not applied (no sandbox)"
+    )
+    timing = sum(v for k, v in result.timings_ms.items())
+    print(
+        f"{names}: {result.statements} statements, {tables} tables, {len(result.errors)} errors, "
+        f"{len(result.lint)} lint findings; {verdict} ({timing:.0f} ms)"
+    )

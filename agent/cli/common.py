@@ -1,0 +1,77 @@
+"""Options and helpers shared by the command modules (kept free of heavy imports)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tools.errors import DbarchError
+    from tools.sandbox import Sandbox
+    from tools.source import SqlSource
+
+
+def add_sandbox_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sandbox-dsn",
+        metavar="DSN",
+        help="a PostgreSQL server of yours to check on instead of the embedded one "
+        "(its role needs CREATEDB; dbarch creates and drops its own scratch database). "
+        "Default: $DBARCH_SANDBOX_DSN, else the embedded server",
+    )
+
+
+def add_input_args(parser: argparse.ArgumentParser, *, files: bool = True) -> None:
+    if files:
+        parser.add_argument("files", nargs="+", metavar="FILE", help="SQL files, or - for standard input")
+    parser.add_argument("--dialect", default="postgres", help="SQL dialect of the input (default: postgres)")
+    parser.add_argument(
+        "--max-bytes", type=int, default=None, metavar="N", help="largest input accepted (default 8 MiB)"
+    )
+
+
+def make_sandbox(args: argparse.Namespace) -> Sandbox:
+    from tools.sandbox import Sandbox, SandboxSettings
+
+    settings = SandboxSettings()
+    if getattr(args, "sandbox_dsn", None):
+        settings = SandboxSettings(dsn=args.sandbox_dsn)
+    return Sandbox(settings)
+
+
+def read_sources(args: argparse.Namespace) -> list[SqlSource]:
+    from tools.source import DEFAULT_MAX_BYTES, read_sql
+
+    limit = args.max_bytes or DEFAULT_MAX_BYTES
+    return [read_sql(path, max_bytes=limit) for path in args.files]
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def source_line(text: str, line: int) -> str | None:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def render_located(
+    label: str, err: DbarchError, texts: dict[str, str], *, color: bool = False
+) -> str:
+    """``file:line:col: error[SQLSTATE] message`` with the source line, a caret and the hint."""
+    red, dim, reset = ("\033[31m", "\033[2m", "\033[0m") if color else ("", "", "")
+    code = f"[{err.sqlstate}]" if err.sqlstate else ""
+    where = err.where()
+    out = [f"{where + ': ' if where else ''}{red}{label}{code}{reset} {err.message}"]
+    if err.file in texts and err.line:
+        src = source_line(texts[err.file], err.line)
+        if src is not None:
+            gutter = f"{err.line:>5} | "
+            out.append(f"{dim}{gutter}{reset}{src.expandtabs(1)}")
+            out.append(" " * (len(gutter) + max(0, (err.column or 1) - 1)) + f"{red}^{reset}")
+    if err.hint:
+        out.append(f"  hint: {err.hint}")
+    return "\n".join(out)

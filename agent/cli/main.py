@@ -1,0 +1,113 @@
+"""``dbarch``: one entry point, one small module per command.
+
+Each module in :data:`COMMANDS` exposes ``register(subparsers)`` and a ``run(args) -> int``
+set as the parser's ``func``; modules import their heavy dependencies inside ``run`` so that
+``dbarch lint`` or ``dbarch check`` never load langgraph or openai. Errors become one line on
+stderr here, at the edge; the full traceback of an unexpected failure goes to the log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+COMMANDS: tuple[str, ...] = (
+    "chat",
+    "ask",
+    "check",
+    "lint",
+    "rules",
+    "explain",
+    "advise",
+    "memory",
+    "erd",
+    "sandbox",
+    "eval",
+)
+"""Command modules under ``agent.cli``, in the order ``dbarch --help`` lists them."""
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dbarch",
+        description="A database architect that checks every schema on a real PostgreSQL sandbox.",
+    )
+    parser.add_argument("--version", action="version", version=f"dbarch {_version()}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"agent.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"agent.cli.{name}":
+                continue  # a command group not built yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dbarch")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def log_path() -> Path:
+    from tools.sandbox.settings import user_home
+
+    return user_home() / "logs" / "dbarch.log"
+
+
+def _log_traceback() -> Path | None:
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc() + "\n")
+    except OSError:
+        return None
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    from tools.errors import DbarchError
+
+    try:
+        code: int = args.func(args)
+        return code
+    except DbarchError as exc:
+        print(f"dbarch: {exc.one_line()}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("dbarch: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the edge: never a traceback for the user
+        if os.environ.get("DBARCH_DEBUG"):
+            raise
+        where = _log_traceback()
+        print(
+            f"dbarch: internal error: {type(exc).__name__}: {exc}"
+            + (f" (traceback in {where}; DBARCH_DEBUG=1 shows it)" if where else ""),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Drift: do the migrations, replayed from nothing, give the schema ``00_soul.md`` states?
+
+:func:`check_drift` applies every file of ``migrations/`` in order in a fresh scratch database of
+the sandbox, reads the resulting schema from the server's catalog, builds the schema model of the
+SQL in ``00_soul.md``, and compares the two (tables, columns, types, constraints, indexes). Each
+difference is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from memory.migrations import list_migrations
+from memory.soul import read_schema_sql
+from memory.workspace import Workspace
+from tools.errors import WorkspaceError
+
+
+@dataclass(frozen=True, slots=True)
+class DriftReport:
+    """The outcome of a drift check."""
+
+    migrations: tuple[str, ...]
+    """The migration files replayed, in order."""
+    differences: tuple[str, ...]
+    """One line per difference (empty when the soul file and the migrations agree)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "migrations": list(self.migrations), "differences": list(self.differences)}
+
+
+def check_drift(ws: Workspace, sandbox: Any) -> DriftReport:
+    """Replay ``migrations/`` in ``sandbox`` and compare with the schema of ``00_soul.md``."""
+    from tools.apply import apply_scripts
+    from tools.catalog import schema_from_catalog  # type: ignore[import-not-found,unused-ignore]
+    from tools.diff import diff_schemas  # type: ignore[import-not-found,unused-ignore]
+    from tools.model_sql import schema_from_sql
+    from tools.parse import parse_script
+
+    migrations = list_migrations(ws)
+    scripts = [parse_script(m.read(ws), dialect="postgres", source=m.file) for m in migrations]
+    for script in scripts:
+        if script.errors:
+            raise script.errors[0]
+    sandbox.start()
+    with sandbox.scratch() as db:
+        result = apply_scripts(sandbox, db, scripts)
+        if result.error is not None:
+            raise WorkspaceError(
+                f"the migrations do not replay: {result.error.message}",
+                file=result.error.file,
+                line=result.error.line,
+                column=result.error.column,
+                sqlstate=result.error.sqlstate,
+                hint=result.error.hint,
+            )
+        replayed = schema_from_catalog(db.conn)
+    stated = schema_from_sql(read_schema_sql(ws))
+    differences = tuple(str(d) for d in diff_schemas(replayed, stated))
+    return DriftReport(tuple(m.file for m in migrations), differences)

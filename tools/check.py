@@ -1,0 +1,158 @@
+"""``check``: the verification loop's first half, as one typed function.
+
+SQL text → statements → parse (line:col errors) → schema model → lint findings, and the same
+statements applied in a scratch database of the sandbox (the server's SQLSTATE mapped back to
+line:col). The CLI, the agent's tools and the eval scorers all call :func:`check_sources`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.errors import DbarchError
+from tools.parse import Note, ParsedScript, parse_script
+from tools.schema import Schema
+from tools.source import SqlSource
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    sources: tuple[str, ...]
+    dialect: str
+    statements: int
+    """SQL statements in all sources (meta-commands and COPY data not counted)."""
+    not_analysed: int
+    """Statements sqlglot kept as opaque text (the server still judged them)."""
+    schema: Schema
+    errors: tuple[DbarchError, ...]
+    notes: tuple[Note, ...]
+    applied: bool
+    """True when every statement ran in the sandbox."""
+    apply_attempted: bool
+    lint: tuple[Any, ...] = ()
+    """Lint diagnostics (:class:`tools.lint.base.Diagnostic`)."""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(t.display_name for t in self.schema)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "sources": list(self.sources),
+            "dialect": self.dialect,
+            "statements": self.statements,
+            "not_analysed": self.not_analysed,
+            "tables": list(self.tables),
+            "errors": [e.to_dict() for e in self.errors],
+            "notes": [{"message": n.message, "line": n.line, "column": n.column} for n in self.notes],
+            "applied": self.applied,
+            "apply_attempted": self.apply_attempted,
+            "lint": [d.to_dict() for d in self.lint],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+
+
+def parse_sources(sources: Sequence[SqlSource], dialect: str) -> list[ParsedScript]:
+    return [parse_script(src.text, dialect=dialect, source=src.name) for src in sources]
+
+
+def check_sources(
+    sources: Sequence[SqlSource],
+    *,
+    dialect: str = "postgres",
+    sandbox: Any | None = None,
+    apply: bool = True,
+    lint: bool = True,
+    existing: Schema | None = None,
+) -> CheckResult:
+    """Parse, model, lint and (for PostgreSQL, with a sandbox) apply ``sources`` in order.
+
+    ``sandbox`` is a :class:`tools.sandbox.Sandbox`; ``None`` or ``apply=False`` skips the
+    server. Sources are applied one after another in the same scratch database, so a folder
+    of migrations is checked as it would be replayed.
+    """
+    try:
+        from tools.model_sql import schema_from_script
+    except ImportError:  # TEMPORARY while the model builder lands
+        def schema_from_script(script: ParsedScript, base: Schema | None = None) -> Schema:
+            return base or Schema()
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    scripts = parse_sources(sources, dialect)
+    timings["parse"] = (time.perf_counter() - t0) * 1000
+
+    t0 = time.perf_counter()
+    schema = existing or Schema()
+    for script in scripts:
+        schema = schema_from_script(script, base=schema)
+    timings["model"] = (time.perf_counter() - t0) * 1000
+
+    errors: list[DbarchError] = [e for s in scripts for e in s.errors]
+    notes: list[Note] = [n for s in scripts for n in s.notes]
+    statements = sum(len(s.sql_statements) for s in scripts)
+    not_analysed = sum(1 for s in scripts for st in s.sql_statements if not st.analysed and st.error is None)
+
+    diagnostics: list[Any] = []
+    if lint:
+        t0 = time.perf_counter()
+        diagnostics = _lint(scripts, existing)
+        timings["lint"] = (time.perf_counter() - t0) * 1000
+
+    applied = False
+    attempted = False
+    if apply and sandbox is not None and scripts and scripts[0].dialect == "postgres" and not errors:
+        from tools.apply import apply_scripts
+
+        attempted = True
+        t0 = time.perf_counter()
+        sandbox.start()
+        timings["sandbox_start"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        with sandbox.scratch() as db:
+            timings["scratch"] = (time.perf_counter() - t0) * 1000
+            result = apply_scripts(sandbox, db, scripts)
+            t1 = time.perf_counter()
+        timings["apply"] = result.duration_ms
+        timings["drop"] = (time.perf_counter() - t1) * 1000
+        applied = result.applied
+        notes.extend(result.notes)
+        if result.error is not None:
+            errors.append(result.error)
+    elif dialect != "postgres" and apply and sandbox is not None:
+        notes.append(Note(f"the sandbox is PostgreSQL: {dialect} SQL was parsed and linted, not applied", 1))
+    sources_order = {s.name: i for i, s in enumerate(sources)}
+    return CheckResult(
+        sources=tuple(s.name for s in sources),
+        dialect=scripts[0].dialect if scripts else dialect,
+        statements=statements,
+        not_analysed=not_analysed,
+        schema=schema,
+        errors=tuple(errors),
+        notes=tuple(sorted(notes, key=lambda n: (sources_order.get(n.file or "", 0), n.line, n.column))),
+        applied=applied,
+        apply_attempted=attempted,
+        lint=tuple(diagnostics),
+        timings_ms=timings,
+    )
+
+
+def _lint(scripts: Sequence[ParsedScript], existing: Schema | None) -> list[Any]:
+    try:
+        from tools.lint.engine import lint_script
+    except ImportError:  # the lint engine is optional while it is being built
+        return []
+    found: list[Any] = []
+    for script in scripts:
+        report = lint_script(script, existing=existing)
+        found.extend(d for d in report.diagnostics if d.rule != "parse-error")
+    return found

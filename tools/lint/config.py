@@ -1,0 +1,109 @@
+"""Lint configuration from ``[tool.dbarch.lint]`` in the nearest ``pyproject.toml``.
+
+.. code-block:: toml
+
+    [tool.dbarch.lint]
+    select = ["integrity", "indexes", "prefer-timestamptz"]   # ids, families or id prefixes
+    ignore = ["require-on-delete"]
+    severity = "warning"                                      # report this and above
+
+    [tool.dbarch.lint.rules.too-many-indexes]
+    max-indexes = 12                                          # a rule's own option
+    severity = "error"                                        # change a rule's severity
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tools.errors import LintError
+from tools.lint.base import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class LintConfig:
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    severity: Severity = Severity.INFO
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per-rule options keyed by rule id (``{"too-many-indexes": {"max-indexes": 12}}``)."""
+    severities: dict[str, Severity] = field(default_factory=dict)
+    """Per-rule severity overrides."""
+    path: Path | None = None
+    """The pyproject.toml read, ``None`` when none was found."""
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` in ``start`` or a parent folder."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / "pyproject.toml"
+        if path.is_file():
+            return path
+    return None
+
+
+def parse_severity(value: object, where: str) -> Severity:
+    try:
+        return Severity.parse(str(value))
+    except KeyError:
+        raise LintError(
+            f"unknown severity {value!r} in {where}", hint="use error, warning or info"
+        ) from None
+
+
+def _names(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(p.strip() for p in value.split(",") if p.strip())
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise LintError(f"{where} must be a list of rule ids or families")
+
+
+def config_from_table(table: dict[str, Any], path: Path | None = None) -> LintConfig:
+    where = f"{path or 'pyproject.toml'} [tool.dbarch.lint]"
+    known = {"select", "ignore", "severity", "rules"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise LintError(f"unknown key {unknown[0]!r} in {where}", hint="keys: " + ", ".join(sorted(known)))
+    options: dict[str, dict[str, Any]] = {}
+    severities: dict[str, Severity] = {}
+    rules = table.get("rules", {})
+    if not isinstance(rules, dict):
+        raise LintError(f"{where}: rules must be a table of rule ids")
+    for rule_id, opts in rules.items():
+        if not isinstance(opts, dict):
+            raise LintError(f"{where}: rules.{rule_id} must be a table of options")
+        opts = dict(opts)
+        if "severity" in opts:
+            severities[rule_id] = parse_severity(opts.pop("severity"), f"{where} rules.{rule_id}")
+        options[rule_id] = opts
+    return LintConfig(
+        select=_names(table["select"], f"{where} select") if "select" in table else None,
+        ignore=_names(table.get("ignore", []), f"{where} ignore"),
+        severity=parse_severity(table.get("severity", "info"), where),
+        options=options,
+        severities=severities,
+        path=path,
+    )
+
+
+def load_config(start: Path | None = None) -> LintConfig:
+    """The configuration that applies to files in ``start`` (default: the current folder)."""
+    path = find_pyproject(start or Path.cwd())
+    if path is None:
+        return LintConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LintError(f"cannot read {path}: {exc}", file=str(path)) from None
+    table = data.get("tool", {}).get("dbarch", {}).get("lint")
+    if table is None:
+        return LintConfig(path=path)
+    if not isinstance(table, dict):
+        raise LintError(f"{path}: [tool.dbarch.lint] must be a table", file=str(path))
+    return config_from_table(table, path)

@@ -1,0 +1,204 @@
+"""Running the rules over a parsed script: selection, context, suppressions, fixes.
+
+>>> from tools.parse import parse_script
+>>> report = lint_script(parse_script("CREATE TABLE t (price float);"), select=["no-float-money"])
+>>> [(d.rule, d.line) for d in report.diagnostics]
+[('no-float-money', 1)]
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlglot import exp
+
+from tools.errors import LintError
+from tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity
+from tools.lint.registry import RULES
+from tools.lint.rules._util import table_key
+from tools.lint.suppress import parse_suppressions
+from tools.parse import ParsedScript, ParsedStatement
+from tools.schema import Schema
+
+log = logging.getLogger(__name__)
+
+PARSE_ERROR = "parse-error"
+INTERNAL_ERROR = "internal-error"
+ENGINE_IDS = (PARSE_ERROR, INTERNAL_ERROR)
+"""Ids the engine reports itself (not rules): they can be ignored like any rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class LintReport:
+    source: str
+    diagnostics: tuple[Diagnostic, ...]
+    statements: int
+    """SQL statements in the script."""
+    skipped: int
+    """Statements not analysed (opaque to sqlglot): no rule saw them."""
+    edits: tuple[Edit, ...] = ()
+    """Fixes for the fixable findings reported (apply with :func:`apply_edits`)."""
+    suppressed: int = 0
+
+    def at_or_above(self, severity: Severity) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity >= severity)
+
+    def counts(self) -> dict[str, int]:
+        out = {str(s): 0 for s in sorted(Severity, reverse=True)}
+        for d in self.diagnostics:
+            out[str(d.severity)] += 1
+        return out
+
+
+def rule_matches(token: str, rule_id: str, family: str) -> bool:
+    """``token`` is ``all``, a rule id, a family, or an id prefix ending in ``-`` (``prefer-``)."""
+    token = token.strip().lower()
+    return token in ("all", rule_id, family) or (token.endswith("-") and rule_id.startswith(token))
+
+
+def select_rules(
+    select: Iterable[str] | None = None, ignore: Iterable[str] = (), rules: Sequence[type[Rule]] = RULES
+) -> list[type[Rule]]:
+    """The rules chosen by ``select`` (default: all) minus ``ignore``, in registry order."""
+    select = list(select) if select is not None else ["all"]
+    ignore = list(ignore)
+    for token in (*select, *ignore):
+        if token.strip().lower() in ENGINE_IDS:
+            continue
+        if not any(rule_matches(token, r.id, r.family) for r in rules):
+            raise LintError(f"unknown rule or family {token!r}", hint="`dbarch rules` lists them")
+    return [
+        r
+        for r in rules
+        if any(rule_matches(t, r.id, r.family) for t in select)
+        and not any(rule_matches(t, r.id, r.family) for t in ignore)
+    ]
+
+
+def build_schema(script: ParsedScript, base: Schema | None) -> Schema:
+    try:
+        from tools.model_sql import schema_from_script
+    except ImportError:  # TEMPORARY until tools.model_sql lands
+        from tools.lint._fallback_model import schema_from_script
+    try:
+        return schema_from_script(script, base=base)
+    except Exception:  # a model bug must not stop statement-level rules
+        log.exception("building the schema model failed")
+        return base or Schema()
+
+
+def _created_tables(script: ParsedScript) -> frozenset[str]:
+    keys = set()
+    for st in script.statements:
+        tree = st.expression
+        if isinstance(tree, exp.Create) and str(tree.args.get("kind", "")).upper() == "TABLE":
+            table = tree.find(exp.Table)
+            if table is not None:
+                keys.add(table_key(table))
+    return frozenset(keys)
+
+
+def _run(rule: Rule, hook: str, items: Iterator[Diagnostic] | None, where: tuple[int, int], source: str) -> list[Diagnostic]:
+    try:
+        return list(items or ())
+    except Exception as exc:  # a rule that raises is a bug in dbarch, never the user's
+        log.exception("rule %s crashed in %s", rule.id, hook)
+        return [
+            Diagnostic(
+                INTERNAL_ERROR, Severity.WARNING,
+                f"rule {rule.id} crashed ({type(exc).__name__}: {exc}); this is a dbarch bug",
+                where[0], where[1], hint="please report it; the other rules still ran", file=source,
+            )
+        ]
+
+
+def _statement_lines(st: ParsedStatement) -> range:
+    return range(st.line, st.line + st.text.count("\n") + 1)
+
+
+def lint_script(
+    script: ParsedScript,
+    *,
+    existing: Schema | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    min_severity: Severity = Severity.INFO,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    severities: Mapping[str, Severity] | None = None,
+) -> LintReport:
+    """Lint ``script``; ``existing`` is the schema before it (its tables are live tables)."""
+    ignore = list(ignore)
+    chosen = select_rules(select, ignore)
+    options = options or {}
+    rules = [cls(options.get(cls.id)) for cls in chosen]
+    base = existing or Schema()
+    ctx = LintContext(script, build_schema(script, base), base, _created_tables(script))
+
+    found: list[tuple[int, Diagnostic]] = []
+    for st in script.statements:
+        if st.error is not None:
+            e = st.error
+            found.append((-1, Diagnostic(PARSE_ERROR, Severity.ERROR, e.message, e.line or st.line,
+                                         e.column or st.column, e.hint, script.source)))
+    analysed = list(ctx.statements())
+    for order, rule in enumerate(rules):
+        for st in analysed:
+            for d in _run(rule, "check_statement", rule.check_statement(st, ctx), (st.line, st.column), script.source):
+                found.append((order, d))
+        for d in _run(rule, "check_schema", rule.check_schema(ctx), (1, 1), script.source):
+            found.append((order, d))
+
+    first = next((s.line for s in script.statements), None)
+    suppress = parse_suppressions(script.text, first)
+    families = {r.id: r.family for r in rules}
+    overrides = severities or {}
+    kept: list[tuple[int, Diagnostic]] = []
+    suppressed = 0
+    for order, d in found:
+        if d.rule in ENGINE_IDS and any(rule_matches(t, d.rule, "engine") for t in ignore):
+            continue
+        if suppress.silences(d.rule, families.get(d.rule, "engine"), d.line):
+            suppressed += 1
+            continue
+        d = replace(d, file=d.file or script.source, severity=overrides.get(d.rule, d.severity))
+        if d.severity >= min_severity:
+            kept.append((order, d))
+    kept.sort(key=lambda od: (od[1].line, od[1].column, od[0]))
+    diagnostics = tuple(d for _, d in kept)
+
+    edits: list[Edit] = []
+    for rule in rules:
+        if not rule.fixable:
+            continue
+        lines = {d.line for d in diagnostics if d.rule == rule.id}
+        for st in analysed:
+            if lines.intersection(_statement_lines(st)):
+                edits.extend(_run_fix(rule, st))
+    sql = script.sql_statements
+    skipped = sum(1 for s in sql if s.error is None and not s.analysed)
+    return LintReport(script.source, diagnostics, len(sql), skipped, tuple(edits), suppressed)
+
+
+def _run_fix(rule: Rule, st: ParsedStatement) -> list[Edit]:
+    try:
+        return rule.fix(st)
+    except Exception:
+        log.exception("fix of rule %s crashed", rule.id)
+        return []
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """``text`` with ``edits`` applied; an edit overlapping an earlier one is dropped."""
+    out: list[str] = []
+    pos = 0
+    for e in sorted(set(edits), key=lambda e: (e.start, e.end)):
+        if e.start < pos:
+            continue
+        out.append(text[pos : e.start])
+        out.append(e.text)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)

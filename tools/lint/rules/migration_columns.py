@@ -1,0 +1,407 @@
+"""Migration safety for column changes on existing tables: NOT NULL, types, renames, drops,
+defaults that rewrite the table. Only tables that existed before the script count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sqlglot
+from sqlglot import exp
+
+from tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from tools.lint.rules.migration_state import (
+    alter_table,
+    identifier_name,
+    is_existing_at,
+    validated_constraints,
+)
+from tools.parse import ParsedStatement
+
+
+def existing_alter(
+    stmt: ParsedStatement, ctx: LintContext
+) -> tuple[str, list[exp.Expression]] | None:
+    """``(table key, actions)`` of an ``ALTER TABLE`` on a table that existed before the script."""
+    alter = alter_table(stmt.expression)
+    if alter is None or not is_existing_at(ctx, stmt, alter[0]):
+        return None
+    return alter
+
+
+def constraint_kinds(col: exp.ColumnDef) -> list[exp.Expr]:
+    return [c.kind for c in col.constraints if isinstance(c, exp.ColumnConstraint) and c.kind]
+
+
+class AddNotNullColumnWithoutDefault(Rule):
+    """## What it does
+    Flags `ALTER TABLE ... ADD COLUMN ... NOT NULL` (or `PRIMARY KEY`) without a `DEFAULT` on
+    an existing table.
+
+    ## Why is this bad
+    The statement takes an ACCESS EXCLUSIVE lock and then fails with a not-null violation as
+    soon as the table has one row: the existing rows have no value for the new column.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD COLUMN status text NOT NULL;
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD COLUMN status text NOT NULL DEFAULT 'active';
+    ```
+    """
+
+    id = "add-not-null-column-without-default"
+    severity = Severity.ERROR
+    message = "Give the new NOT NULL column a default: on a non-empty table the ADD COLUMN fails (under an ACCESS EXCLUSIVE lock)"
+    hint = "add it with a constant DEFAULT (no rewrite since PostgreSQL 11), or add it nullable, backfill in batches, then take the SET NOT NULL path"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        for action in alter[1] if alter else ():
+            if not isinstance(action, exp.ColumnDef):
+                continue
+            kinds = constraint_kinds(action)
+            required = any(
+                isinstance(k, exp.NotNullColumnConstraint | exp.PrimaryKeyColumnConstraint)
+                and not k.args.get("allow_null")
+                for k in kinds
+            )
+            filled = any(
+                isinstance(
+                    k,
+                    exp.DefaultColumnConstraint
+                    | exp.GeneratedAsIdentityColumnConstraint
+                    | exp.ComputedColumnConstraint,
+                )
+                for k in kinds
+            )
+            dtype = action.args.get("kind")
+            serial = isinstance(dtype, exp.DataType) and dtype.this in _SERIAL_TYPES
+            if required and not filled and not serial:
+                yield self.at(stmt, action)
+
+
+_SERIAL_TYPES = frozenset(
+    {exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL, exp.DataType.Type.SMALLSERIAL}
+)
+
+
+def _is_not_null_check(expr: exp.Expr | None, column: str) -> bool:
+    """``column IS NOT NULL`` (sqlglot writes it ``Is(negate=True)`` or ``Not(Is(...))``)."""
+    if isinstance(expr, exp.Paren):
+        expr = expr.this
+    if isinstance(expr, exp.Not) and isinstance(expr.this, exp.Is):
+        expr, negated = expr.this, True
+    else:
+        negated = isinstance(expr, exp.Is) and bool(expr.args.get("negate"))
+    return (
+        negated
+        and isinstance(expr, exp.Is)
+        and isinstance(expr.expression, exp.Null)
+        and identifier_name(expr.this) == column
+    )
+
+
+def _proven_not_null(ctx: LintContext, stmt: ParsedStatement, key: str, column: str) -> bool:
+    """A validated ``CHECK (column IS NOT NULL)`` exists before ``stmt`` (PostgreSQL 12+ then
+    skips the scan of SET NOT NULL)."""
+    table = ctx.existing.tables.get(key)
+    for check in table.checks if table else ():
+        if check.validated and _is_not_null_check(_parse_expr(check.expression), column):
+            return True
+    validated = validated_constraints(ctx, stmt)
+    for st in ctx.statements():
+        if st.statement.index >= stmt.statement.index:
+            break
+        alter = alter_table(st.expression)
+        if alter is None or alter[0] != key:
+            continue
+        for constraint in (c for a in alter[1] for c in a.find_all(exp.Constraint)):
+            body = constraint.find(exp.CheckColumnConstraint)
+            if body is None or not _is_not_null_check(body.this, column):
+                continue
+            not_valid = bool(st.expression and st.expression.args.get("not_valid"))
+            if not not_valid or (key, identifier_name(constraint.this)) in validated:
+                return True
+    return False
+
+
+def _parse_expr(text: str) -> exp.Expr | None:
+    try:
+        return sqlglot.parse_one(text, read="postgres")
+    except Exception:  # a check we cannot read proves nothing
+        return None
+
+
+class SetNotNull(Rule):
+    """## What it does
+    Flags `ALTER COLUMN ... SET NOT NULL` on an existing table unless a validated
+    `CHECK (col IS NOT NULL)` already proves it.
+
+    ## Why is this bad
+    SET NOT NULL holds an ACCESS EXCLUSIVE lock (no reads, no writes) while it scans the whole
+    table to verify that no row is NULL.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;
+    ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;
+    ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+    ALTER TABLE users DROP CONSTRAINT users_email_not_null;
+    ```
+    """
+
+    id = "set-not-null"
+    severity = Severity.WARNING
+    message = "Prove NOT NULL with a validated CHECK first: SET NOT NULL holds ACCESS EXCLUSIVE (no reads or writes) for a full table scan"
+    hint = "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c (in its own transaction); then SET NOT NULL (no scan on PostgreSQL 12+); then DROP CONSTRAINT c"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        for action in alter[1] if alter else ():
+            if not isinstance(action, exp.AlterColumn) or action.args.get("drop"):
+                continue
+            if action.args.get("allow_null") is False:
+                assert alter is not None
+                if not _proven_not_null(ctx, stmt, alter[0], identifier_name(action.this)):
+                    yield self.at(stmt, action)
+
+
+_VARCHAR = frozenset({exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT})
+
+
+def _varchar_length(dtype: exp.DataType) -> int | None:
+    params = dtype.expressions
+    if dtype.this != exp.DataType.Type.VARCHAR or not params:
+        return None
+    try:
+        return int(params[0].name)
+    except ValueError:
+        return None
+
+
+def is_binary_coercible(old_type: str, new: exp.DataType) -> bool:
+    """``varchar(n)`` to ``varchar(m >= n)``, ``varchar`` or ``text``, and ``varchar`` to
+    ``text``: PostgreSQL changes only the catalog, no rewrite, no index rebuild."""
+    try:
+        old = exp.DataType.build(old_type, dialect="postgres")
+    except Exception:  # a type we cannot read: assume the worst
+        return False
+    if old.this not in _VARCHAR or new.this not in _VARCHAR:
+        return False
+    if new.this == exp.DataType.Type.TEXT:
+        return True
+    new_len, old_len = _varchar_length(new), _varchar_length(old)
+    if old.this == exp.DataType.Type.TEXT:
+        return new_len is None
+    return new_len is None or (old_len is not None and new_len >= old_len)
+
+
+class ChangeColumnType(Rule):
+    """## What it does
+    Flags `ALTER COLUMN ... TYPE` on an existing table, except widenings PostgreSQL does in
+    the catalog only (`varchar(n)` to a longer `varchar` or to `text`).
+
+    ## Why is this bad
+    The type change holds an ACCESS EXCLUSIVE lock (no reads, no writes) while it rewrites the
+    whole table and rebuilds every index on it; code that still expects the old type may
+    break.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, age integer);
+    ALTER TABLE users ALTER COLUMN age TYPE bigint;
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, age integer);
+    ALTER TABLE users ADD COLUMN IF NOT EXISTS age_new bigint;
+    ```
+    """
+
+    id = "change-column-type"
+    severity = Severity.WARNING
+    message = "Avoid changing a column type in place: it holds ACCESS EXCLUSIVE (no reads or writes) while the table is rewritten and its indexes rebuilt"
+    hint = "add a new column, dual-write and backfill in batches, switch reads, then drop the old column"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        if alter is None:
+            return
+        table = ctx.existing.tables.get(alter[0])
+        for action in alter[1]:
+            dtype = action.args.get("dtype") if isinstance(action, exp.AlterColumn) else None
+            if not isinstance(dtype, exp.DataType):
+                continue
+            old = table.column(identifier_name(action.this)) if table else None
+            if old is not None and is_binary_coercible(old.type, dtype) and not action.args.get("using"):
+                continue
+            yield self.at(stmt, action)
+
+
+class RenameColumn(Rule):
+    """## What it does
+    Flags `ALTER TABLE ... RENAME COLUMN` on an existing table.
+
+    ## Why is this bad
+    The rename itself is quick (a brief ACCESS EXCLUSIVE lock), but every running instance of
+    the application that still uses the old name fails from that moment until it is deployed
+    again.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users RENAME COLUMN email TO email_address;
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD COLUMN IF NOT EXISTS email_address text;
+    ```
+    """
+
+    id = "rename-column"
+    severity = Severity.WARNING
+    message = "Do not rename columns in place: running code that uses the old name breaks (brief ACCESS EXCLUSIVE lock)"
+    hint = "expand and contract: add the new column, write both, backfill, move reads, then drop the old one"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        for action in alter[1] if alter else ():
+            if isinstance(action, exp.RenameColumn):
+                yield self.at(stmt, action)
+
+
+class DropColumn(Rule):
+    """## What it does
+    Flags `ALTER TABLE ... DROP COLUMN` on an existing table.
+
+    ## Why is this bad
+    The drop takes a brief ACCESS EXCLUSIVE lock, loses the data for good, and breaks every
+    running query or ORM model that still reads or writes the column.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, legacy_code text);
+    ALTER TABLE users DROP COLUMN legacy_code;
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, legacy_code text);
+    COMMENT ON COLUMN users.legacy_code IS 'deprecated: drop after the next release';
+    ```
+    """
+
+    id = "drop-column"
+    severity = Severity.WARNING
+    message = "Stop using the column in code before dropping it: DROP COLUMN breaks running queries and loses data (brief ACCESS EXCLUSIVE lock)"
+    hint = "deploy code that no longer reads or writes the column first (or mark it ignored in the ORM), then drop it in a later migration"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        for action in alter[1] if alter else ():
+            if isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
+                yield self.at(stmt, action)
+
+
+_VOLATILE = frozenset(
+    {"random", "clock_timestamp", "timeofday", "gen_random_uuid", "uuid_generate_v1",
+     "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7", "nextval", "txid_current"}
+)
+
+
+def volatile_call(expr: exp.Expression) -> exp.Expression | None:
+    """The first volatile function call inside ``expr`` (``random()``, ``gen_random_uuid()``)."""
+    for node in expr.walk():
+        if isinstance(node, exp.Rand | exp.Uuid):
+            return node
+        if isinstance(node, exp.Anonymous) and node.name.lower() in _VOLATILE:
+            return node
+    return None
+
+
+def rewrite_reason(col: exp.ColumnDef) -> str | None:
+    """Why adding ``col`` rewrites the table, or ``None`` (constant defaults and ``now()`` do not)."""
+    dtype = col.args.get("kind")
+    if isinstance(dtype, exp.DataType) and dtype.this in _SERIAL_TYPES:
+        return "a serial column (nextval() default)"
+    for kind in constraint_kinds(col):
+        if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
+            return "an identity column"
+        if isinstance(kind, exp.ComputedColumnConstraint):
+            return "a stored generated column"
+        if isinstance(kind, exp.DefaultColumnConstraint) and isinstance(kind.this, exp.Expression):
+            call = volatile_call(kind.this)
+            if call is not None:
+                return f"a volatile default ({call.sql('postgres').lower()})"
+    return None
+
+
+class VolatileDefaultRewrite(Rule):
+    """## What it does
+    Flags `ADD COLUMN` on an existing table with a volatile default (`random()`,
+    `clock_timestamp()`, `gen_random_uuid()`, `nextval()`), a serial or identity type, or a
+    stored generated expression. Constant defaults and `now()` are fine on PostgreSQL 11+.
+
+    ## Why is this bad
+    PostgreSQL must compute a value per row, so it rewrites the whole table (and rebuilds its
+    indexes) under an ACCESS EXCLUSIVE lock: no reads, no writes for the whole rewrite.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD COLUMN public_id uuid DEFAULT gen_random_uuid();
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD COLUMN public_id uuid;
+    ALTER TABLE users ALTER COLUMN public_id SET DEFAULT gen_random_uuid();
+    ```
+    """
+
+    id = "volatile-default-rewrite"
+    severity = Severity.WARNING
+    message = "Avoid volatile defaults when adding a column: the table is rewritten under ACCESS EXCLUSIVE (no reads or writes) for the whole rewrite"
+    hint = "add the column without a default, SET DEFAULT in a second statement (new rows only), then backfill existing rows in batches"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        for action in alter[1] if alter else ():
+            if isinstance(action, exp.ColumnDef) and (reason := rewrite_reason(action)):
+                message = (
+                    f"Avoid {reason} when adding a column: the table is rewritten under "
+                    "ACCESS EXCLUSIVE (no reads or writes) for the whole rewrite"
+                )
+                yield self.at(stmt, action, message=message)
+
+
+RULES: tuple[type[Rule], ...] = (
+    AddNotNullColumnWithoutDefault,
+    SetNotNull,
+    ChangeColumnType,
+    RenameColumn,
+    DropColumn,
+    VolatileDefaultRewrite,
+)

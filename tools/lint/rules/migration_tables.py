@@ -1,0 +1,405 @@
+"""Migration safety for constraints and whole tables: validation scans, in-place unique and
+primary keys, renames, drops, truncation, enum order and statements that cannot be retried."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlglot import exp
+
+from tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from tools.lint.rules._util import table_key
+from tools.lint.rules.migration_columns import constraint_kinds, existing_alter
+from tools.lint.rules.migration_state import (
+    existed_before_script,
+    is_existing_at,
+    is_migration,
+    opaque_statements,
+    qualify,
+    script_state,
+)
+from tools.parse import ParsedStatement
+
+
+def added_constraints(actions: list[exp.Expression]) -> Iterator[exp.Expression]:
+    """The constraint bodies of ``ADD [CONSTRAINT name] ...`` actions."""
+    for action in actions:
+        if not isinstance(action, exp.AddConstraint):
+            continue
+        for node in action.expressions:
+            if isinstance(node, exp.Constraint):
+                yield from node.expressions
+            else:
+                yield node
+
+
+class AddForeignKeyWithoutNotValid(Rule):
+    """## What it does
+    Flags `ADD FOREIGN KEY` on an existing table without `NOT VALID`.
+
+    ## Why is this bad
+    PostgreSQL takes a SHARE ROW EXCLUSIVE lock on both tables (writes blocked on each) and
+    holds it while it scans the whole referencing table to validate every row.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE orgs (id bigint PRIMARY KEY); CREATE TABLE users (id bigint PRIMARY KEY, org_id bigint);
+    ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE orgs (id bigint PRIMARY KEY); CREATE TABLE users (id bigint PRIMARY KEY, org_id bigint);
+    ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;
+    ALTER TABLE users VALIDATE CONSTRAINT users_org_fk;
+    ```
+    """
+
+    id = "add-foreign-key-without-not-valid"
+    severity = Severity.WARNING
+    message = "Add foreign keys NOT VALID, then VALIDATE: a plain ADD FOREIGN KEY blocks writes on both tables (SHARE ROW EXCLUSIVE) for a full scan"
+    hint = "ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID; then, in a separate transaction, VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: reads and writes go on)"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        if alter is None or (stmt.expression and stmt.expression.args.get("not_valid")):
+            return
+        for node in added_constraints(alter[1]):
+            if isinstance(node, exp.ForeignKey):
+                yield self.at(stmt, node)
+
+
+class AddCheckWithoutNotValid(Rule):
+    """## What it does
+    Flags `ADD CHECK` on an existing table without `NOT VALID`.
+
+    ## Why is this bad
+    The constraint is checked against every row while an ACCESS EXCLUSIVE lock (no reads, no
+    writes) is held for the whole scan.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE items (id bigint PRIMARY KEY, price numeric);
+    ALTER TABLE items ADD CONSTRAINT items_price_positive CHECK (price > 0);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE items (id bigint PRIMARY KEY, price numeric);
+    ALTER TABLE items ADD CONSTRAINT items_price_positive CHECK (price > 0) NOT VALID;
+    ALTER TABLE items VALIDATE CONSTRAINT items_price_positive;
+    ```
+    """
+
+    id = "add-check-without-not-valid"
+    severity = Severity.WARNING
+    message = "Add check constraints NOT VALID, then VALIDATE: a plain ADD CHECK holds ACCESS EXCLUSIVE (no reads or writes) for a full scan"
+    hint = "ADD CONSTRAINT ... CHECK (...) NOT VALID; then, in a separate transaction, VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: reads and writes go on)"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        if alter is None or (stmt.expression and stmt.expression.args.get("not_valid")):
+            return
+        for node in added_constraints(alter[1]):
+            if isinstance(node, exp.CheckColumnConstraint):
+                yield self.at(stmt, node)
+
+
+class AddUniqueConstraintInPlace(Rule):
+    """## What it does
+    Flags `ADD UNIQUE` (and `ADD COLUMN ... UNIQUE`) on an existing table.
+
+    ## Why is this bad
+    PostgreSQL builds the unique index while it holds an ACCESS EXCLUSIVE lock: no reads and
+    no writes for the whole index build.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
+    ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
+    ```
+    """
+
+    id = "add-unique-constraint-in-place"
+    severity = Severity.WARNING
+    message = "Build the unique index CONCURRENTLY first: ADD UNIQUE holds ACCESS EXCLUSIVE (no reads or writes) while the index builds"
+    hint = "CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols); then ALTER TABLE t ADD CONSTRAINT c UNIQUE USING INDEX idx"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        if alter is None:
+            return
+        for node in added_constraints(alter[1]):
+            if isinstance(node, exp.UniqueColumnConstraint):
+                yield self.at(stmt, node)
+        for action in alter[1]:
+            if isinstance(action, exp.ColumnDef) and any(
+                isinstance(k, exp.UniqueColumnConstraint) for k in constraint_kinds(action)
+            ):
+                yield self.at(stmt, action)
+
+
+class AddPrimaryKeyInPlace(Rule):
+    """## What it does
+    Flags `ADD PRIMARY KEY` (and `ADD COLUMN ... PRIMARY KEY`) on an existing table.
+
+    ## Why is this bad
+    PostgreSQL builds the unique index, and checks the key columns for NULLs, while it holds
+    an ACCESS EXCLUSIVE lock: no reads and no writes for the whole build.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE events (id bigint NOT NULL, payload jsonb);
+    ALTER TABLE events ADD PRIMARY KEY (id);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE events (id bigint NOT NULL, payload jsonb);
+    CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS events_pkey ON events (id);
+    ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey;
+    ```
+    """
+
+    id = "add-primary-key-in-place"
+    severity = Severity.WARNING
+    message = "Build the primary key's index CONCURRENTLY first: ADD PRIMARY KEY holds ACCESS EXCLUSIVE (no reads or writes) while it builds"
+    hint = "make the columns NOT NULL (CHECK ... NOT VALID path), CREATE UNIQUE INDEX CONCURRENTLY idx; then ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX idx"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        if alter is None:
+            return
+        for node in added_constraints(alter[1]):
+            if isinstance(node, exp.PrimaryKey | exp.PrimaryKeyColumnConstraint):
+                yield self.at(stmt, node)
+        for action in alter[1]:
+            if isinstance(action, exp.ColumnDef) and any(
+                isinstance(k, exp.PrimaryKeyColumnConstraint) for k in constraint_kinds(action)
+            ):
+                yield self.at(stmt, action)
+
+
+class RenameTable(Rule):
+    """## What it does
+    Flags `ALTER TABLE ... RENAME TO` on an existing table.
+
+    ## Why is this bad
+    The rename takes a brief ACCESS EXCLUSIVE lock, and every running instance of the
+    application that still uses the old name fails until it is deployed again.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE customer (id bigint PRIMARY KEY);
+    ALTER TABLE customer RENAME TO customers;
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE customer (id bigint PRIMARY KEY);
+    CREATE VIEW customers AS SELECT id FROM customer;
+    ```
+    """
+
+    id = "rename-table"
+    severity = Severity.WARNING
+    message = "Do not rename tables in place: running code that uses the old name breaks (brief ACCESS EXCLUSIVE lock)"
+    hint = "rename and create a simple view with the old name in the same transaction, drop the view once no code uses it"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        for action in alter[1] if alter else ():
+            if isinstance(action, exp.AlterRename):
+                yield self.at(stmt, action)
+
+
+class DropTable(Rule):
+    """## What it does
+    Flags `DROP TABLE` of a table that existed before the migration.
+
+    ## Why is this bad
+    The drop waits for an ACCESS EXCLUSIVE lock, deletes the data for good, and breaks any
+    running code that still queries the table.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE audit_old (id bigint PRIMARY KEY);
+    DROP TABLE audit_old;
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE audit_old (id bigint PRIMARY KEY);
+    ALTER TABLE audit_old RENAME TO audit_old_deprecated;
+    ```
+    """
+
+    id = "drop-table"
+    severity = Severity.WARNING
+    message = "Make sure nothing reads the table before dropping it: DROP TABLE loses the data for good (ACCESS EXCLUSIVE lock)"
+    hint = "remove every use from the code first, back the data up, then drop it in a later migration"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        tree = stmt.expression
+        if not isinstance(tree, exp.Drop) or str(tree.args.get("kind") or "").upper() != "TABLE":
+            return
+        for table in tree.args.get("tables") or ():
+            if isinstance(table, exp.Table) and is_existing_at(ctx, stmt, table_key(table)):
+                yield self.at(stmt, table)
+
+
+class TruncateCascade(Rule):
+    """## What it does
+    Flags `TRUNCATE ... CASCADE` of an existing table.
+
+    ## Why is this bad
+    CASCADE also empties every table with a foreign key to it (and theirs, recursively), under
+    an ACCESS EXCLUSIVE lock on each: data loss beyond the tables the statement names.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY);
+    TRUNCATE users CASCADE;
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY);
+    TRUNCATE users;
+    ```
+    """
+
+    id = "truncate-cascade"
+    severity = Severity.WARNING
+    message = "Name every table to empty instead of TRUNCATE ... CASCADE: it silently empties all referencing tables (ACCESS EXCLUSIVE on each)"
+    hint = "list the tables explicitly: TRUNCATE a, b; (RESTRICT fails loudly when you missed one)"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        tree = stmt.expression
+        if not isinstance(tree, exp.TruncateTable) or str(tree.args.get("option") or "").upper() != "CASCADE":
+            return
+        if any(isinstance(t, exp.Table) and is_existing_at(ctx, stmt, table_key(t)) for t in tree.expressions):
+            yield self.at(stmt)
+
+
+class EnumAddValueWithoutPosition(Rule):
+    """## What it does
+    Flags `ALTER TYPE ... ADD VALUE` without `BEFORE` or `AFTER` on an existing enum type.
+
+    ## Why is this bad
+    The new label goes last, so `ORDER BY` and comparisons on the enum put it after every
+    other value, which is rarely the order meant (`pending`, `paid`, `shipped`, `draft`?).
+
+    ## Example
+    ```sql
+    -- existing: CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped');
+    ALTER TYPE order_status ADD VALUE 'refunded';
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped');
+    ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded' AFTER 'shipped';
+    ```
+    """
+
+    id = "enum-add-value-without-position"
+    severity = Severity.INFO
+    message = "Say where the new enum value goes (BEFORE/AFTER): without it the value sorts last"
+    hint = "ALTER TYPE t ADD VALUE IF NOT EXISTS 'new' AFTER 'existing'"
+    family = "migration"
+
+    def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        state = script_state(ctx)
+        for stmt, node in opaque_statements(ctx):
+            if type(node).__name__ != "AlterEnumStmt" or not node.newVal or node.oldVal:
+                continue
+            names = [n.sval for n in node.typeName]
+            key = qualify(names[-1], names[-2] if len(names) > 1 else None)
+            if node.newValNeighbor is None and existed_before_script(ctx, key) and (
+                key not in state.at(stmt).created_before
+            ):
+                yield self.at(stmt)
+
+
+_RETRYABLE_KINDS = frozenset({"TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA", "MATERIALIZED VIEW"})
+
+
+def _not_retryable(tree: exp.Expression) -> exp.Expression | None:
+    """The part of ``tree`` that fails when the statement runs twice (no IF [NOT] EXISTS)."""
+    kind = str(tree.args.get("kind") or "").upper()
+    if isinstance(tree, exp.Create) and kind in _RETRYABLE_KINDS:
+        return None if tree.args.get("exists") or tree.args.get("replace") else tree
+    if isinstance(tree, exp.Drop) and kind in _RETRYABLE_KINDS:
+        return None if tree.args.get("exists") else tree
+    if isinstance(tree, exp.Alter) and kind == "TABLE":
+        for action in tree.args.get("actions") or ():
+            if isinstance(action, exp.ColumnDef | exp.Drop) and not action.args.get("exists"):
+                return action
+    return None
+
+
+class NotRetryable(Rule):
+    """## What it does
+    In a migration (a script that changes an existing schema), flags `CREATE` and `DROP` of
+    tables, indexes, views and sequences, and `ADD`/`DROP COLUMN`, without `IF [NOT] EXISTS`
+    when no transaction wraps them.
+
+    ## Why is this bad
+    When a migration fails halfway (a lock timeout, a deploy killed), running it again stops
+    at the first statement that already ran. No lock is involved; the cost is a manual fix.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);
+    ```
+    """
+
+    id = "not-retryable"
+    severity = Severity.INFO
+    message = "Make the statement safe to re-run with IF [NOT] EXISTS: a retried migration stops here"
+    hint = "CREATE ... IF NOT EXISTS, DROP ... IF EXISTS, ADD COLUMN IF NOT EXISTS (or wrap the migration in one transaction)"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        if stmt.expression is None or not is_migration(ctx):
+            return
+        if script_state(ctx).at(stmt).in_transaction:
+            return
+        node = _not_retryable(stmt.expression)
+        if node is not None:
+            yield self.at(stmt, None if node is stmt.expression else node)
+
+
+RULES: tuple[type[Rule], ...] = (
+    AddForeignKeyWithoutNotValid,
+    AddCheckWithoutNotValid,
+    AddUniqueConstraintInPlace,
+    AddPrimaryKeyInPlace,
+    RenameTable,
+    DropTable,
+    TruncateCascade,
+    EnumAddValueWithoutPosition,
+    NotRetryable,
+)

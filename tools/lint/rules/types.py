@@ -1,0 +1,244 @@
+"""Integrity rules about column types: money, UUIDs, time zones, char(n), serial (most fixable)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity
+from tools.lint.rules._util import ColumnDefIn, column_defs, type_span, type_text, words
+from tools.parse import ParsedStatement
+from tools.types import base_type, canonical_type, is_serial
+
+MONEY_WORDS = frozenset(
+    "price amount total cost balance fee fees salary wage wages tax discount subtotal revenue "
+    "payment charge refund paid due budget income expense expenses".split()
+)
+NOT_MONEY_WORDS = frozenset("rate ratio percent pct percentage count weight score factor".split())
+
+
+class _TypeRule(Rule):
+    """Shared shape: decide per column definition, fix by replacing the written type."""
+
+    family = "integrity"
+
+    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
+        raise NotImplementedError
+
+    def replacement(self, col: ColumnDefIn, written: str) -> str | None:
+        return None
+
+    def _columns(self, stmt: ParsedStatement) -> Iterator[tuple[ColumnDefIn, str]]:
+        for col in column_defs(stmt):
+            written = type_text(stmt, col.node)
+            if written and self.matches(stmt, col, written):
+                yield col, written
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        for col, _ in self._columns(stmt):
+            yield self.at(stmt, col.node.this, message=f"{self.message} (column {col.name})")
+
+    def fix(self, stmt: ParsedStatement) -> list[Edit]:
+        edits = []
+        for col, written in self._columns(stmt):
+            span = type_span(stmt, col.node)
+            new = self.replacement(col, written)
+            if span is not None and new is not None:
+                base = stmt.statement.offset
+                edits.append(Edit(base + span[0], base + span[1], new))
+        return edits
+
+
+def _params(col: ColumnDefIn) -> list[str]:
+    kind = col.kind
+    return [p.sql("postgres") for p in kind.expressions] if kind is not None else []
+
+
+class NoFloatMoney(_TypeRule):
+    """Money stored in a binary floating-point column.
+
+    ## What it does
+    Flags `real`, `float` and `double precision` columns whose name says money (`price`,
+    `amount`, `total`, `cost`, `balance`, `fee`...).
+
+    ## Why is this bad
+    Binary floating point cannot hold 0.10 exactly: sums drift by fractions of a cent, and
+    equality tests on amounts fail. Accounting needs exact decimal arithmetic.
+
+    ## Example
+    ```sql
+    CREATE TABLE invoices (id bigint PRIMARY KEY, total_amount double precision NOT NULL);
+    ```
+
+    ## Use instead
+    ```sql
+    CREATE TABLE invoices (id bigint PRIMARY KEY, total_amount numeric(12, 2) NOT NULL);
+    ```
+    """
+
+    id = "no-float-money"
+    severity = Severity.ERROR
+    message = "Store money in numeric, not floating point"
+    hint = "use numeric(p, s), e.g. numeric(12, 2), or integer cents"
+    fixable = True
+
+    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
+        if base_type(canonical_type(written)) not in ("real", "double precision") or written.endswith("]"):
+            return False
+        parts = set(words(col.name))
+        return bool(parts & MONEY_WORDS) and not parts & NOT_MONEY_WORDS
+
+    def replacement(self, col: ColumnDefIn, written: str) -> str:
+        return "numeric"
+
+
+def _uuid_named(name: str) -> bool:
+    return bool({"uuid", "guid"} & set(words(name)))
+
+
+def looks_like_uuid_text(name: str, written: str) -> bool:
+    canonical = canonical_type(written)
+    base = base_type(canonical)
+    if canonical.endswith("]") or base not in ("character varying", "character", "text"):
+        return False
+    if _uuid_named(name):
+        return True
+    return canonical.endswith("(36)") and (name == "id" or name.endswith("_id"))
+
+
+class PreferUuidType(_TypeRule):
+    """A UUID kept in a text column.
+
+    ## What it does
+    Flags `char(36)`, `varchar(36)` and `text` columns that hold UUIDs: named `*uuid*`/`*guid*`,
+    or an `id`/`*_id` column sized for the 36-character text form.
+
+    ## Why is this bad
+    The text form takes 37 bytes against 16 for `uuid`, makes every index bigger and slower,
+    accepts any string (no validation) and compares case-sensitively.
+
+    ## Example
+    ```sql
+    CREATE TABLE sessions (id varchar(36) PRIMARY KEY, user_uuid text NOT NULL);
+    ```
+
+    ## Use instead
+    ```sql
+    CREATE TABLE sessions (id uuid PRIMARY KEY, user_uuid uuid NOT NULL);
+    ```
+    """
+
+    id = "prefer-uuid-type"
+    message = "Store UUIDs in the uuid type, not text"
+    hint = "declare the column as uuid (16 bytes, validated, smaller indexes)"
+    fixable = True
+
+    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
+        return looks_like_uuid_text(col.name, written)
+
+    def replacement(self, col: ColumnDefIn, written: str) -> str:
+        return "uuid"
+
+
+class PreferTimestamptz(_TypeRule):
+    """A `timestamp` without time zone.
+
+    ## What it does
+    Flags columns declared `timestamp` (or `timestamp without time zone`).
+
+    ## Why is this bad
+    `timestamp` stores a wall-clock reading with no zone: the same instant written from two
+    sessions with different `TimeZone` settings gives two different values, and daylight-saving
+    changes make some readings ambiguous. `timestamptz` stores an instant and converts on output.
+
+    ## Example
+    ```sql
+    CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);
+    ```
+
+    ## Use instead
+    ```sql
+    CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamptz NOT NULL);
+    ```
+    """
+
+    id = "prefer-timestamptz"
+    message = "Use timestamptz, not timestamp without time zone"
+    hint = "timestamptz stores an instant; timestamp stores a zone-less wall-clock reading"
+    fixable = True
+
+    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
+        return base_type(canonical_type(written)) == "timestamp without time zone" and not written.endswith("]")
+
+    def replacement(self, col: ColumnDefIn, written: str) -> str:
+        params = _params(col)
+        return f"timestamptz({params[0]})" if params else "timestamptz"
+
+
+class PreferTextOverChar(_TypeRule):
+    """A fixed-length `char(n)` column.
+
+    ## What it does
+    Flags columns declared `char(n)` / `character(n)` (UUID-like columns are left to
+    `prefer-uuid-type`).
+
+    ## Why is this bad
+    `char(n)` pads values with spaces, which are then ignored in some comparisons and kept in
+    others; it is never faster than `text` or `varchar` in PostgreSQL and only hides bugs.
+
+    ## Example
+    ```sql
+    CREATE TABLE countries (code char(2) PRIMARY KEY, name text NOT NULL);
+    ```
+
+    ## Use instead
+    ```sql
+    CREATE TABLE countries (code text PRIMARY KEY CHECK (length(code) = 2), name text NOT NULL);
+    ```
+    """
+
+    id = "prefer-text-over-char"
+    message = "Use text or varchar, not blank-padded char(n)"
+    hint = "use text (with a CHECK on length if the length matters)"
+
+    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
+        canonical = canonical_type(written)
+        return (
+            base_type(canonical) == "character"
+            and "(" in written
+            and not looks_like_uuid_text(col.name, written)
+        )
+
+
+class PreferIdentity(_TypeRule):
+    """A `serial` / `bigserial` column.
+
+    ## What it does
+    Flags columns declared `smallserial`, `serial` or `bigserial`.
+
+    ## Why is this bad
+    A serial is an integer with a separately owned sequence: grants, `CREATE TABLE ... LIKE`
+    and dumps treat the two apart, and nothing stops inserts from bypassing the sequence.
+    SQL-standard identity columns (PostgreSQL 10+) keep the sequence part of the column.
+
+    ## Example
+    ```sql
+    CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL);
+    ```
+
+    ## Use instead
+    ```sql
+    CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);
+    ```
+    """
+
+    id = "prefer-identity"
+    message = "Use an identity column, not serial"
+    hint = "write bigint GENERATED ALWAYS AS IDENTITY (or BY DEFAULT to allow explicit ids)"
+    fixable = True
+
+    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
+        return is_serial(written)
+
+    def replacement(self, col: ColumnDefIn, written: str) -> str:
+        return f"{canonical_type(written)} GENERATED BY DEFAULT AS IDENTITY"
+

@@ -1,0 +1,268 @@
+"""Replaying table DDL on a :class:`~tools.model_build.Builder`: columns, keys, checks, indexes.
+
+One function per kind of change, each reading a sqlglot node: ``add_column`` for a
+``ColumnDef`` (``id serial PRIMARY KEY``), ``add_constraint`` for a table-level key or check,
+``create_table``, ``create_index`` and ``alter_table``. Statements sqlglot keeps as opaque text
+are read from their tokens in :mod:`tools.model_commands`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlglot import exp
+from sqlglot.tokens import TokenType
+
+from tools.model_build import Builder, ident_name, table_ref
+from tools.model_names import choose_name, column_addition, index_column_name
+from tools.schema import Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique
+from tools.types import is_serial
+
+TYPE_STOP_WORDS = frozenset(
+    "NOT NULL DEFAULT PRIMARY REFERENCES UNIQUE CHECK CONSTRAINT GENERATED COLLATE AUTO_INCREMENT "
+    "AUTOINCREMENT COMMENT ON USING AS IDENTITY STORAGE COMPRESSION KEY".split()
+)
+"""Words that end a column's type in ``name type [constraints]``."""
+
+
+def sql(node: exp.Expression) -> str:
+    """PostgreSQL text of an expression, without outer parentheses, function names lower-cased."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node.sql(dialect="postgres", normalize_functions="lower")
+
+
+def _names(nodes: list[exp.Expression] | None) -> tuple[str, ...]:
+    return tuple(ident_name(n) for n in nodes or [])
+
+
+def type_text(b: Builder, ident: exp.Expression) -> str | None:
+    """The type of a column as written in the source, read from the tokens after its name."""
+    end = ident.meta.get("end") if isinstance(ident, exp.Identifier) else None
+    start = ident.meta.get("start") if isinstance(ident, exp.Identifier) else None
+    if not isinstance(end, int) or not isinstance(start, int) or b.statement is None:
+        return None
+    if b.statement.text[start : end + 1].strip('"`').lower() != ident.name.lower():
+        return None  # a re-parsed fragment: positions are not the statement's
+    tokens = [t for t in b.tokens() if t.start > end]
+    while tokens and tokens[0].text.upper() in ("SET", "DATA", "TYPE"):
+        tokens = tokens[1:]
+    depth, first, last = 0, None, None
+    for i, tok in enumerate(tokens):
+        word = (tok.text.upper().split() or [""])[0]
+        if depth == 0 and tok.token_type != TokenType.IDENTIFIER:
+            after = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
+            if tok.token_type in (TokenType.COMMA, TokenType.R_PAREN) or word in TYPE_STOP_WORDS:
+                break
+            if word in ("CHARACTER", "CHARSET") and after in ("SET", "") or word == "CHARSET":
+                break
+        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tok.token_type, 0)
+        first, last = first or tok, tok
+    if first is None or last is None:
+        return None
+    return b.statement.text[first.start : last.end + 1]
+
+
+def _fk_options(reference: exp.Reference) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for option in reference.args.get("options") or []:
+        text = " ".join(str(option).upper().split())
+        if text.startswith("ON DELETE "):
+            out["on_delete"] = text[len("ON DELETE ") :]
+        elif text.startswith("ON UPDATE "):
+            out["on_update"] = text[len("ON UPDATE ") :]
+        elif text in ("DEFERRABLE", "INITIALLY DEFERRED"):
+            out["deferrable"] = True
+    return out
+
+
+def add_foreign_key(b: Builder, key: str, columns: tuple[str, ...], reference: exp.Reference,
+                    name: str | None, validated: bool, node: exp.Expression) -> None:
+    table = b.tables[key]
+    target = reference.this
+    ref_columns: tuple[str, ...] = ()
+    if isinstance(target, exp.Schema):
+        ref_columns = _names(target.expressions)
+        target = target.this
+    if not isinstance(target, exp.Table):
+        return
+    name = name or choose_name(table.name, column_addition(columns), "fkey", b.constraint_names(table.schema))
+    line, _ = b.position(node)
+    fk = ForeignKey(columns, b.table_key(target), ref_columns, name=name, validated=validated,
+                    line=line, **_fk_options(reference))  # type: ignore[arg-type]
+    b.update(key, foreign_keys=(*table.foreign_keys, fk))
+
+
+def set_primary_key(b: Builder, key: str, columns: tuple[str, ...], name: str | None) -> None:
+    table = b.tables[key]
+    name = name or choose_name(table.name, None, "pkey", b.relation_names(table.schema))
+    cols = tuple(replace(c, nullable=False) if c.name in columns else c for c in table.columns)
+    b.update(key, primary_key=PrimaryKey(columns, name), columns=cols)
+
+
+def add_unique(b: Builder, key: str, columns: tuple[str, ...], name: str | None, nulls_not_distinct: bool) -> None:
+    table = b.tables[key]
+    name = name or choose_name(table.name, column_addition(columns), "key", b.relation_names(table.schema))
+    b.update(key, uniques=(*table.uniques, Unique(columns, name, nulls_not_distinct)))
+
+
+def add_check(b: Builder, key: str, expression: exp.Expression, name: str | None, validated: bool) -> None:
+    table = b.tables[key]
+    columns = tuple(dict.fromkeys(ident_name(c) for c in expression.find_all(exp.Column)))
+    if name is None:
+        single = columns[0] if len(columns) == 1 else None
+        name = choose_name(table.name, single, "check", b.constraint_names(table.schema))
+    b.update(key, checks=(*table.checks, Check(sql(expression), name, columns, validated)))
+
+
+def _serial_default(b: Builder, table: Table, column: str) -> str:
+    sequence = choose_name(table.name, column, "seq", b.relation_names(table.schema))
+    return f"nextval('{sequence}'::regclass)"
+
+
+def add_column(b: Builder, key: str, coldef: exp.ColumnDef, validated: bool = True) -> None:
+    table = b.tables[key]
+    name = ident_name(coldef.this)
+    if name in table.column_names:
+        return
+    kind = coldef.args.get("kind")
+    written = type_text(b, coldef.this) or (kind.sql(dialect="postgres") if kind else "text")
+    col_type, declared = b.column_type(written)
+    line, column = b.position(coldef.this)
+    col = Column(name, col_type, declared_type=declared, line=line, column=column)
+    if is_serial(written):
+        col = replace(col, nullable=False, default=_serial_default(b, table, name))
+    b.update(key, columns=(*table.columns, col))
+    for constraint in coldef.constraints:
+        _column_constraint(b, key, name, constraint, validated)
+
+
+def _set_column(b: Builder, key: str, name: str, **changes: object) -> None:
+    cols = tuple(replace(c, **changes) if c.name == name else c for c in b.tables[key].columns)  # type: ignore[arg-type]
+    b.update(key, columns=cols)
+
+
+def _column_constraint(b: Builder, key: str, col: str, constraint: exp.ColumnConstraint, validated: bool) -> None:
+    kind, cname = constraint.args.get("kind"), constraint.args.get("this")
+    name = ident_name(cname) if cname is not None else None
+    if isinstance(kind, exp.NotNullColumnConstraint):
+        _set_column(b, key, col, nullable=bool(kind.args.get("allow_null")))
+    elif isinstance(kind, exp.DefaultColumnConstraint):
+        _set_column(b, key, col, default=sql(kind.this))
+    elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
+        set_primary_key(b, key, (col,), name)
+    elif isinstance(kind, exp.UniqueColumnConstraint):
+        add_unique(b, key, (col,), name, bool(kind.args.get("nulls")))
+    elif isinstance(kind, exp.Reference):
+        add_foreign_key(b, key, (col,), kind, name, validated, constraint.parent or constraint)
+    elif isinstance(kind, exp.CheckColumnConstraint):
+        add_check(b, key, kind.this, name, validated)
+    elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
+        if kind.args.get("expression") is not None:
+            _set_column(b, key, col, generated=sql(kind.args["expression"]))
+        else:
+            identity = "always" if kind.this else "by default"
+            _set_column(b, key, col, identity=identity, nullable=False)
+    elif isinstance(kind, exp.ComputedColumnConstraint):
+        _set_column(b, key, col, generated=sql(kind.this))
+    elif isinstance(kind, exp.AutoIncrementColumnConstraint):
+        _set_column(b, key, col, identity="by default", nullable=False)
+
+
+def _key_columns(node: exp.Expression | None) -> tuple[str, ...]:
+    if isinstance(node, exp.Schema):
+        return _names(node.expressions)
+    return ()
+
+
+def add_constraint(b: Builder, key: str, node: exp.Expression, name: str | None, validated: bool = True) -> None:
+    """A table-level constraint, named (``Constraint``) or not."""
+    if isinstance(node, exp.Constraint):
+        for inner in node.expressions:
+            add_constraint(b, key, inner, ident_name(node.this), validated)
+    elif isinstance(node, exp.PrimaryKey):
+        set_primary_key(b, key, _names(node.expressions), name)
+    elif isinstance(node, exp.ForeignKey) and isinstance(node.args.get("reference"), exp.Reference):
+        own = node.args.get("this")
+        name = name or (ident_name(own) if own is not None else None)
+        add_foreign_key(b, key, _names(node.expressions), node.args["reference"], name, validated, node)
+    elif isinstance(node, exp.UniqueColumnConstraint):
+        schema = node.this
+        own = schema.this if isinstance(schema, exp.Schema) else None
+        name = name or (ident_name(own) if own is not None else None)
+        add_unique(b, key, _key_columns(schema), name, bool(node.args.get("nulls")))
+    elif isinstance(node, exp.CheckColumnConstraint):
+        add_check(b, key, node.this, name, validated)
+    elif isinstance(node, exp.IndexColumnConstraint):  # MySQL's inline INDEX / KEY
+        table = b.tables[key]
+        cols = _names(node.expressions)
+        own = node.this
+        idx_name = ident_name(own) if own is not None else choose_name(
+            table.name, column_addition(cols), "idx", b.relation_names(table.schema))
+        index = Index(idx_name, key, cols, descending=(False,) * len(cols), line=b.position(node)[0])
+        b.update(key, indexes=(*table.indexes, index))
+
+
+def create_table(b: Builder, node: exp.Create) -> None:
+    target = node.this
+    props = node.args.get("properties")
+    if props is not None and props.find(exp.PartitionedOfProperty):
+        return  # a partition: storage of its parent, not a table of the model
+    table_node = target.this if isinstance(target, exp.Schema) else target
+    if not isinstance(table_node, exp.Table):
+        return
+    schema, name = table_ref(table_node)
+    key = b.new_key(schema, name)
+    if key in b.tables and node.args.get("exists"):
+        return
+    partitioned = props is not None and props.find(exp.PartitionedByProperty) is not None
+    line, _ = b.position(table_node)
+    b.tables[key] = Table(name, key.split(".", 1)[0], partitioned=partitioned, line=line)
+    if not isinstance(target, exp.Schema):
+        return  # CREATE TABLE ... AS: no columns known
+    for item in target.expressions:
+        if isinstance(item, exp.ColumnDef):
+            add_column(b, key, item)
+    for item in target.expressions:
+        if not isinstance(item, exp.ColumnDef):
+            add_constraint(b, key, item, None)
+
+
+def _index_key(node: exp.Expression) -> str:
+    inner = node.this if isinstance(node, exp.Ordered) else node
+    if isinstance(inner, exp.Column) and not inner.table:
+        return ident_name(inner)
+    return sql(inner)
+
+
+def create_index(b: Builder, node: exp.Create) -> None:
+    index = node.this
+    table_node = index.args.get("table") if isinstance(index, exp.Index) else None
+    params = index.args.get("params") if isinstance(index, exp.Index) else None
+    if not isinstance(table_node, exp.Table) or not isinstance(params, exp.IndexParameters):
+        return
+    key = b.table_key(table_node)
+    table = b.tables.get(key)
+    if table is None:
+        return
+    keys = params.args.get("columns") or []
+    columns = tuple(_index_key(k) for k in keys)
+    name_node = index.this
+    if name_node is not None:
+        name = ident_name(name_node)
+        if name in b.relation_names(table.schema) and node.args.get("exists"):
+            return
+    else:
+        addition = column_addition([index_column_name(c) for c in columns])
+        name = choose_name(table.name, addition, "idx", b.relation_names(table.schema))
+    using, where = params.args.get("using"), params.args.get("where")
+    result = Index(
+        name, key, columns,
+        unique=bool(node.args.get("unique")),
+        method=using.name.lower() if using is not None else "btree",
+        where=sql(where.this) if isinstance(where, exp.Where) else None,
+        include=_names(params.args.get("include")),
+        descending=tuple(bool(k.args.get("desc")) if isinstance(k, exp.Ordered) else False for k in keys),
+        line=b.position(name_node)[0] if name_node is not None else b.position(None)[0],
+    )
+    b.update(key, indexes=(*table.indexes, result))

@@ -1,0 +1,116 @@
+"""The schema model built from SQL text: replay a script's DDL on an in-memory model.
+
+Statements are read in order from sqlglot's trees: ``CREATE TABLE`` (columns, inline and
+table-level keys and checks), ``ALTER TABLE`` actions, ``CREATE INDEX``, ``DROP``, enums, views,
+extensions and ``SET search_path``. Names fold as in PostgreSQL (unquoted lower-cased), unnamed
+constraints and indexes get the names PostgreSQL would give them (:mod:`tools.model_names`).
+Anything unreadable is skipped, never raised: the server is the final judge.
+
+Conventions shared with :mod:`tools.catalog`: the indexes behind primary keys and unique
+constraints are not in ``Table.indexes``; partitions (``PARTITION OF``, ``ATTACH PARTITION``)
+are storage of their parent, not tables of the model; user types in ``public`` are unqualified.
+
+>>> schema = schema_from_sql("CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL)")
+>>> schema.table("users").column("id").type
+'integer'
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from tools import model_alter, model_ddl
+from tools.model_build import Builder, table_ref
+from tools.parse import ParsedScript, ParsedStatement, parse_script
+from tools.schema import Schema
+
+
+def _create(b: Builder, node: exp.Create) -> None:
+    kind = str(node.args.get("kind") or "").upper()
+    if kind == "TABLE":
+        model_ddl.create_table(b, node)
+    elif kind == "INDEX":
+        model_ddl.create_index(b, node)
+    elif kind == "TYPE":
+        target = node.this if isinstance(node.this, exp.Table) else None
+        dtype = node.expression
+        if target is not None and isinstance(dtype, exp.DataType) and dtype.this == exp.DataType.Type.ENUM:
+            labels = tuple(str(e.this) for e in dtype.expressions if isinstance(e, exp.Literal))
+            b.enums[b.new_key(*table_ref(target))] = labels
+    elif kind in ("VIEW", "MATERIALIZED VIEW"):
+        target = node.this if isinstance(node.this, exp.Table) else node.find(exp.Table)
+        if target is not None:
+            key = b.new_key(*table_ref(target))
+            if key not in b.views:
+                b.views.append(key)
+
+
+def _drop(b: Builder, node: exp.Drop) -> None:
+    kind = str(node.args.get("kind") or "").upper()
+    for target in node.args.get("tables") or []:
+        if not isinstance(target, exp.Table):
+            continue
+        schema, name = table_ref(target)
+        if kind == "TABLE":
+            b.drop_table(b.find_key(schema, name, b.tables))
+        elif kind == "INDEX":
+            b.drop_index(schema, name)
+        elif kind in ("VIEW", "MATERIALIZED VIEW"):
+            key = b.find_key(schema, name, b.views)
+            b.views[:] = [v for v in b.views if v != key]
+        elif kind == "TYPE":
+            b.enums.pop(b.find_key(schema, name, b.enums), None)
+
+
+def _set(b: Builder, node: exp.Set) -> None:
+    for item in node.expressions:
+        eq = item.this if isinstance(item, exp.SetItem) else None
+        if isinstance(eq, exp.EQ) and eq.this.name.lower() == "search_path":
+            value = eq.expression
+            parts = value.expressions if isinstance(value, exp.Tuple) else [value]
+            b.set_search_path([p.name for p in parts])
+
+
+def _select(b: Builder, node: exp.Select) -> None:
+    """``SELECT pg_catalog.set_config('search_path', '', false)`` as pg_dump writes it."""
+    for call in node.find_all(exp.Anonymous):
+        args = call.expressions
+        if call.name.lower() == "set_config" and len(args) >= 2 and all(isinstance(a, exp.Literal) for a in args[:2]):
+            if args[0].name.lower() == "search_path":
+                b.set_search_path([p.strip() for p in args[1].name.split(",")])
+
+
+def _apply(b: Builder, stmt: ParsedStatement) -> None:
+    node = stmt.expression
+    if isinstance(node, exp.Create):
+        _create(b, node)
+    elif isinstance(node, exp.Alter) and str(node.args.get("kind") or "").upper() == "TABLE":
+        model_alter.alter_table(b, node)
+    elif isinstance(node, exp.Drop):
+        _drop(b, node)
+    elif isinstance(node, exp.Set):
+        _set(b, node)
+    elif isinstance(node, exp.Select):
+        _select(b, node)
+    elif isinstance(node, exp.Command) or (node is None and stmt.error is None):
+        model_alter.command(b, stmt.text)
+
+
+def schema_from_script(script: ParsedScript, base: Schema | None = None) -> Schema:
+    """Replay the DDL of ``script`` on ``base`` (an empty schema by default)."""
+    b = Builder.start(base, script.dialect)
+    for stmt in script.statements:
+        if not stmt.is_sql:
+            continue
+        b.statement = stmt
+        try:
+            _apply(b, stmt)
+        except Exception:  # odd input: skip the statement, keep the model built so far
+            continue
+    return b.build()
+
+
+def schema_from_sql(text: str, dialect: str = "postgres", base: Schema | None = None) -> Schema:
+    """Parse ``text`` and build its schema model (see :func:`schema_from_script`)."""
+    return schema_from_script(parse_script(text, dialect=dialect), base)
+
