@@ -60,7 +60,7 @@ FROM pg_constraint con
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u'
-WHERE con.conrelid = ANY(%(oids)s) AND con.contype IN ('p', 'f', 'u', 'c') AND con.conparentid = 0
+WHERE con.conrelid = ANY(%(oids)s::oid[]) AND con.contype IN ('p', 'f', 'u', 'c') AND con.conparentid = 0
 ORDER BY con.conrelid, con.contype, con.conname
 """
 
@@ -71,7 +71,7 @@ SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts, i.indkey
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
-WHERE i.indrelid = ANY(%(oids)s)
+WHERE i.indrelid = ANY(%(oids)s::oid[])
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid
                   AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, ic.relname

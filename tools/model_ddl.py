@@ -230,6 +230,8 @@ def create_table(b: Builder, node: exp.Create) -> None:
 
 def _index_key(node: exp.Expression) -> str:
     inner = node.this if isinstance(node, exp.Ordered) else node
+    if isinstance(inner, exp.Opclass):  # name gin_trgm_ops: the operator class is not modelled
+        inner = inner.this
     if isinstance(inner, exp.Column) and not inner.table:
         return ident_name(inner)
     return sql(inner)
@@ -253,7 +255,8 @@ def create_index(b: Builder, node: exp.Create) -> None:
         if name in b.relation_names(table.schema) and node.args.get("exists"):
             return
     else:
-        addition = column_addition([index_column_name(c) for c in columns])
+        include = _names(params.args.get("include"))
+        addition = column_addition([index_column_name(c) for c in (*columns, *include)])
         name = choose_name(table.name, addition, "idx", b.relation_names(table.schema))
     using, where = params.args.get("using"), params.args.get("where")
     result = Index(

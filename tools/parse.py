@@ -111,7 +111,7 @@ def _pg_syntax_error(stmt: Statement, source: str) -> ParseError | None:
     from pglast import parser as pgparser
 
     try:
-        pgparser.parse_sql(stmt.text)
+        pgparser.parse_sql_json(stmt.text)  # validation only: no Python objects built
     except pgparser.ParseError as exc:
         message = str(exc.args[0]) if exc.args else str(exc)
         location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0

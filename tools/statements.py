@@ -10,6 +10,7 @@ the line and column of the user's file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -43,6 +44,7 @@ class Statement:
         return self.line + pos.line - 1, pos.column
 
 
+_HEAD_WORDS = re.compile(r"[A-Za-z_]+")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
 
 
@@ -60,14 +62,21 @@ class _Splitter:
         self.mysql = dialect in ("mysql", "mariadb")
         self.postgres = dialect in ("postgres", "postgresql")
         self.out: list[Statement] = []
+        self._line, self._line_offset = 1, 0
+        chars = ";'\"$/\\-" + ("`#" if self.mysql else "")
+        self.special = re.compile("[" + re.escape(chars) + "]")
+        self.routine_special = re.compile("[" + re.escape(chars) + "]|[A-Za-z_][A-Za-z0-9_$]*")
 
     def emit(self, start: int, end: int, kind: StatementKind) -> None:
         body = self.text[start:end]
         stripped = body.rstrip()
         if not stripped.strip():
             return
-        pos = position_at(self.text, start)
-        self.out.append(Statement(len(self.out), stripped, start, pos.line, pos.column, kind))
+        # offsets only grow: count newlines since the previous statement, not from the top
+        self._line += self.text.count("\n", self._line_offset, start)
+        self._line_offset = start
+        column = start - (self.text.rfind("\n", 0, start) + 1) + 1
+        self.out.append(Statement(len(self.out), stripped, start, self._line, column, kind))
 
     def skip_space_and_comments(self, i: int) -> int:
         text, n = self.text, self.n
@@ -147,17 +156,25 @@ class _Splitter:
 
     def statement(self, start: int) -> int:
         text, n = self.text, self.n
+        head = [w.upper() for w in _HEAD_WORDS.findall(text, start, min(n, start + 200))[:5]]
+        in_routine = "FUNCTION" in head or "PROCEDURE" in head
+        special = self.routine_special if in_routine else self.special
         i = start
-        words: list[str] = []
-        in_routine: bool | None = None
         atomic_depth = 0
         prev_word = ""
-        while i < n:
+        while True:
+            m = special.search(text, i)
+            if m is None:
+                break
+            i = m.start()
             c = text[i]
-            if c == ";" and atomic_depth == 0:
+            if c == ";":
+                if atomic_depth:
+                    i += 1
+                    continue
                 self.emit(start, i, StatementKind.SQL)
                 i += 1
-                if _is_copy_from_stdin(text[start:i]):
+                if head[:1] == ["COPY"] and _is_copy_from_stdin(text[start:i]):
                     i = self.copy_data(i)
                 return i
             if c == "'":
@@ -165,40 +182,34 @@ class _Splitter:
                 i = self.skip_quoted(i, "'", backslash=self.mysql or prefixed)
             elif c == '"':
                 i = self.skip_quoted(i, '"', backslash=False)
-            elif c == "`" and self.mysql:
+            elif c == "`":
                 i = self.skip_quoted(i, "`", backslash=False)
-            elif c == "$" and not self.mysql and (i == 0 or text[i - 1] not in _WORD_CHARS):
-                tag = self.dollar_tag(i)
+            elif c == "$":
+                tag = self.dollar_tag(i) if i == 0 or text[i - 1] not in _WORD_CHARS else None
                 if tag is None:
                     i += 1
                 else:
                     end = text.find(tag, i + len(tag))
                     i = n if end < 0 else end + len(tag)
-            elif text.startswith("--", i) or (self.mysql and c == "#"):
-                j = text.find("\n", i)
-                i = n if j < 0 else j + 1
-            elif text.startswith("/*", i):
-                i = self.skip_block_comment(i)
-            elif c.isalpha() or c == "_":
-                j = i
-                while j < n and text[j] in _WORD_CHARS:
-                    j += 1
+            elif c == "-" or c == "#":
+                if c == "#" or text.startswith("--", i):
+                    j = text.find("\n", i)
+                    i = n if j < 0 else j + 1
+                else:
+                    i += 1
+            elif c == "/":
+                i = self.skip_block_comment(i) if text.startswith("/*", i) else i + 1
+            else:  # a word, only scanned inside routines (BEGIN ATOMIC ... END bodies)
+                j = m.end()
                 word = text[i:j].upper()
-                if in_routine is None:
-                    words.append(word)
-                    if len(words) >= 4 or word in ("FUNCTION", "PROCEDURE"):
-                        in_routine = "FUNCTION" in words or "PROCEDURE" in words
-                if in_routine:
-                    if word == "ATOMIC" and prev_word == "BEGIN":
-                        atomic_depth += 1
-                    elif atomic_depth and word in ("CASE", "BEGIN"):
-                        atomic_depth += 1
-                    elif atomic_depth and word == "END":
-                        atomic_depth -= 1
+                if word == "ATOMIC" and prev_word == "BEGIN":
+                    atomic_depth += 1
+                elif atomic_depth and word in ("CASE", "BEGIN"):
+                    atomic_depth += 1
+                elif atomic_depth and word == "END":
+                    atomic_depth -= 1
                 prev_word = word
                 i = j
-            else:
-                i += 1
         self.emit(start, n, StatementKind.SQL)
         return n
 

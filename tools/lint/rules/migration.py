@@ -2,8 +2,9 @@
 
 Every rule here fires only on statements that change a table that existed before the script
 (see :mod:`tools.lint.rules.migration_state`); a table the same migration creates is new and
-empty, so locking it harms nobody. Column, constraint and table changes are in
-:mod:`tools.lint.rules.migration_columns`.
+empty, so locking it harms nobody. Column, rewrite, constraint and table changes are in the
+``migration_columns``, ``migration_rewrites``, ``migration_constraints`` and
+``migration_tables`` modules; ``RULES`` here lists them all.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlglot import exp
 
 from tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from tools.lint.rules import migration_columns as columns
+from tools.lint.rules import migration_constraints as constraints
+from tools.lint.rules import migration_rewrites as rewrites
 from tools.lint.rules import migration_tables as tables
 from tools.lint.rules._util import table_key
 from tools.lint.rules.migration_state import (
@@ -241,6 +244,8 @@ RULES: tuple[type[Rule], ...] = (
     ConcurrentlyInTransaction,
     MissingLockTimeout,
     *columns.RULES,
+    *rewrites.RULES,
+    *constraints.RULES,
     *tables.RULES,
 )
 """Every migration-safety rule, in order (the registry imports this tuple)."""

@@ -1,5 +1,5 @@
-"""Migration safety for column changes on existing tables: NOT NULL, types, renames, drops,
-defaults that rewrite the table. Only tables that existed before the script count."""
+"""Migration safety for column changes on existing tables: NOT NULL columns, renames and
+drops. Only tables that existed before the script count (see ``migration_state``)."""
 
 from __future__ import annotations
 
@@ -27,10 +27,12 @@ def existing_alter(
         return None
     return alter
 
-
 def constraint_kinds(col: exp.ColumnDef) -> list[exp.Expr]:
     return [c.kind for c in col.constraints if isinstance(c, exp.ColumnConstraint) and c.kind]
 
+SERIAL_TYPES = frozenset(
+    {exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL, exp.DataType.Type.SMALLSERIAL}
+)
 
 class AddNotNullColumnWithoutDefault(Rule):
     """## What it does
@@ -81,15 +83,9 @@ class AddNotNullColumnWithoutDefault(Rule):
                 for k in kinds
             )
             dtype = action.args.get("kind")
-            serial = isinstance(dtype, exp.DataType) and dtype.this in _SERIAL_TYPES
+            serial = isinstance(dtype, exp.DataType) and dtype.this in SERIAL_TYPES
             if required and not filled and not serial:
                 yield self.at(stmt, action)
-
-
-_SERIAL_TYPES = frozenset(
-    {exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL, exp.DataType.Type.SMALLSERIAL}
-)
-
 
 def _is_not_null_check(expr: exp.Expr | None, column: str) -> bool:
     """``column IS NOT NULL`` (sqlglot writes it ``Is(negate=True)`` or ``Not(Is(...))``)."""
@@ -105,7 +101,6 @@ def _is_not_null_check(expr: exp.Expr | None, column: str) -> bool:
         and isinstance(expr.expression, exp.Null)
         and identifier_name(expr.this) == column
     )
-
 
 def _proven_not_null(ctx: LintContext, stmt: ParsedStatement, key: str, column: str) -> bool:
     """A validated ``CHECK (column IS NOT NULL)`` exists before ``stmt`` (PostgreSQL 12+ then
@@ -130,13 +125,11 @@ def _proven_not_null(ctx: LintContext, stmt: ParsedStatement, key: str, column: 
                 return True
     return False
 
-
 def _parse_expr(text: str) -> exp.Expr | None:
     try:
         return sqlglot.parse_one(text, read="postgres")
     except Exception:  # a check we cannot read proves nothing
         return None
-
 
 class SetNotNull(Rule):
     """## What it does
@@ -179,81 +172,6 @@ class SetNotNull(Rule):
                 if not _proven_not_null(ctx, stmt, alter[0], identifier_name(action.this)):
                     yield self.at(stmt, action)
 
-
-_VARCHAR = frozenset({exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT})
-
-
-def _varchar_length(dtype: exp.DataType) -> int | None:
-    params = dtype.expressions
-    if dtype.this != exp.DataType.Type.VARCHAR or not params:
-        return None
-    try:
-        return int(params[0].name)
-    except ValueError:
-        return None
-
-
-def is_binary_coercible(old_type: str, new: exp.DataType) -> bool:
-    """``varchar(n)`` to ``varchar(m >= n)``, ``varchar`` or ``text``, and ``varchar`` to
-    ``text``: PostgreSQL changes only the catalog, no rewrite, no index rebuild."""
-    try:
-        old = exp.DataType.build(old_type, dialect="postgres")
-    except Exception:  # a type we cannot read: assume the worst
-        return False
-    if old.this not in _VARCHAR or new.this not in _VARCHAR:
-        return False
-    if new.this == exp.DataType.Type.TEXT:
-        return True
-    new_len, old_len = _varchar_length(new), _varchar_length(old)
-    if old.this == exp.DataType.Type.TEXT:
-        return new_len is None
-    return new_len is None or (old_len is not None and new_len >= old_len)
-
-
-class ChangeColumnType(Rule):
-    """## What it does
-    Flags `ALTER COLUMN ... TYPE` on an existing table, except widenings PostgreSQL does in
-    the catalog only (`varchar(n)` to a longer `varchar` or to `text`).
-
-    ## Why is this bad
-    The type change holds an ACCESS EXCLUSIVE lock (no reads, no writes) while it rewrites the
-    whole table and rebuilds every index on it; code that still expects the old type may
-    break.
-
-    ## Example
-    ```sql
-    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, age integer);
-    ALTER TABLE users ALTER COLUMN age TYPE bigint;
-    ```
-
-    ## Use instead
-    ```sql
-    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, age integer);
-    ALTER TABLE users ADD COLUMN IF NOT EXISTS age_new bigint;
-    ```
-    """
-
-    id = "change-column-type"
-    severity = Severity.WARNING
-    message = "Avoid changing a column type in place: it holds ACCESS EXCLUSIVE (no reads or writes) while the table is rewritten and its indexes rebuilt"
-    hint = "add a new column, dual-write and backfill in batches, switch reads, then drop the old column"
-    family = "migration"
-
-    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
-        alter = existing_alter(stmt, ctx)
-        if alter is None:
-            return
-        table = ctx.existing.tables.get(alter[0])
-        for action in alter[1]:
-            dtype = action.args.get("dtype") if isinstance(action, exp.AlterColumn) else None
-            if not isinstance(dtype, exp.DataType):
-                continue
-            old = table.column(identifier_name(action.this)) if table else None
-            if old is not None and is_binary_coercible(old.type, dtype) and not action.args.get("using"):
-                continue
-            yield self.at(stmt, action)
-
-
 class RenameColumn(Rule):
     """## What it does
     Flags `ALTER TABLE ... RENAME COLUMN` on an existing table.
@@ -288,7 +206,6 @@ class RenameColumn(Rule):
             if isinstance(action, exp.RenameColumn):
                 yield self.at(stmt, action)
 
-
 class DropColumn(Rule):
     """## What it does
     Flags `ALTER TABLE ... DROP COLUMN` on an existing table.
@@ -322,86 +239,9 @@ class DropColumn(Rule):
             if isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
                 yield self.at(stmt, action)
 
-
-_VOLATILE = frozenset(
-    {"random", "clock_timestamp", "timeofday", "gen_random_uuid", "uuid_generate_v1",
-     "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7", "nextval", "txid_current"}
-)
-
-
-def volatile_call(expr: exp.Expression) -> exp.Expression | None:
-    """The first volatile function call inside ``expr`` (``random()``, ``gen_random_uuid()``)."""
-    for node in expr.walk():
-        if isinstance(node, exp.Rand | exp.Uuid):
-            return node
-        if isinstance(node, exp.Anonymous) and node.name.lower() in _VOLATILE:
-            return node
-    return None
-
-
-def rewrite_reason(col: exp.ColumnDef) -> str | None:
-    """Why adding ``col`` rewrites the table, or ``None`` (constant defaults and ``now()`` do not)."""
-    dtype = col.args.get("kind")
-    if isinstance(dtype, exp.DataType) and dtype.this in _SERIAL_TYPES:
-        return "a serial column (nextval() default)"
-    for kind in constraint_kinds(col):
-        if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
-            return "an identity column"
-        if isinstance(kind, exp.ComputedColumnConstraint):
-            return "a stored generated column"
-        if isinstance(kind, exp.DefaultColumnConstraint) and isinstance(kind.this, exp.Expression):
-            call = volatile_call(kind.this)
-            if call is not None:
-                return f"a volatile default ({call.sql('postgres').lower()})"
-    return None
-
-
-class VolatileDefaultRewrite(Rule):
-    """## What it does
-    Flags `ADD COLUMN` on an existing table with a volatile default (`random()`,
-    `clock_timestamp()`, `gen_random_uuid()`, `nextval()`), a serial or identity type, or a
-    stored generated expression. Constant defaults and `now()` are fine on PostgreSQL 11+.
-
-    ## Why is this bad
-    PostgreSQL must compute a value per row, so it rewrites the whole table (and rebuilds its
-    indexes) under an ACCESS EXCLUSIVE lock: no reads, no writes for the whole rewrite.
-
-    ## Example
-    ```sql
-    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
-    ALTER TABLE users ADD COLUMN public_id uuid DEFAULT gen_random_uuid();
-    ```
-
-    ## Use instead
-    ```sql
-    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
-    ALTER TABLE users ADD COLUMN public_id uuid;
-    ALTER TABLE users ALTER COLUMN public_id SET DEFAULT gen_random_uuid();
-    ```
-    """
-
-    id = "volatile-default-rewrite"
-    severity = Severity.WARNING
-    message = "Avoid volatile defaults when adding a column: the table is rewritten under ACCESS EXCLUSIVE (no reads or writes) for the whole rewrite"
-    hint = "add the column without a default, SET DEFAULT in a second statement (new rows only), then backfill existing rows in batches"
-    family = "migration"
-
-    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
-        alter = existing_alter(stmt, ctx)
-        for action in alter[1] if alter else ():
-            if isinstance(action, exp.ColumnDef) and (reason := rewrite_reason(action)):
-                message = (
-                    f"Avoid {reason} when adding a column: the table is rewritten under "
-                    "ACCESS EXCLUSIVE (no reads or writes) for the whole rewrite"
-                )
-                yield self.at(stmt, action, message=message)
-
-
 RULES: tuple[type[Rule], ...] = (
     AddNotNullColumnWithoutDefault,
     SetNotNull,
-    ChangeColumnType,
     RenameColumn,
     DropColumn,
-    VolatileDefaultRewrite,
 )

@@ -1,5 +1,5 @@
-"""Migration safety for constraints and whole tables: validation scans, in-place unique and
-primary keys, renames, drops, truncation, enum order and statements that cannot be retried."""
+"""Migration safety for whole tables and types: renames, drops, truncation, enum order, and
+statements that cannot be retried."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from tools.lint.rules._util import table_key
-from tools.lint.rules.migration_columns import constraint_kinds, existing_alter
+from tools.lint.rules.migration_columns import existing_alter
 from tools.lint.rules.migration_state import (
     existed_before_script,
     is_existing_at,
@@ -19,176 +19,6 @@ from tools.lint.rules.migration_state import (
     script_state,
 )
 from tools.parse import ParsedStatement
-
-
-def added_constraints(actions: list[exp.Expression]) -> Iterator[exp.Expression]:
-    """The constraint bodies of ``ADD [CONSTRAINT name] ...`` actions."""
-    for action in actions:
-        if not isinstance(action, exp.AddConstraint):
-            continue
-        for node in action.expressions:
-            if isinstance(node, exp.Constraint):
-                yield from node.expressions
-            else:
-                yield node
-
-
-class AddForeignKeyWithoutNotValid(Rule):
-    """## What it does
-    Flags `ADD FOREIGN KEY` on an existing table without `NOT VALID`.
-
-    ## Why is this bad
-    PostgreSQL takes a SHARE ROW EXCLUSIVE lock on both tables (writes blocked on each) and
-    holds it while it scans the whole referencing table to validate every row.
-
-    ## Example
-    ```sql
-    -- existing: CREATE TABLE orgs (id bigint PRIMARY KEY); CREATE TABLE users (id bigint PRIMARY KEY, org_id bigint);
-    ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id);
-    ```
-
-    ## Use instead
-    ```sql
-    -- existing: CREATE TABLE orgs (id bigint PRIMARY KEY); CREATE TABLE users (id bigint PRIMARY KEY, org_id bigint);
-    ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;
-    ALTER TABLE users VALIDATE CONSTRAINT users_org_fk;
-    ```
-    """
-
-    id = "add-foreign-key-without-not-valid"
-    severity = Severity.WARNING
-    message = "Add foreign keys NOT VALID, then VALIDATE: a plain ADD FOREIGN KEY blocks writes on both tables (SHARE ROW EXCLUSIVE) for a full scan"
-    hint = "ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID; then, in a separate transaction, VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: reads and writes go on)"
-    family = "migration"
-
-    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
-        alter = existing_alter(stmt, ctx)
-        if alter is None or (stmt.expression and stmt.expression.args.get("not_valid")):
-            return
-        for node in added_constraints(alter[1]):
-            if isinstance(node, exp.ForeignKey):
-                yield self.at(stmt, node)
-
-
-class AddCheckWithoutNotValid(Rule):
-    """## What it does
-    Flags `ADD CHECK` on an existing table without `NOT VALID`.
-
-    ## Why is this bad
-    The constraint is checked against every row while an ACCESS EXCLUSIVE lock (no reads, no
-    writes) is held for the whole scan.
-
-    ## Example
-    ```sql
-    -- existing: CREATE TABLE items (id bigint PRIMARY KEY, price numeric);
-    ALTER TABLE items ADD CONSTRAINT items_price_positive CHECK (price > 0);
-    ```
-
-    ## Use instead
-    ```sql
-    -- existing: CREATE TABLE items (id bigint PRIMARY KEY, price numeric);
-    ALTER TABLE items ADD CONSTRAINT items_price_positive CHECK (price > 0) NOT VALID;
-    ALTER TABLE items VALIDATE CONSTRAINT items_price_positive;
-    ```
-    """
-
-    id = "add-check-without-not-valid"
-    severity = Severity.WARNING
-    message = "Add check constraints NOT VALID, then VALIDATE: a plain ADD CHECK holds ACCESS EXCLUSIVE (no reads or writes) for a full scan"
-    hint = "ADD CONSTRAINT ... CHECK (...) NOT VALID; then, in a separate transaction, VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: reads and writes go on)"
-    family = "migration"
-
-    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
-        alter = existing_alter(stmt, ctx)
-        if alter is None or (stmt.expression and stmt.expression.args.get("not_valid")):
-            return
-        for node in added_constraints(alter[1]):
-            if isinstance(node, exp.CheckColumnConstraint):
-                yield self.at(stmt, node)
-
-
-class AddUniqueConstraintInPlace(Rule):
-    """## What it does
-    Flags `ADD UNIQUE` (and `ADD COLUMN ... UNIQUE`) on an existing table.
-
-    ## Why is this bad
-    PostgreSQL builds the unique index while it holds an ACCESS EXCLUSIVE lock: no reads and
-    no writes for the whole index build.
-
-    ## Example
-    ```sql
-    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
-    ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
-    ```
-
-    ## Use instead
-    ```sql
-    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
-    CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
-    ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
-    ```
-    """
-
-    id = "add-unique-constraint-in-place"
-    severity = Severity.WARNING
-    message = "Build the unique index CONCURRENTLY first: ADD UNIQUE holds ACCESS EXCLUSIVE (no reads or writes) while the index builds"
-    hint = "CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols); then ALTER TABLE t ADD CONSTRAINT c UNIQUE USING INDEX idx"
-    family = "migration"
-
-    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
-        alter = existing_alter(stmt, ctx)
-        if alter is None:
-            return
-        for node in added_constraints(alter[1]):
-            if isinstance(node, exp.UniqueColumnConstraint):
-                yield self.at(stmt, node)
-        for action in alter[1]:
-            if isinstance(action, exp.ColumnDef) and any(
-                isinstance(k, exp.UniqueColumnConstraint) for k in constraint_kinds(action)
-            ):
-                yield self.at(stmt, action)
-
-
-class AddPrimaryKeyInPlace(Rule):
-    """## What it does
-    Flags `ADD PRIMARY KEY` (and `ADD COLUMN ... PRIMARY KEY`) on an existing table.
-
-    ## Why is this bad
-    PostgreSQL builds the unique index, and checks the key columns for NULLs, while it holds
-    an ACCESS EXCLUSIVE lock: no reads and no writes for the whole build.
-
-    ## Example
-    ```sql
-    -- existing: CREATE TABLE events (id bigint NOT NULL, payload jsonb);
-    ALTER TABLE events ADD PRIMARY KEY (id);
-    ```
-
-    ## Use instead
-    ```sql
-    -- existing: CREATE TABLE events (id bigint NOT NULL, payload jsonb);
-    CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS events_pkey ON events (id);
-    ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey;
-    ```
-    """
-
-    id = "add-primary-key-in-place"
-    severity = Severity.WARNING
-    message = "Build the primary key's index CONCURRENTLY first: ADD PRIMARY KEY holds ACCESS EXCLUSIVE (no reads or writes) while it builds"
-    hint = "make the columns NOT NULL (CHECK ... NOT VALID path), CREATE UNIQUE INDEX CONCURRENTLY idx; then ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX idx"
-    family = "migration"
-
-    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
-        alter = existing_alter(stmt, ctx)
-        if alter is None:
-            return
-        for node in added_constraints(alter[1]):
-            if isinstance(node, exp.PrimaryKey | exp.PrimaryKeyColumnConstraint):
-                yield self.at(stmt, node)
-        for action in alter[1]:
-            if isinstance(action, exp.ColumnDef) and any(
-                isinstance(k, exp.PrimaryKeyColumnConstraint) for k in constraint_kinds(action)
-            ):
-                yield self.at(stmt, action)
 
 
 class RenameTable(Rule):
@@ -223,7 +53,6 @@ class RenameTable(Rule):
         for action in alter[1] if alter else ():
             if isinstance(action, exp.AlterRename):
                 yield self.at(stmt, action)
-
 
 class DropTable(Rule):
     """## What it does
@@ -260,7 +89,6 @@ class DropTable(Rule):
             if isinstance(table, exp.Table) and is_existing_at(ctx, stmt, table_key(table)):
                 yield self.at(stmt, table)
 
-
 class TruncateCascade(Rule):
     """## What it does
     Flags `TRUNCATE ... CASCADE` of an existing table.
@@ -294,7 +122,6 @@ class TruncateCascade(Rule):
             return
         if any(isinstance(t, exp.Table) and is_existing_at(ctx, stmt, table_key(t)) for t in tree.expressions):
             yield self.at(stmt)
-
 
 class EnumAddValueWithoutPosition(Rule):
     """## What it does
@@ -335,9 +162,7 @@ class EnumAddValueWithoutPosition(Rule):
             ):
                 yield self.at(stmt)
 
-
 _RETRYABLE_KINDS = frozenset({"TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA", "MATERIALIZED VIEW"})
-
 
 def _not_retryable(tree: exp.Expression) -> exp.Expression | None:
     """The part of ``tree`` that fails when the statement runs twice (no IF [NOT] EXISTS)."""
@@ -351,7 +176,6 @@ def _not_retryable(tree: exp.Expression) -> exp.Expression | None:
             if isinstance(action, exp.ColumnDef | exp.Drop) and not action.args.get("exists"):
                 return action
     return None
-
 
 class NotRetryable(Rule):
     """## What it does
@@ -391,12 +215,7 @@ class NotRetryable(Rule):
         if node is not None:
             yield self.at(stmt, None if node is stmt.expression else node)
 
-
 RULES: tuple[type[Rule], ...] = (
-    AddForeignKeyWithoutNotValid,
-    AddCheckWithoutNotValid,
-    AddUniqueConstraintInPlace,
-    AddPrimaryKeyInPlace,
     RenameTable,
     DropTable,
     TruncateCascade,

@@ -1,0 +1,152 @@
+"""``dbarch lint``: the architect's rules over SQL files, for people (text) and CI (JSON, SARIF, GitHub)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agent.cli.common import add_input_args
+
+if TYPE_CHECKING:
+    from tools.lint.engine import LintReport
+    from tools.source import SqlSource
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "lint",
+        help="check SQL against schema, normalization, index, query and migration rules",
+        description="Lint SQL files (no database needed). Exit 0 when nothing at or above "
+        "--severity is found, 1 otherwise, 2 on usage errors. Configuration: [tool.dbarch.lint] "
+        "in the nearest pyproject.toml; suppress one finding with `-- dbarch: ignore[rule-id]`.",
+    )
+    add_input_args(p)
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--select", metavar="IDS", help="comma-separated rule ids, families or id prefixes (prefer-)")
+    p.add_argument("--ignore", metavar="IDS", help="comma-separated rule ids or families to skip")
+    p.add_argument("--severity", choices=("info", "warning", "error"), help="report this severity and above")
+    p.add_argument("--schema", metavar="FILE", help="the current schema (SQL): its tables are live tables")
+    p.add_argument("--config", metavar="PYPROJECT", help="read [tool.dbarch.lint] from this file")
+    p.add_argument("--no-config", action="store_true", help="ignore pyproject.toml configuration")
+    p.add_argument("--fix", action="store_true", help="print the safe fixes as a unified diff")
+    p.add_argument("--write", action="store_true", help="with --fix, apply the fixes to the files")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.set_defaults(func=run)
+
+
+def _split(value: str | None) -> list[str] | None:
+    return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
+
+
+def run(args: argparse.Namespace) -> int:
+    from tools.errors import UsageError
+    from tools.lint.base import Severity
+    from tools.lint.config import LintConfig, load_config
+    from tools.lint.engine import lint_script
+    from tools.parse import normalize_dialect, parse_script
+    from tools.source import read_sql
+
+    if args.write and not args.fix:
+        raise UsageError("--write needs --fix", hint="dbarch lint --fix --write FILE")
+    if args.write and "-" in args.files:
+        raise UsageError("--write cannot rewrite standard input", hint="name the files to fix")
+    sources = _read(args)
+    config = _config(args, load_config, LintConfig)
+    select = _split(args.select) if args.select is not None else config.select
+    ignore = [*config.ignore, *(_split(args.ignore) or [])]
+    min_severity = Severity.parse(args.severity) if args.severity else config.severity
+    dialect = normalize_dialect(args.dialect)
+    existing = None
+    if args.schema:
+        from tools.model_sql import schema_from_sql
+
+        existing = schema_from_sql(read_sql(args.schema).text, dialect)
+    reports = [
+        lint_script(
+            parse_script(src.text, dialect=dialect, source=src.name),
+            existing=existing,
+            select=select,
+            ignore=ignore,
+            min_severity=min_severity,
+            options=config.options,
+            severities=config.severities,
+        )
+        for src in sources
+    ]
+    if args.fix:
+        return _fix(args, sources, reports)
+    _print(args, sources, reports)
+    return 1 if any(r.diagnostics for r in reports) else 0
+
+
+def _read(args: argparse.Namespace) -> list[SqlSource]:
+    from agent.cli.common import read_sources
+
+    return read_sources(args)
+
+
+def _config(args: argparse.Namespace, load_config, LintConfig):  # type: ignore[no-untyped-def]  # noqa: N803
+    if args.no_config:
+        return LintConfig()
+    if args.config:
+        from tools.errors import UsageError
+
+        path = Path(args.config)
+        if not path.is_file():
+            raise UsageError("no such configuration file", file=args.config)
+        return load_config(path)
+    start = Path(args.files[0]) if args.files and args.files[0] != "-" else Path.cwd()
+    return load_config(start)
+
+
+def _print(args: argparse.Namespace, sources: list[SqlSource], reports: list[LintReport]) -> None:
+    from tools.lint import render
+    from tools.lint.engine import select_rules
+    from tools.lint.registry import RULES
+
+    if args.format == "json":
+        sys.stdout.write(render.render_json(reports))
+    elif args.format == "sarif":
+        sys.stdout.write(render.render_sarif(reports, select_rules(_split(args.select), [], RULES)))
+    elif args.format == "github":
+        sys.stdout.write(render.render_github(reports))
+    else:
+        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+        fixable = frozenset(r.id for r in RULES if r.fixable)
+        sys.stdout.write(
+            render.render_text(reports, {s.name: s.text for s in sources}, colour=colour, fixable=fixable)
+        )
+
+
+def _fix(args: argparse.Namespace, sources: list[SqlSource], reports: list[LintReport]) -> int:
+    import difflib
+
+    from tools.lint.engine import apply_edits
+
+    changed = 0
+    for src, report in zip(sources, reports, strict=True):
+        new = apply_edits(src.text, report.edits)
+        if new == src.text:
+            continue
+        changed += 1
+        if args.write:
+            Path(src.name).write_text(new, encoding="utf-8")
+            print(f"fixed {src.name} ({len(report.edits)} edit(s))", file=sys.stderr)
+        else:
+            diff = difflib.unified_diff(
+                src.text.splitlines(keepends=True), new.splitlines(keepends=True),
+                fromfile=f"a/{src.name}", tofile=f"b/{src.name}",
+            )
+            sys.stdout.writelines(diff)
+    if not changed:
+        print("nothing to fix", file=sys.stderr)
+    fixable_rules = {r for report in reports for d in report.diagnostics for r in [d.rule]}
+    remaining = [
+        d for report in reports for d in report.diagnostics
+        if not (args.write and d.rule in fixable_rules and any(e for e in report.edits))
+    ]
+    return 1 if remaining and not args.write else 0

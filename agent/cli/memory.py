@@ -1,0 +1,245 @@
+"""``dbarch memory``: read and record the workspace's decisions, plans, notes and migrations.
+
+Subcommands: ``show [soul|state|memory|summary]``, ``log``, ``check`` (drift), ``decide``,
+``plan add|set``, ``note``, ``schema FILE.sql``, ``migrate NAME FILE.sql``. Every one takes
+``--workspace DIR`` (default: the current directory); the reading ones take ``--format text|json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from agent.cli.common import add_sandbox_args, make_sandbox, print_json
+
+SHOW_FILES = {"soul": "00_soul.md", "state": "01_state.md", "memory": "02_memory.md"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "memory",
+        help="the workspace: decisions, plans, notes, migrations",
+        description="Read and record what the architect keeps in the workspace: 00_soul.md "
+        "(schema, ER diagram, decisions), 01_state.md (plans), 02_memory.md (strategies, "
+        "conventions, lessons) and migrations/NNN_slug.sql. See docs/memory.md.",
+    )
+    sub = p.add_subparsers(dest="memory_command", metavar="SUBCOMMAND", required=True)
+
+    show = _sub(sub, "show", "print a workspace file, or the compact summary the agent reads")
+    show.add_argument("what", nargs="?", default="soul", choices=[*SHOW_FILES, "summary"])
+    show.add_argument("--budget", type=int, default=1500, help="token budget of the summary")
+    _format(show)
+
+    log = _sub(sub, "log", "print the journal of writes, newest last")
+    log.add_argument("--limit", type=int, default=50, metavar="N", help="last N entries (0: all)")
+    _format(log)
+
+    check = _sub(sub, "check", "replay migrations/ in the sandbox and compare with 00_soul.md")
+    add_sandbox_args(check)
+    _format(check)
+
+    decide = _sub(sub, "decide", "append a decision record to 00_soul.md")
+    decide.add_argument("--decision", required=True, help="what was decided")
+    decide.add_argument("--why", required=True, help="the reasons")
+    decide.add_argument("--alternatives", default="", help="alternatives considered")
+    decide.add_argument("--consequences", default="", help="what follows from it")
+    decide.add_argument("--title", default=None, help="short title (default: first sentence)")
+    _format(decide)
+
+    plan = _sub(sub, "plan", "add a planned change to 01_state.md, or change its status")
+    plan.add_argument("action", choices=("add", "set"))
+    plan.add_argument("target", metavar="TITLE|ID", help="the new plan's title, or the id to change")
+    plan.add_argument("--status", default=None, help="planned, in progress, applied or abandoned")
+    plan.add_argument("--description", default="", help="what and how (add only)")
+    plan.add_argument("--migration", action="append", default=[], metavar="FILE", help="a migration carrying it")
+    _format(plan)
+
+    note = _sub(sub, "note", "append a strategy, convention or lesson to 02_memory.md")
+    note.add_argument("category", choices=("strategy", "convention", "lesson"))
+    note.add_argument("text")
+    note.add_argument("--title", default=None)
+    _format(note)
+
+    schema = _sub(sub, "schema", "set the current schema (and ER diagram) of 00_soul.md from SQL")
+    schema.add_argument("file", metavar="FILE.sql", help="the whole schema, or - for standard input")
+    schema.add_argument("--summary", default="schema updated", help="journal line for the change")
+
+    migrate = _sub(sub, "migrate", "check a migration in the sandbox, then write it as migrations/NNN_NAME.sql")
+    migrate.add_argument("name", help="what it does, made into the slug: add_orders")
+    migrate.add_argument("file", metavar="FILE.sql", help="the migration's SQL, or - for standard input")
+    migrate.add_argument("--number", type=int, default=None, help="explicit number (default: the next free one)")
+    add_sandbox_args(migrate)
+    _format(migrate)
+
+
+def _sub(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.add_argument("--workspace", default=".", metavar="DIR", help="workspace folder (default: .)")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def _format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _notice(message: str) -> None:
+    print(f"dbarch: {message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from memory import Workspace
+
+    ws = Workspace(args.workspace, notice=_notice)
+    handler = {
+        "show": _show,
+        "log": _log,
+        "check": _check,
+        "decide": _decide,
+        "plan": _plan,
+        "note": _note,
+        "schema": _schema,
+        "migrate": _migrate,
+    }[args.memory_command]
+    return handler(ws, args)
+
+
+def _show(ws: Any, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from memory import read_decisions, read_notes, read_plans, read_schema_sql
+    from memory.summary import summarize
+
+    if args.what == "summary":
+        text = summarize(ws, budget=args.budget)
+        print_json({"summary": text}) if args.format == "json" else print(text)
+        return 0
+    if args.format == "json":
+        data: dict[str, Any] = {"file": SHOW_FILES[args.what]}
+        if args.what == "soul":
+            data["schema_sql"] = read_schema_sql(ws)
+            data["decisions"] = [asdict(d) for d in read_decisions(ws)]
+        elif args.what == "state":
+            data["plans"] = [asdict(p) for p in read_plans(ws)]
+        else:
+            data["notes"] = [asdict(n) for n in read_notes(ws)]
+        print_json(data)
+        return 0
+    text = ws.read(SHOW_FILES[args.what])
+    if text is None:
+        print(f"dbarch: no {SHOW_FILES[args.what]} in {ws.root} yet", file=sys.stderr)
+        return 1
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _log(ws: Any, args: argparse.Namespace) -> int:
+    entries = ws.journal()
+    if args.limit:
+        entries = entries[-args.limit :]
+    if args.format == "json":
+        print_json([e.to_dict() for e in entries])
+    else:
+        for e in entries:
+            print(f"{e.time[:19].replace('T', ' ')}Z  {e.file:<32} {e.summary}")
+        if not entries:
+            print(f"dbarch: no writes journalled in {ws.root}", file=sys.stderr)
+    return 0
+
+
+def _check(ws: Any, args: argparse.Namespace) -> int:
+    try:
+        from memory.drift import check_drift
+        from tools.catalog import schema_from_catalog  # noqa: F401
+        from tools.diff import diff_schemas  # noqa: F401
+    except ImportError as exc:
+        print(
+            f"dbarch: the drift check needs the catalog reader and schema diff, not in this build ({exc})",
+            file=sys.stderr,
+        )
+        return 2
+    sandbox = make_sandbox(args)
+    try:
+        report = check_drift(ws, sandbox)
+    finally:
+        sandbox.close()
+    if args.format == "json":
+        print_json(report.to_dict())
+    elif report.ok:
+        print(f"no drift: {len(report.migrations)} migrations replay to the schema in 00_soul.md")
+    else:
+        print(f"drift: {len(report.differences)} differences between migrations/ and 00_soul.md")
+        for line in report.differences:
+            print(f"  {line}")
+    return 0 if report.ok else 1
+
+
+def _decide(ws: Any, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from memory import record_decision
+
+    d = record_decision(
+        ws,
+        decision=args.decision,
+        why=args.why,
+        alternatives=args.alternatives,
+        consequences=args.consequences,
+        title=args.title,
+    )
+    print_json(asdict(d)) if args.format == "json" else print(f"recorded {d.id}: {d.title}")
+    return 0
+
+
+def _plan(ws: Any, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from memory import add_plan, update_plan
+
+    if args.action == "add":
+        p = add_plan(ws, args.target, description=args.description, status=args.status or "planned",
+                     migrations=args.migration)
+        message = f"added {p.id} ({p.status}): {p.title}"
+    else:
+        p = update_plan(ws, args.target, status=args.status, add_migrations=args.migration)
+        message = f"{p.id} is {p.status}" + (f" ({', '.join(p.migrations)})" if p.migrations else "")
+    print_json(asdict(p)) if args.format == "json" else print(message)
+    return 0
+
+
+def _note(ws: Any, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from memory import add_note
+
+    n = add_note(ws, args.category, args.text, title=args.title)
+    print_json(asdict(n)) if args.format == "json" else print(f"recorded {n.category} {n.id}: {n.title}")
+    return 0
+
+
+def _schema(ws: Any, args: argparse.Namespace) -> int:
+    from memory import set_schema
+    from tools.source import read_sql
+
+    source = read_sql(args.file)
+    result = set_schema(ws, source.text, summary=args.summary)
+    print("00_soul.md schema and ER diagram updated" if result.changed else "00_soul.md schema unchanged")
+    return 0
+
+
+def _migrate(ws: Any, args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from memory import write_migration
+    from memory.verify import sandbox_verifier
+    from tools.source import read_sql
+
+    source = read_sql(args.file)
+    sandbox = make_sandbox(args)
+    try:
+        m = write_migration(ws, args.name, source.text, number=args.number, verify=sandbox_verifier(ws, sandbox))
+    finally:
+        sandbox.close()
+    print_json(asdict(m)) if args.format == "json" else print(f"wrote {m.file} (checked in the sandbox)")
+    return 0

@@ -1,0 +1,144 @@
+"""Simple CHECK constraints turned into per-column value domains (read from sqlglot trees).
+
+Ranges (``x >= 0``, ``x BETWEEN 1 AND 10``, ``0 < x``) and IN lists (``status IN ('a','b')``,
+which the server prints as ``status = ANY (ARRAY['a'::text, 'b'::text])``) become a
+:class:`Domain` the value generator draws from, so such rows satisfy the check by
+construction. Whatever is not understood here is still honoured: the generator filters each
+row through the full CHECK expression before it is inserted.
+
+Example::
+
+    >>> column_domains(["(qty > 0) AND (qty <= 100)"])["qty"]
+    Domain(low=0.0, high=100.0, low_inclusive=False, high_inclusive=True, values=None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import sqlglot
+from sqlglot import exp
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    values: tuple[str | float, ...] | None = None
+    """Allowed values of an IN list (strings or numbers)."""
+
+
+def column_domains(checks: Iterable[str]) -> dict[str, Domain]:
+    """Per-column domains implied by the conjunctive parts of ``checks``."""
+    domains: dict[str, Domain] = {}
+    for text in checks:
+        try:
+            tree = sqlglot.parse_one(f"SELECT {text}", read="postgres")
+        except Exception:  # not understood: the row filter still honours it
+            continue
+        if not isinstance(tree, exp.Select) or not tree.expressions:
+            continue
+        for part in _conjuncts(tree.expressions[0]):
+            found = _domain_of(part)
+            if found is not None:
+                name, dom = found
+                domains[name] = _merge(domains.get(name), dom)
+    return domains
+
+
+def _conjuncts(node: exp.Expression) -> list[exp.Expression]:
+    node = _unparen(node)
+    if isinstance(node, exp.And):
+        return _conjuncts(node.this) + _conjuncts(node.expression)
+    return [node]
+
+
+def _unparen(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Paren | exp.Cast) and node.this is not None:
+        if isinstance(node, exp.Cast) and not isinstance(node.this, exp.Column | exp.Paren):
+            break
+        node = node.this
+    return node
+
+
+def _column(node: exp.Expression) -> str | None:
+    node = _unparen(node)
+    return node.name if isinstance(node, exp.Column) else None
+
+
+def _constant(node: exp.Expression) -> str | float | None:
+    node = _unparen(node)
+    numeric_cast = False
+    if isinstance(node, exp.Cast):
+        numeric_cast = node.to.is_type(*exp.DataType.NUMERIC_TYPES)
+        node = _unparen(node.this)
+    neg = False
+    if isinstance(node, exp.Neg):
+        neg, node = True, _unparen(node.this)
+    if isinstance(node, exp.Literal):
+        if node.is_string and not numeric_cast:
+            return None if neg else node.this
+        try:
+            value = float(node.this)
+        except ValueError:
+            return None
+        return -value if neg else value
+    return None
+
+
+_FLIP = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE, exp.EQ: exp.EQ}
+
+
+def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
+    if isinstance(node, exp.Between):
+        name, lo, hi = _column(node.this), _constant(node.args["low"]), _constant(node.args["high"])
+        if name and isinstance(lo, float) and isinstance(hi, float):
+            return name, Domain(lo, hi)
+        return None
+    if isinstance(node, exp.In):
+        name = _column(node.this)
+        values = [_constant(v) for v in node.expressions]
+        if name and values and all(v is not None for v in values):
+            return name, Domain(values=tuple(v for v in values if v is not None))
+        return None
+    if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
+        name = _column(node.this)
+        arr = _unparen(node.expression.this)
+        if name and isinstance(arr, exp.Array):
+            values = [_constant(v) for v in arr.expressions]
+            if values and all(v is not None for v in values):
+                return name, Domain(values=tuple(v for v in values if v is not None))
+        return None
+    kind = type(node)
+    if kind not in _FLIP:
+        return None
+    assert isinstance(node, exp.Binary)
+    name, value = _column(node.this), _constant(node.expression)
+    if name is None:
+        name, value, kind = _column(node.expression), _constant(node.this), _FLIP[kind]
+    if name is None or value is None:
+        return None
+    if kind is exp.EQ:
+        return name, Domain(values=(value,))
+    if not isinstance(value, float):
+        return None
+    if kind in (exp.GT, exp.GTE):
+        return name, Domain(low=value, low_inclusive=kind is exp.GTE)
+    return name, Domain(high=value, high_inclusive=kind is exp.LTE)
+
+
+def _merge(old: Domain | None, new: Domain) -> Domain:
+    if old is None:
+        return new
+    merged = old
+    if new.values is not None:
+        keep = new.values if old.values is None else tuple(v for v in old.values if v in new.values)
+        merged = replace(merged, values=keep)
+    if new.low is not None and (merged.low is None or new.low >= merged.low):
+        merged = replace(merged, low=new.low, low_inclusive=new.low_inclusive)
+    if new.high is not None and (merged.high is None or new.high <= merged.high):
+        merged = replace(merged, high=new.high, high_inclusive=new.high_inclusive)
+    return merged

@@ -1,0 +1,221 @@
+"""What data generation needs to know about a live database, read from ``pg_catalog``.
+
+Column types resolved through domains (with typmods: ``numeric(p,s)``, ``varchar(n)``), enum
+labels, array element types, NOT NULL, defaults, identity and generated columns, primary
+keys and unique constraints and indexes, foreign keys and CHECK expressions (as the server
+prints them with ``pg_get_expr``, which are valid SQL over the table's columns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+
+@dataclass(frozen=True, slots=True)
+class TypeInfo:
+    name: str
+    """``pg_type.typname`` of the base type (domains resolved): ``int4``, ``numeric``, ``_text``."""
+    sql: str
+    """The type as ``format_type`` prints it, with its typmod: ``numeric(10,2)``."""
+    typmod: int
+    category: str
+    """``pg_type.typcategory``: N numeric, S string, D date/time, A array, E enum, ..."""
+    labels: tuple[str, ...] = ()
+    """Enum labels in order."""
+    elem: TypeInfo | None = None
+    """Element type of an array."""
+
+    @property
+    def length(self) -> int | None:
+        """Declared length of ``varchar(n)``/``char(n)``/``bit(n)``."""
+        return self.typmod - 4 if self.typmod > 4 and self.name in ("varchar", "bpchar") else None
+
+    @property
+    def precision_scale(self) -> tuple[int, int] | None:
+        """``(p, s)`` of ``numeric(p, s)``."""
+        if self.name != "numeric" or self.typmod < 4:
+            return None
+        mod = self.typmod - 4
+        return (mod >> 16) & 0xFFFF, mod & 0xFFFF
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnInfo:
+    name: str
+    type: TypeInfo
+    not_null: bool
+    default: str | None
+    identity: str
+    """``a`` (always), ``d`` (by default) or empty."""
+    generated: bool
+
+    @property
+    def serial(self) -> bool:
+        return self.identity != "" or (self.default or "").startswith("nextval(")
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKeyInfo:
+    name: str
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    deferrable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TableInfo:
+    schema: str
+    name: str
+    columns: tuple[ColumnInfo, ...]
+    unique_keys: tuple[tuple[str, ...], ...]
+    """Primary key first, then unique constraints and simple unique indexes."""
+    has_opaque_unique: bool
+    """A unique index over expressions or with a predicate, or an exclusion constraint."""
+    foreign_keys: tuple[ForeignKeyInfo, ...]
+    checks: tuple[str, ...]
+    """CHECK expressions as SQL over the table's columns."""
+    existing_rows: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.schema, self.name
+
+    @property
+    def qualified(self) -> str:
+        return f"{_quote(self.schema)}.{_quote(self.name)}"
+
+    def column(self, name: str) -> ColumnInfo:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+_TABLES = """
+SELECT c.oid, n.nspname, c.relname
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+ORDER BY n.nspname, c.relname
+"""
+
+_COLUMNS = """
+SELECT a.attrelid, a.attname, a.atttypid, a.atttypmod, a.attnotnull,
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated <> ''
+FROM pg_attribute a
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum
+"""
+
+_TYPES = """
+SELECT t.oid, t.typname, t.typtype, t.typcategory, t.typbasetype, t.typtypmod, t.typelem,
+       COALESCE((SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder)
+                 FROM pg_enum e WHERE e.enumtypid = t.oid), '{}')
+FROM pg_type t WHERE t.oid = ANY(%s)
+"""
+
+_CONSTRAINTS = """
+SELECT con.conrelid, con.conname, con.contype,
+       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
+       fn.nspname, fc.relname,
+       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),
+       con.condeferrable, pg_get_expr(con.conbin, con.conrelid)
+FROM pg_constraint con
+LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+WHERE con.conrelid = ANY(%s)
+ORDER BY con.conrelid, con.contype = 'p' DESC, con.conname
+"""
+
+_UNIQUE_INDEXES = """
+SELECT i.indrelid, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL,
+       ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
+             WHERE o <= i.indnkeyatts ORDER BY o)
+FROM pg_index i
+WHERE i.indrelid = ANY(%s) AND i.indisunique
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+"""
+
+
+def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
+    """Every ordinary and partitioned table of the user's schemas."""
+    tables = conn.execute(_TABLES).fetchall()
+    oids = [t[0] for t in tables]
+    if not oids:
+        return []
+    types = _TypeReader(conn)
+    cols: dict[int, list[ColumnInfo]] = {o: [] for o in oids}
+    rows = conn.execute(_COLUMNS, (oids,)).fetchall()
+    types.load({r[2] for r in rows})
+    for relid, name, typid, typmod, notnull, default, identity, generated in rows:
+        cols[relid].append(
+            ColumnInfo(name, types.info(typid, typmod), notnull, default, identity or "", generated)
+        )
+    uniques: dict[int, list[tuple[str, ...]]] = {o: [] for o in oids}
+    opaque: set[int] = set()
+    fks: dict[int, list[ForeignKeyInfo]] = {o: [] for o in oids}
+    checks: dict[int, list[str]] = {o: [] for o in oids}
+    for relid, conname, kind, keys, fschema, ftable, fkeys, deferrable, expr in conn.execute(
+        _CONSTRAINTS, (oids,)
+    ):
+        if kind in ("p", "u"):
+            uniques[relid].append(tuple(keys))
+        elif kind == "x":
+            opaque.add(relid)
+        elif kind == "f" and ftable is not None:
+            fks[relid].append(ForeignKeyInfo(conname, tuple(keys), fschema, ftable, tuple(fkeys), deferrable))
+        elif kind == "c" and expr:
+            checks[relid].append(expr)
+    for relid, is_opaque, keys in conn.execute(_UNIQUE_INDEXES, (oids,)):
+        if is_opaque or not keys:
+            opaque.add(relid)
+        else:
+            uniques[relid].append(tuple(keys))
+    result = []
+    for oid, schema, name in tables:
+        row = conn.execute(f"SELECT EXISTS (SELECT 1 FROM {_quote(schema)}.{_quote(name)})").fetchone()
+        existing = 0
+        if row and row[0]:
+            count = conn.execute(f"SELECT count(*) FROM {_quote(schema)}.{_quote(name)}").fetchone()
+            existing = int(count[0]) if count else 0
+        result.append(
+            TableInfo(schema, name, tuple(cols[oid]), tuple(uniques[oid]), oid in opaque,
+                      tuple(fks[oid]), tuple(checks[oid]), existing)
+        )
+    return result
+
+
+class _TypeReader:
+    """Resolves type oids to :class:`TypeInfo` (domains to their base, arrays to elements)."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+        self.rows: dict[int, tuple[Any, ...]] = {}
+
+    def load(self, oids: set[int]) -> None:
+        todo = {o for o in oids if o not in self.rows}
+        while todo:
+            found = self.conn.execute(_TYPES, (list(todo),)).fetchall()
+            for row in found:
+                self.rows[row[0]] = row
+            todo = {o for r in found for o in (r[4], r[6]) if o and o not in self.rows}
+
+    def info(self, oid: int, typmod: int) -> TypeInfo:
+        self.load({oid})
+        _, name, typtype, category, base, base_mod, elem, labels = self.rows[oid]
+        if typtype == "d":
+            return self.info(base, typmod if typmod >= 0 else base_mod)
+        row = self.conn.execute("SELECT format_type(%s, %s)", (oid, typmod if typmod >= 0 else None)).fetchone()
+        sql = str(row[0]) if row else name
+        elem_info = self.info(elem, typmod) if category == "A" and elem else None
+        return TypeInfo(name, sql, typmod, category, tuple(labels or ()), elem_info)

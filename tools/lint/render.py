@@ -1,0 +1,175 @@
+"""Rendering lint reports: text for people (like ruff), JSON, SARIF 2.1.0, GitHub annotations.
+
+Diagnostics are values (:class:`~tools.lint.base.Diagnostic`); every function here is a pure
+function from reports to a string.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from tools.lint.base import Diagnostic, Rule, Severity
+from tools.lint.engine import ENGINE_IDS, LintReport
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+DOCS_PATH = "docs/rules/{id}.md"
+"""Where a rule's documentation lives (``helpUri`` in SARIF, relative to the repository)."""
+
+_RESET = "\x1b[0m"
+_COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
+_BOLD, _BLUE = "\x1b[1m", "\x1b[1;34m"
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"{code}{text}{_RESET}" if colour else text
+
+
+def _snippet(d: Diagnostic, lines: Sequence[str], colour: bool) -> list[str]:
+    if not 1 <= d.line <= len(lines):
+        return []
+    source = lines[d.line - 1].rstrip("\n")
+    gutter = " " * len(str(d.line))
+    pad = "".join(c if c == "\t" else " " for c in source[: max(0, d.column - 1)])
+    bar = _paint("|", _BLUE, colour)
+    caret = _paint("^", _COLOURS[d.severity], colour)
+    return [
+        f"{gutter} {bar}",
+        f"{_paint(str(d.line), _BLUE, colour)} {bar} {source}",
+        f"{gutter} {bar} {pad}{caret}",
+    ]
+
+
+def render_text(
+    reports: Sequence[LintReport],
+    sources: Mapping[str, str],
+    *,
+    colour: bool = False,
+    fixable: frozenset[str] = frozenset(),
+) -> str:
+    """``file:line:col: rule-id message``, the line with a caret, a ``hint:`` line; a summary."""
+    out: list[str] = []
+    total: dict[Severity, int] = dict.fromkeys(Severity, 0)
+    n_fixable = 0
+    for report in reports:
+        lines = sources.get(report.source, "").splitlines()
+        for d in report.diagnostics:
+            total[d.severity] += 1
+            mark = " [*]" if d.rule in fixable else ""
+            n_fixable += bool(mark)
+            where = _paint(f"{d.file or report.source}:{d.line}:{d.column}:", _BOLD, colour)
+            rule = _paint(d.rule, _COLOURS[d.severity], colour)
+            out.append(f"{where} {rule}{mark} {d.message}")
+            out.extend(_snippet(d, lines, colour))
+            if d.hint:
+                out.append(f"{' ' * len(str(d.line))} = hint: {d.hint}")
+            out.append("")
+        if report.skipped:
+            out.append(f"{report.source}: {report.skipped} statement(s) not analysed (sqlglot cannot read them)")
+    count = sum(total.values())
+    if count == 0:
+        out.append("All checks passed.")
+    else:
+        parts = [f"{total[s]} {s}" for s in sorted(Severity, reverse=True) if total[s]]
+        out.append(f"Found {count} problem{'s' if count != 1 else ''} ({', '.join(parts)}).")
+        if n_fixable:
+            out.append(f"[*] {n_fixable} fixable with `dbarch lint --fix`.")
+    return "\n".join(out) + "\n"
+
+
+def render_json(reports: Sequence[LintReport]) -> str:
+    """A list of ``{rule, severity, message, file, line, column, hint}`` over every report."""
+    return json.dumps([d.to_dict() for r in reports for d in r.diagnostics], indent=2) + "\n"
+
+
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _sarif_rule(rule_id: str, description: str, full: str | None, severity: Severity) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "id": rule_id,
+        "name": rule_id,
+        "shortDescription": {"text": description},
+        "helpUri": DOCS_PATH.format(id=rule_id),
+        "defaultConfiguration": {"level": _LEVELS[severity]},
+    }
+    if full:
+        entry["fullDescription"] = {"text": full}
+    return entry
+
+
+def render_sarif(reports: Sequence[LintReport], rules: Sequence[type[Rule]], *, version: str = "0.1.0") -> str:
+    """A SARIF 2.1.0 log with one run: every rule in ``tool.driver.rules``, one result per finding."""
+    descriptors = [
+        _sarif_rule(r.id, r.message, (r.__doc__ or "").strip().splitlines()[0] or None, r.severity) for r in rules
+    ]
+    descriptors += [
+        _sarif_rule(ENGINE_IDS[0], "SQL that does not parse", None, Severity.ERROR),
+        _sarif_rule(ENGINE_IDS[1], "A lint rule crashed (a dbarch bug)", None, Severity.WARNING),
+    ]
+    index = {str(d["id"]): i for i, d in enumerate(descriptors)}
+    results = []
+    for report in reports:
+        for d in report.diagnostics:
+            result: dict[str, object] = {
+                "ruleId": d.rule,
+                "level": _LEVELS[d.severity],
+                "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(d.file or report.source)},
+                            "region": {"startLine": max(1, d.line), "startColumn": max(1, d.column)},
+                        }
+                    }
+                ],
+            }
+            if d.rule in index:
+                result["ruleIndex"] = index[d.rule]
+            results.append(result)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "dbarch",
+                        "version": version,
+                        "rules": descriptors,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2) + "\n"
+
+
+def _uri(path: str) -> str:
+    return path.replace("\\", "/").removeprefix("./")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GITHUB = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def render_github(reports: Sequence[LintReport]) -> str:
+    """GitHub Actions workflow commands: ``::warning file=...,line=...,col=...,title=rule::message``."""
+    lines = []
+    for report in reports:
+        for d in report.diagnostics:
+            props = (
+                f"file={_escape_property(d.file or report.source)},line={d.line},col={d.column},"
+                f"title={_escape_property(d.rule)}"
+            )
+            message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+            lines.append(f"::{_GITHUB[d.severity]} {props}::{_escape_data(message)}")
+    return "\n".join(lines) + ("\n" if lines else "")

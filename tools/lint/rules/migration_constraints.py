@@ -1,0 +1,185 @@
+"""Migration safety for constraints added to existing tables: validation scans (foreign keys,
+checks) and unique or primary keys built in place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlglot import exp
+
+from tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from tools.lint.rules.migration_columns import constraint_kinds, existing_alter
+from tools.parse import ParsedStatement
+
+
+def added_constraints(actions: list[exp.Expression]) -> Iterator[exp.Expression]:
+    """The constraint bodies of ``ADD [CONSTRAINT name] ...`` actions."""
+    for action in actions:
+        if not isinstance(action, exp.AddConstraint):
+            continue
+        for node in action.expressions:
+            if isinstance(node, exp.Constraint):
+                yield from node.expressions
+            else:
+                yield node
+
+class AddForeignKeyWithoutNotValid(Rule):
+    """## What it does
+    Flags `ADD FOREIGN KEY` on an existing table without `NOT VALID`.
+
+    ## Why is this bad
+    PostgreSQL takes a SHARE ROW EXCLUSIVE lock on both tables (writes blocked on each) and
+    holds it while it scans the whole referencing table to validate every row.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE orgs (id bigint PRIMARY KEY); CREATE TABLE users (id bigint PRIMARY KEY, org_id bigint);
+    ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE orgs (id bigint PRIMARY KEY); CREATE TABLE users (id bigint PRIMARY KEY, org_id bigint);
+    ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;
+    ALTER TABLE users VALIDATE CONSTRAINT users_org_fk;
+    ```
+    """
+
+    id = "add-foreign-key-without-not-valid"
+    severity = Severity.WARNING
+    message = "Add foreign keys NOT VALID, then VALIDATE: a plain ADD FOREIGN KEY blocks writes on both tables (SHARE ROW EXCLUSIVE) for a full scan"
+    hint = "ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID; then, in a separate transaction, VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: reads and writes go on)"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        if alter is None or (stmt.expression and stmt.expression.args.get("not_valid")):
+            return
+        for node in added_constraints(alter[1]):
+            if isinstance(node, exp.ForeignKey):
+                yield self.at(stmt, node)
+
+class AddCheckWithoutNotValid(Rule):
+    """## What it does
+    Flags `ADD CHECK` on an existing table without `NOT VALID`.
+
+    ## Why is this bad
+    The constraint is checked against every row while an ACCESS EXCLUSIVE lock (no reads, no
+    writes) is held for the whole scan.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE items (id bigint PRIMARY KEY, price numeric);
+    ALTER TABLE items ADD CONSTRAINT items_price_positive CHECK (price > 0);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE items (id bigint PRIMARY KEY, price numeric);
+    ALTER TABLE items ADD CONSTRAINT items_price_positive CHECK (price > 0) NOT VALID;
+    ALTER TABLE items VALIDATE CONSTRAINT items_price_positive;
+    ```
+    """
+
+    id = "add-check-without-not-valid"
+    severity = Severity.WARNING
+    message = "Add check constraints NOT VALID, then VALIDATE: a plain ADD CHECK holds ACCESS EXCLUSIVE (no reads or writes) for a full scan"
+    hint = "ADD CONSTRAINT ... CHECK (...) NOT VALID; then, in a separate transaction, VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: reads and writes go on)"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        if alter is None or (stmt.expression and stmt.expression.args.get("not_valid")):
+            return
+        for node in added_constraints(alter[1]):
+            if isinstance(node, exp.CheckColumnConstraint):
+                yield self.at(stmt, node)
+
+class AddUniqueConstraintInPlace(Rule):
+    """## What it does
+    Flags `ADD UNIQUE` (and `ADD COLUMN ... UNIQUE`) on an existing table.
+
+    ## Why is this bad
+    PostgreSQL builds the unique index while it holds an ACCESS EXCLUSIVE lock: no reads and
+    no writes for the whole index build.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
+    ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
+    ```
+    """
+
+    id = "add-unique-constraint-in-place"
+    severity = Severity.WARNING
+    message = "Build the unique index CONCURRENTLY first: ADD UNIQUE holds ACCESS EXCLUSIVE (no reads or writes) while the index builds"
+    hint = "CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols); then ALTER TABLE t ADD CONSTRAINT c UNIQUE USING INDEX idx"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        if alter is None:
+            return
+        for node in added_constraints(alter[1]):
+            if isinstance(node, exp.UniqueColumnConstraint):
+                yield self.at(stmt, node)
+        for action in alter[1]:
+            if isinstance(action, exp.ColumnDef) and any(
+                isinstance(k, exp.UniqueColumnConstraint) for k in constraint_kinds(action)
+            ):
+                yield self.at(stmt, action)
+
+class AddPrimaryKeyInPlace(Rule):
+    """## What it does
+    Flags `ADD PRIMARY KEY` (and `ADD COLUMN ... PRIMARY KEY`) on an existing table.
+
+    ## Why is this bad
+    PostgreSQL builds the unique index, and checks the key columns for NULLs, while it holds
+    an ACCESS EXCLUSIVE lock: no reads and no writes for the whole build.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE events (id bigint NOT NULL, payload jsonb);
+    ALTER TABLE events ADD PRIMARY KEY (id);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE events (id bigint NOT NULL, payload jsonb);
+    CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS events_pkey ON events (id);
+    ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey;
+    ```
+    """
+
+    id = "add-primary-key-in-place"
+    severity = Severity.WARNING
+    message = "Build the primary key's index CONCURRENTLY first: ADD PRIMARY KEY holds ACCESS EXCLUSIVE (no reads or writes) while it builds"
+    hint = "make the columns NOT NULL (CHECK ... NOT VALID path), CREATE UNIQUE INDEX CONCURRENTLY idx; then ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX idx"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        if alter is None:
+            return
+        for node in added_constraints(alter[1]):
+            if isinstance(node, exp.PrimaryKey | exp.PrimaryKeyColumnConstraint):
+                yield self.at(stmt, node)
+        for action in alter[1]:
+            if isinstance(action, exp.ColumnDef) and any(
+                isinstance(k, exp.PrimaryKeyColumnConstraint) for k in constraint_kinds(action)
+            ):
+                yield self.at(stmt, action)
+
+RULES: tuple[type[Rule], ...] = (
+    AddForeignKeyWithoutNotValid,
+    AddCheckWithoutNotValid,
+    AddUniqueConstraintInPlace,
+    AddPrimaryKeyInPlace,
+)

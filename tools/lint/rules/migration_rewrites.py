@@ -1,0 +1,158 @@
+"""Migration safety for changes that rewrite an existing table: column type changes and new
+columns whose values PostgreSQL must compute row by row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlglot import exp
+
+from tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from tools.lint.rules.migration_columns import SERIAL_TYPES, constraint_kinds, existing_alter
+from tools.lint.rules.migration_state import identifier_name
+from tools.parse import ParsedStatement
+
+_VARCHAR = frozenset({exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT})
+
+def _varchar_length(dtype: exp.DataType) -> int | None:
+    params = dtype.expressions
+    if dtype.this != exp.DataType.Type.VARCHAR or not params:
+        return None
+    try:
+        return int(params[0].name)
+    except ValueError:
+        return None
+
+def is_binary_coercible(old_type: str, new: exp.DataType) -> bool:
+    """``varchar(n)`` to ``varchar(m >= n)``, ``varchar`` or ``text``, and ``varchar`` to
+    ``text``: PostgreSQL changes only the catalog, no rewrite, no index rebuild."""
+    try:
+        old = exp.DataType.build(old_type, dialect="postgres")
+    except Exception:  # a type we cannot read: assume the worst
+        return False
+    if old.this not in _VARCHAR or new.this not in _VARCHAR:
+        return False
+    if new.this == exp.DataType.Type.TEXT:
+        return True
+    new_len, old_len = _varchar_length(new), _varchar_length(old)
+    if old.this == exp.DataType.Type.TEXT:
+        return new_len is None
+    return new_len is None or (old_len is not None and new_len >= old_len)
+
+class ChangeColumnType(Rule):
+    """## What it does
+    Flags `ALTER COLUMN ... TYPE` on an existing table, except widenings PostgreSQL does in
+    the catalog only (`varchar(n)` to a longer `varchar` or to `text`).
+
+    ## Why is this bad
+    The type change holds an ACCESS EXCLUSIVE lock (no reads, no writes) while it rewrites the
+    whole table and rebuilds every index on it; code that still expects the old type may
+    break.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, age integer);
+    ALTER TABLE users ALTER COLUMN age TYPE bigint;
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, age integer);
+    ALTER TABLE users ADD COLUMN IF NOT EXISTS age_new bigint;
+    ```
+    """
+
+    id = "change-column-type"
+    severity = Severity.WARNING
+    message = "Avoid changing a column type in place: it holds ACCESS EXCLUSIVE (no reads or writes) while the table is rewritten and its indexes rebuilt"
+    hint = "add a new column, dual-write and backfill in batches, switch reads, then drop the old column"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        if alter is None:
+            return
+        table = ctx.existing.tables.get(alter[0])
+        for action in alter[1]:
+            dtype = action.args.get("dtype") if isinstance(action, exp.AlterColumn) else None
+            if not isinstance(dtype, exp.DataType):
+                continue
+            old = table.column(identifier_name(action.this)) if table else None
+            if old is not None and is_binary_coercible(old.type, dtype) and not action.args.get("using"):
+                continue
+            yield self.at(stmt, action)
+
+_VOLATILE = frozenset(
+    {"random", "clock_timestamp", "timeofday", "gen_random_uuid", "uuid_generate_v1",
+     "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7", "nextval", "txid_current"}
+)
+
+def volatile_call(expr: exp.Expression) -> exp.Expression | None:
+    """The first volatile function call inside ``expr`` (``random()``, ``gen_random_uuid()``)."""
+    for node in expr.walk():
+        if isinstance(node, exp.Rand | exp.Uuid):
+            return node
+        if isinstance(node, exp.Anonymous) and node.name.lower() in _VOLATILE:
+            return node
+    return None
+
+def rewrite_reason(col: exp.ColumnDef) -> str | None:
+    """Why adding ``col`` rewrites the table, or ``None`` (constant defaults and ``now()`` do not)."""
+    dtype = col.args.get("kind")
+    if isinstance(dtype, exp.DataType) and dtype.this in SERIAL_TYPES:
+        return "a serial column (nextval() default)"
+    for kind in constraint_kinds(col):
+        if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
+            return "an identity column"
+        if isinstance(kind, exp.ComputedColumnConstraint):
+            return "a stored generated column"
+        if isinstance(kind, exp.DefaultColumnConstraint) and isinstance(kind.this, exp.Expression):
+            call = volatile_call(kind.this)
+            if call is not None:
+                return f"a volatile default ({call.sql('postgres').lower()})"
+    return None
+
+class VolatileDefaultRewrite(Rule):
+    """## What it does
+    Flags `ADD COLUMN` on an existing table with a volatile default (`random()`,
+    `clock_timestamp()`, `gen_random_uuid()`, `nextval()`), a serial or identity type, or a
+    stored generated expression. Constant defaults and `now()` are fine on PostgreSQL 11+.
+
+    ## Why is this bad
+    PostgreSQL must compute a value per row, so it rewrites the whole table (and rebuilds its
+    indexes) under an ACCESS EXCLUSIVE lock: no reads, no writes for the whole rewrite.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD COLUMN public_id uuid DEFAULT gen_random_uuid();
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD COLUMN public_id uuid;
+    ALTER TABLE users ALTER COLUMN public_id SET DEFAULT gen_random_uuid();
+    ```
+    """
+
+    id = "volatile-default-rewrite"
+    severity = Severity.WARNING
+    message = "Avoid volatile defaults when adding a column: the table is rewritten under ACCESS EXCLUSIVE (no reads or writes) for the whole rewrite"
+    hint = "add the column without a default, SET DEFAULT in a second statement (new rows only), then backfill existing rows in batches"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        for action in alter[1] if alter else ():
+            if isinstance(action, exp.ColumnDef) and (reason := rewrite_reason(action)):
+                message = (
+                    f"Avoid {reason} when adding a column: the table is rewritten under "
+                    "ACCESS EXCLUSIVE (no reads or writes) for the whole rewrite"
+                )
+                yield self.at(stmt, action, message=message)
+
+RULES: tuple[type[Rule], ...] = (
+    ChangeColumnType,
+    VolatileDefaultRewrite,
+)
