@@ -19,7 +19,17 @@ from typing import Any
 
 import psycopg
 
-from tools.schema import Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique, qualify
+from tools.schema import (
+    Check,
+    Column,
+    ForeignKey,
+    Index,
+    PrimaryKey,
+    Schema,
+    Table,
+    Unique,
+    qualify,
+)
 
 FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 IDENTITY = {"a": "always", "d": "by default"}

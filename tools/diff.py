@@ -54,6 +54,8 @@ class SchemaDifference:
             where = f"{where}.{self.item}" if where and noun == "column" else (
                 f"{where} {self.item}" if where else self.item)
         subject = f"{noun.replace('_', ' ')} {where}".strip()
+        if aspect == "nullable":
+            return f"{subject}: {self.expected} expected, {self.actual} found"
         if aspect:
             return f"{subject}: {aspect} {self.expected} expected, {self.actual} found"
         if self.actual is None:
@@ -155,6 +157,18 @@ def _fk_items(schema: Schema, table: Table, names: bool) -> list[tuple[Hashable,
     return items
 
 
+def _unique_items(table: Table, names: bool) -> list[tuple[Hashable, str]]:
+    return [((u.columns, u.nulls_not_distinct, u.name if names else None),
+             _fmt(u.columns) + (" NULLS NOT DISTINCT" if u.nulls_not_distinct else ""))
+            for u in table.uniques]
+
+
+def _check_items(table: Table, names: bool) -> list[tuple[Hashable, str]]:
+    """Checks are matched by the columns they read (their text differs between the sources)."""
+    return [((frozenset(c.columns), c.name if names else None), f"on {_fmt(sorted(c.columns))}: {c.expression}")
+            for c in table.checks]
+
+
 def _index_items(table: Table, names: bool) -> list[tuple[Hashable, str]]:
     items: list[tuple[Hashable, str]] = []
     for ix in table.indexes:
@@ -182,13 +196,10 @@ def _diff_table(key: str, e: Table, a: Table, expected: Schema, actual: Schema, 
         epk, apk = f"{e.primary_key.name} {epk}", f"{a.primary_key.name} {apk}"
     if epk != apk:
         out.append(SchemaDifference("primary_key", key, None, epk, apk))
-    groups = [
+    groups: list[tuple[str, list[tuple[Hashable, str]], list[tuple[Hashable, str]]]] = [
         ("foreign_key", _fk_items(expected, e, names), _fk_items(actual, a, names)),
-        ("unique", *[[((u.columns, u.nulls_not_distinct, u.name if names else None),
-                       _fmt(u.columns) + (" NULLS NOT DISTINCT" if u.nulls_not_distinct else ""))
-                      for u in t.uniques] for t in (e, a)]),
-        ("check", *[[((frozenset(c.columns), c.name if names else None),
-                      f"on {_fmt(sorted(c.columns))}: {c.expression}") for c in t.checks] for t in (e, a)]),
+        ("unique", _unique_items(e, names), _unique_items(a, names)),
+        ("check", _check_items(e, names), _check_items(a, names)),
         ("index", _index_items(e, names), _index_items(a, names)),
     ]
     for kind, exp_items, act_items in groups:

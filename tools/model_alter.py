@@ -165,39 +165,43 @@ def _split_actions(tokens: list[Token], start: int) -> list[list[Token]]:
     return [a for a in actions if a]
 
 
+def _identity_action(b: Builder, key: str, action: list[Token], words: list[str]) -> None:
+    """``ALTER [COLUMN] c ADD GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY`` / ``DROP IDENTITY``."""
+    _, col, i = _name_at(action, _skip(action, 1, "COLUMN"))
+    identity: str | None = None
+    if words[i : i + 2] == ["ADD", "GENERATED"]:
+        identity = "always" if words[i + 2 : i + 3] == ["ALWAYS"] else "by default"
+    elif words[i : i + 2] != ["DROP", "IDENTITY"]:
+        return
+    changes = {"identity": identity, "nullable": False} if identity else {"identity": None}
+    cols = tuple(replace(c, **changes) if c.name == col else c for c in b.tables[key].columns)  # type: ignore[arg-type]
+    b.update(key, columns=cols)
+
+
+def _check_action(b: Builder, key: str, text: str, action: list[Token], words: list[str]) -> None:
+    """``ADD [CONSTRAINT name] CHECK (expression) [NOT VALID]``."""
+    i = _skip(action, 1, "CONSTRAINT")
+    constraint: str | None = None
+    if _word(action[i - 1]) == "CONSTRAINT":
+        _, constraint, i = _name_at(action, i)
+    close = max(j for j, t in enumerate(action) if t.token_type == TokenType.R_PAREN)
+    expression = sqlglot.parse_one(text[action[i + 1].end + 1 : action[close].start], read=b.dialect)
+    ddl.add_check(b, key, expression, constraint, "VALID" not in words[close:])
+
+
 def _alter_table_action(b: Builder, key: str, head: str, text: str, action: list[Token]) -> None:
     words = [_word(t) for t in action]
     if words[:2] == ["ATTACH", "PARTITION"]:
         schema, name, _ = _name_at(action, 2)
         b.drop_table(b.find_key(schema, name, b.tables))
-        return
-    if words and words[0] == "ALTER" and ("IDENTITY" in words):
-        i = _skip(action, 1, "COLUMN")
-        _, col, i = _name_at(action, i)
-        if words[i : i + 2] == ["ADD", "GENERATED"]:
-            identity = "always" if i + 2 < len(words) and words[i + 2] == "ALWAYS" else "by default"
-            ddl_col = b.tables[key].column(col)
-            if ddl_col is not None:
-                cols = tuple(replace(c, identity=identity, nullable=False) if c.name == col else c
-                             for c in b.tables[key].columns)
-                b.update(key, columns=cols)
-        elif words[i : i + 2] == ["DROP", "IDENTITY"]:
-            b.update(key, columns=tuple(replace(c, identity=None) if c.name == col else c
-                                        for c in b.tables[key].columns))
-        return
-    action_text = text[action[0].start : action[-1].end + 1]
-    if "CHECK" in words[:4] and words[0] == "ADD":
-        i = _skip(action, 1, "CONSTRAINT")
-        name = None
-        if _word(action[i - 1]) == "CONSTRAINT":
-            _, name, i = _name_at(action, i)
-        close = max(j for j, t in enumerate(action) if t.token_type == TokenType.R_PAREN)
-        expression = sqlglot.parse_one(text[action[i + 1].end + 1 : action[close].start], read=b.dialect)
-        ddl.add_check(b, key, expression, name, "VALID" not in words[close:])
-        return
-    node = sqlglot.parse_one(f"{head} {action_text}", read=b.dialect)
-    if isinstance(node, exp.Alter):
-        alter_table(b, node)
+    elif words[:1] == ["ALTER"] and "IDENTITY" in words:
+        _identity_action(b, key, action, words)
+    elif words[:1] == ["ADD"] and "CHECK" in words[:4]:
+        _check_action(b, key, text, action, words)
+    else:  # re-parse the action alone: sqlglot may read it once separated from the others
+        node = sqlglot.parse_one(f"{head} {text[action[0].start : action[-1].end + 1]}", read=b.dialect)
+        if isinstance(node, exp.Alter):
+            alter_table(b, node)
 
 
 def command(b: Builder, text: str) -> None:

@@ -149,7 +149,7 @@ class Builder:
 
     # positions and tokens
 
-    def position(self, node: exp.Expression | None) -> tuple[int | None, int | None]:
+    def position(self, node: exp.Expr | None) -> tuple[int | None, int | None]:
         """File line and column of ``node`` (its first identifier with a position)."""
         stmt = self.statement
         if stmt is None:

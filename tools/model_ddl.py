@@ -19,13 +19,16 @@ from tools.schema import Check, Column, ForeignKey, Index, PrimaryKey, Table, Un
 from tools.types import is_serial
 
 TYPE_STOP_WORDS = frozenset(
-    "NOT NULL DEFAULT PRIMARY REFERENCES UNIQUE CHECK CONSTRAINT GENERATED COLLATE AUTO_INCREMENT "
-    "AUTOINCREMENT COMMENT ON USING AS IDENTITY STORAGE COMPRESSION KEY".split()
+    {
+        "NOT", "NULL", "DEFAULT", "PRIMARY", "REFERENCES", "UNIQUE", "CHECK", "CONSTRAINT",
+        "GENERATED", "COLLATE", "AUTO_INCREMENT", "AUTOINCREMENT", "COMMENT", "ON", "USING", "AS",
+        "IDENTITY", "STORAGE", "COMPRESSION", "KEY",
+    }
 )
 """Words that end a column's type in ``name type [constraints]``."""
 
 
-def sql(node: exp.Expression) -> str:
+def sql(node: exp.Expr) -> str:
     """PostgreSQL text of an expression, without outer parentheses, function names lower-cased."""
     while isinstance(node, exp.Paren):
         node = node.this
@@ -54,7 +57,7 @@ def type_text(b: Builder, ident: exp.Expression) -> str | None:
             after = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
             if tok.token_type in (TokenType.COMMA, TokenType.R_PAREN) or word in TYPE_STOP_WORDS:
                 break
-            if word in ("CHARACTER", "CHARSET") and after in ("SET", "") or word == "CHARSET":
+            if (word in ("CHARACTER", "CHARSET") and after in ("SET", "")) or word == "CHARSET":
                 break
         depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tok.token_type, 0)
         first, last = first or tok, tok
@@ -77,7 +80,7 @@ def _fk_options(reference: exp.Reference) -> dict[str, object]:
 
 
 def add_foreign_key(b: Builder, key: str, columns: tuple[str, ...], reference: exp.Reference,
-                    name: str | None, validated: bool, node: exp.Expression) -> None:
+                    name: str | None, validated: bool, node: exp.Expr) -> None:
     table = b.tables[key]
     target = reference.this
     ref_columns: tuple[str, ...] = ()
@@ -106,7 +109,7 @@ def add_unique(b: Builder, key: str, columns: tuple[str, ...], name: str | None,
     b.update(key, uniques=(*table.uniques, Unique(columns, name, nulls_not_distinct)))
 
 
-def add_check(b: Builder, key: str, expression: exp.Expression, name: str | None, validated: bool) -> None:
+def add_check(b: Builder, key: str, expression: exp.Expr, name: str | None, validated: bool) -> None:
     table = b.tables[key]
     columns = tuple(dict.fromkeys(ident_name(c) for c in expression.find_all(exp.Column)))
     if name is None:

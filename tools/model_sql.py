@@ -75,9 +75,9 @@ def _select(b: Builder, node: exp.Select) -> None:
     """``SELECT pg_catalog.set_config('search_path', '', false)`` as pg_dump writes it."""
     for call in node.find_all(exp.Anonymous):
         args = call.expressions
-        if call.name.lower() == "set_config" and len(args) >= 2 and all(isinstance(a, exp.Literal) for a in args[:2]):
-            if args[0].name.lower() == "search_path":
-                b.set_search_path([p.strip() for p in args[1].name.split(",")])
+        literals = len(args) >= 2 and all(isinstance(a, exp.Literal) for a in args[:2])
+        if call.name.lower() == "set_config" and literals and args[0].name.lower() == "search_path":
+            b.set_search_path([p.strip() for p in args[1].name.split(",")])
 
 
 def _apply(b: Builder, stmt: ParsedStatement) -> None:

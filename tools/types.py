@@ -147,6 +147,9 @@ def canonical_type(text: str) -> str:
     if not words:
         return text.strip()
     words[0] = _strip_schema(words[0])
+    inner = words[0].strip('"')
+    if words[0].startswith('"') and inner in ALIASES and inner != "char":  # pg_catalog."timestamp"
+        words[0] = inner
     joined = " ".join(words)
     if joined in ("float", "double precision") and typmod:
         base = _float_type(typmod) if joined == "float" else joined

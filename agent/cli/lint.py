@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.cli.common import add_input_args
 
 if TYPE_CHECKING:
+    from tools.lint.config import LintConfig
     from tools.lint.engine import LintReport
     from tools.source import SqlSource
 
@@ -45,7 +47,6 @@ def _split(value: str | None) -> list[str] | None:
 def run(args: argparse.Namespace) -> int:
     from tools.errors import UsageError
     from tools.lint.base import Severity
-    from tools.lint.config import LintConfig, load_config
     from tools.lint.engine import lint_script
     from tools.parse import normalize_dialect, parse_script
     from tools.source import read_sql
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write and "-" in args.files:
         raise UsageError("--write cannot rewrite standard input", hint="name the files to fix")
     sources = _read(args)
-    config = _config(args, load_config, LintConfig)
+    config = _config(args)
     select = _split(args.select) if args.select is not None else config.select
     ignore = [*config.ignore, *(_split(args.ignore) or [])]
     min_severity = Severity.parse(args.severity) if args.severity else config.severity
@@ -65,9 +66,10 @@ def run(args: argparse.Namespace) -> int:
         from tools.model_sql import schema_from_sql
 
         existing = schema_from_sql(read_sql(args.schema).text, dialect)
-    reports = [
-        lint_script(
-            parse_script(src.text, dialect=dialect, source=src.name),
+
+    def lint(text: str, name: str) -> LintReport:
+        return lint_script(
+            parse_script(text, dialect=dialect, source=name),
             existing=existing,
             select=select,
             ignore=ignore,
@@ -75,10 +77,10 @@ def run(args: argparse.Namespace) -> int:
             options=config.options,
             severities=config.severities,
         )
-        for src in sources
-    ]
+
+    reports = [lint(src.text, src.name) for src in sources]
     if args.fix:
-        return _fix(args, sources, reports)
+        return _fix(args, sources, reports, lint)
     _print(args, sources, reports)
     return 1 if any(r.diagnostics for r in reports) else 0
 
@@ -89,12 +91,13 @@ def _read(args: argparse.Namespace) -> list[SqlSource]:
     return read_sources(args)
 
 
-def _config(args: argparse.Namespace, load_config, LintConfig):  # type: ignore[no-untyped-def]  # noqa: N803
+def _config(args: argparse.Namespace) -> LintConfig:
+    from tools.errors import UsageError
+    from tools.lint.config import LintConfig, load_config
+
     if args.no_config:
         return LintConfig()
     if args.config:
-        from tools.errors import UsageError
-
         path = Path(args.config)
         if not path.is_file():
             raise UsageError("no such configuration file", file=args.config)
@@ -117,36 +120,38 @@ def _print(args: argparse.Namespace, sources: list[SqlSource], reports: list[Lin
     else:
         colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
         fixable = frozenset(r.id for r in RULES if r.fixable)
-        sys.stdout.write(
-            render.render_text(reports, {s.name: s.text for s in sources}, colour=colour, fixable=fixable)
-        )
+        sources_by_name = {s.name: s.text for s in sources}
+        sys.stdout.write(render.render_text(reports, sources_by_name, colour=colour, fixable=fixable))
 
 
-def _fix(args: argparse.Namespace, sources: list[SqlSource], reports: list[LintReport]) -> int:
+def _fix(
+    args: argparse.Namespace,
+    sources: list[SqlSource],
+    reports: list[LintReport],
+    lint: Callable[[str, str], LintReport],
+) -> int:
+    """Print the fixes as a unified diff (or write them); exit 1 while findings remain."""
     import difflib
 
     from tools.lint.engine import apply_edits
 
-    changed = 0
+    remaining = 0
     for src, report in zip(sources, reports, strict=True):
         new = apply_edits(src.text, report.edits)
-        if new == src.text:
-            continue
-        changed += 1
-        if args.write:
-            Path(src.name).write_text(new, encoding="utf-8")
-            print(f"fixed {src.name} ({len(report.edits)} edit(s))", file=sys.stderr)
-        else:
-            diff = difflib.unified_diff(
-                src.text.splitlines(keepends=True), new.splitlines(keepends=True),
-                fromfile=f"a/{src.name}", tofile=f"b/{src.name}",
-            )
-            sys.stdout.writelines(diff)
-    if not changed:
-        print("nothing to fix", file=sys.stderr)
-    fixable_rules = {r for report in reports for d in report.diagnostics for r in [d.rule]}
-    remaining = [
-        d for report in reports for d in report.diagnostics
-        if not (args.write and d.rule in fixable_rules and any(e for e in report.edits))
-    ]
-    return 1 if remaining and not args.write else 0
+        if new != src.text:
+            if args.write:
+                Path(src.name).write_text(new, encoding="utf-8")
+                print(f"fixed {src.name} ({len(report.edits)} edit(s))", file=sys.stderr)
+            else:
+                sys.stdout.writelines(
+                    difflib.unified_diff(
+                        src.text.splitlines(keepends=True),
+                        new.splitlines(keepends=True),
+                        fromfile=src.name if Path(src.name).is_absolute() else f"a/{src.name}",
+                        tofile=src.name if Path(src.name).is_absolute() else f"b/{src.name}",
+                    )
+                )
+        remaining += len(lint(new, src.name).diagnostics) if new != src.text else len(report.diagnostics)
+    if remaining:
+        print(f"{remaining} finding(s) have no automatic fix", file=sys.stderr)
+    return 1 if remaining else 0

@@ -22,6 +22,7 @@ def test_each_scratch_database_is_isolated_and_dropped(sandbox: Sandbox) -> None
         a.conn.execute("CREATE TABLE only_in_a (id int)")
         assert b.conn.execute("SELECT to_regclass('only_in_a')").fetchone() == (None,)
         name = a.name
+    sandbox.flush()  # drops happen in the background
     left = sandbox.admin().execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
     assert left is None
 

@@ -30,15 +30,12 @@ def _lit(value: str | float) -> str:
 
 def _int_bounds(t: TypeInfo, dom: Domain | None, width: int) -> tuple[int, int]:
     lo_t, hi_t = _INT_RANGE.get(t.name, (-(2**31), 2**31 - 1))
-    lo, hi = None, None
+    lo: int | None = None
+    hi: int | None = None
     if dom is not None and dom.low is not None:
-        lo = math.floor(dom.low) + 1 if not dom.low_inclusive or not dom.low.is_integer() else int(dom.low)
-        if not dom.low_inclusive and not dom.low.is_integer():
-            lo = math.ceil(dom.low)
+        lo = math.ceil(dom.low) if dom.low_inclusive else math.floor(dom.low) + 1
     if dom is not None and dom.high is not None:
-        hi = math.ceil(dom.high) - 1 if not dom.high_inclusive or not dom.high.is_integer() else int(dom.high)
-        if not dom.high_inclusive and not dom.high.is_integer():
-            hi = math.floor(dom.high)
+        hi = math.floor(dom.high) if dom.high_inclusive else math.ceil(dom.high) - 1
     if lo is None and hi is None:
         lo, hi = 1, width
     elif lo is None:
@@ -66,9 +63,7 @@ def unique_expr(column: str, t: TypeInfo, idx: str, dom: Domain | None = None) -
     name = t.name
     cast = t.sql
     if name in _INT_RANGE or (t.category in _NUMERIC_CATS and name not in ("money",)):
-        lo = _int_bounds(t, dom, 1)[0] if name in _INT_RANGE else (
-            math.ceil(dom.low) + (0 if dom.low_inclusive else 1) if dom and dom.low is not None else 1
-        )
+        lo = _int_bounds(t, dom, 1)[0]
         return f"({idx} + {lo - 1})::{cast}"
     if name in _TEXT:
         prefix = f"{_short(column)}_"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlglot import exp
@@ -60,9 +60,10 @@ def rule_matches(token: str, rule_id: str, family: str) -> bool:
 
 
 def select_rules(
-    select: Iterable[str] | None = None, ignore: Iterable[str] = (), rules: Sequence[type[Rule]] = RULES
+    select: Iterable[str] | None = None, ignore: Iterable[str] = (), rules: Sequence[type[Rule]] | None = None
 ) -> list[type[Rule]]:
     """The rules chosen by ``select`` (default: all) minus ``ignore``, in registry order."""
+    rules = RULES if rules is None else rules
     select = list(select) if select is not None else ["all"]
     ignore = list(ignore)
     for token in (*select, *ignore):
@@ -79,10 +80,8 @@ def select_rules(
 
 
 def build_schema(script: ParsedScript, base: Schema | None) -> Schema:
-    try:
-        from tools.model_sql import schema_from_script
-    except ImportError:  # TEMPORARY until tools.model_sql lands
-        from tools.lint._fallback_model import schema_from_script
+    from tools.model_sql import schema_from_script
+
     try:
         return schema_from_script(script, base=base)
     except Exception:  # a model bug must not stop statement-level rules

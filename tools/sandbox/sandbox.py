@@ -13,6 +13,7 @@ import atexit
 import contextlib
 import itertools
 import os
+import queue
 import secrets
 import signal
 import threading
@@ -55,6 +56,7 @@ class Sandbox:
         self._admin: psycopg.Connection[Any] | None = None
         self._lock = threading.Lock()
         self._hooks_installed = False
+        self._background: _Background | None = None
 
     @property
     def embedded(self) -> bool:
@@ -137,7 +139,25 @@ class Sandbox:
             self.drop_scratch(db)
 
     def create_scratch(self, *, template: str | None = None, name: str | None = None) -> ScratchDatabase:
-        admin = self.admin()
+        if template is None and name is None and self.embedded:
+            spare = self._helper().take_spare()
+            if spare is not None:
+                return spare
+        return self._create(self.admin(), template=template, name=name)
+
+    def flush(self) -> None:
+        """Wait until every dropped scratch database is really gone."""
+        if self._background is not None:
+            self._background.flush()
+
+    def _helper(self) -> _Background:
+        if self._background is None:
+            self._background = _Background(self)
+        return self._background
+
+    def _create(
+        self, admin: psycopg.Connection[Any], *, template: str | None = None, name: str | None = None
+    ) -> ScratchDatabase:
         name = name or f"{SCRATCH_PREFIX}{os.getpid()}_{next(_counter)}_{secrets.token_hex(2)}"
         ident = sql.Identifier(name)
         try:
@@ -167,14 +187,22 @@ class Sandbox:
         return ScratchDatabase(name, conn, dsn, admin_dsn)
 
     def drop_scratch(self, db: ScratchDatabase) -> None:
+        """Drop ``db``. On the embedded server this happens in the background (DROP DATABASE
+        waits for the closed backend to exit, up to 100 ms) while the next spare is prepared."""
         with contextlib.suppress(psycopg.Error):
             db.conn.close()
+        if self.embedded:
+            self._helper().drop(db.name)
+            return
         with contextlib.suppress(psycopg.Error):
-            self.admin().execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db.name)))
+            self.admin().execute(_drop_sql(db.name))
 
     # -- shutdown ------------------------------------------------------------------------
     def close(self) -> None:
         """Disconnect; stop the server if this process owns it and nobody else is connected."""
+        background, self._background = self._background, None
+        if background is not None:
+            background.finish()
         with self._lock:
             admin, self._admin = self._admin, None
             server = self.server
@@ -203,7 +231,7 @@ class Sandbox:
             "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{SCRATCH_PREFIX}{os.getpid()}\\_%",)
         ).fetchall()
         for (name,) in rows:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            admin.execute(_drop_sql(name))
 
     def _install_exit_hooks(self) -> None:
         if self._hooks_installed:
@@ -237,6 +265,86 @@ class Sandbox:
             "owner": server.owner(),
             "socket": str(server.socket_dir),
         }
+
+
+def _drop_sql(name: str) -> sql.Composed:
+    return sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+
+
+class _Background:
+    """One worker thread with its own admin connection: drops used scratch databases and keeps
+    one spare (created and connected) ready, so a check waits for neither."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.tasks: queue.Queue[str | None] = queue.Queue()
+        self.spare: ScratchDatabase | None = None
+        self.cond = threading.Condition()
+        self.preparing = False
+        self.thread = threading.Thread(target=self._run, name="dbarch-sandbox", daemon=True)
+        self.thread.start()
+        self._prepare()
+
+    def _prepare(self) -> None:
+        with self.cond:
+            if self.spare is None and not self.preparing:
+                self.preparing = True
+                self.tasks.put("")
+
+    def take_spare(self) -> ScratchDatabase | None:
+        with self.cond:
+            if self.spare is None and self.preparing:
+                self.cond.wait(timeout=5)
+            spare, self.spare = self.spare, None
+        self._prepare()
+        return spare
+
+    def drop(self, name: str) -> None:
+        self.tasks.put(name)
+
+    def flush(self) -> None:
+        self.tasks.join()
+
+    def finish(self) -> None:
+        self.tasks.put(None)
+        self.thread.join(timeout=30)
+        with self.cond:
+            spare, self.spare = self.spare, None
+        if spare is not None:
+            with contextlib.suppress(psycopg.Error):
+                spare.conn.close()
+            with contextlib.suppress(psycopg.Error, SandboxError):
+                self.sandbox.admin().execute(_drop_sql(spare.name))
+
+    def _run(self) -> None:
+        try:
+            admin = _connect(self.sandbox.admin_dsn, what="the sandbox server")
+        except SandboxError:
+            with self.cond:
+                self.preparing = False
+                self.cond.notify_all()
+            return
+        with admin:
+            while True:
+                task = self.tasks.get()
+                try:
+                    if task is None:
+                        return
+                    if task:
+                        with contextlib.suppress(psycopg.Error):
+                            admin.execute(_drop_sql(task))
+                        continue
+                    self._make_spare(admin)
+                finally:
+                    self.tasks.task_done()
+
+    def _make_spare(self, admin: psycopg.Connection[Any]) -> None:
+        spare: ScratchDatabase | None = None
+        with contextlib.suppress(psycopg.Error, SandboxError):
+            spare = self.sandbox._create(admin)  # noqa: SLF001
+        with self.cond:
+            self.spare, self.preparing = spare, False
+            self.cond.notify_all()
 
 
 def _connect(dsn: str, *, what: str) -> psycopg.Connection[Any]:

@@ -59,8 +59,7 @@ def column_defs(stmt: ParsedStatement) -> Iterator[ColumnDefIn]:
 
 
 _STOP_WORDS = frozenset(
-    "NOT NULL DEFAULT PRIMARY REFERENCES UNIQUE CHECK CONSTRAINT GENERATED COLLATE COMPRESSION "
-    "STORAGE".split()
+    ["NOT", "NULL", "DEFAULT", "PRIMARY", "REFERENCES", "UNIQUE", "CHECK", "CONSTRAINT", "GENERATED", "COLLATE", "COMPRESSION", "STORAGE"]
 )
 
 
@@ -75,7 +74,7 @@ def _tokens(text: str, dialect: str) -> tuple[tokens.Token, ...]:
 def type_span(stmt: ParsedStatement, col: exp.ColumnDef, dialect: str = "postgres") -> tuple[int, int] | None:
     """Offsets (inside the statement, end exclusive) of the type written after the column name."""
     ident = col.this
-    meta = ident.meta if isinstance(ident, exp.Identifier) and ident._meta else None  # noqa: SLF001
+    meta = ident.meta if isinstance(ident, exp.Identifier) and ident._meta else None
     if not meta or not isinstance(meta.get("start"), int):
         return None
     toks = _tokens(stmt.text, dialect)
@@ -114,8 +113,7 @@ def words(name: str) -> list[str]:
 
 
 _UNCOUNTABLE = frozenset(
-    "data metadata info information media news series species status equipment inventory staff "
-    "audit history feedback software hardware analytics settings".split()
+    ["data", "metadata", "info", "information", "media", "news", "series", "species", "status", "equipment", "inventory", "staff", "audit", "history", "feedback", "software", "hardware", "analytics", "settings"]
 )
 _IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "mice": "mouse"}
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
 
 from sqlglot import exp
 
@@ -162,13 +163,13 @@ class TooManyIndexes(Rule):
     message = "Review the indexes of this table: there are too many"
     hint = "drop unused ones (pg_stat_user_indexes.idx_scan = 0) or merge them into multi-column indexes"
     family = "indexes"
-    defaults = {"max-indexes": 8}
+    defaults: ClassVar[Mapping[str, Any]] = {"max-indexes": 8}
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         limit = int(self.options["max-indexes"])
         for table, before in script_tables(ctx):
             count = len(table.indexes) + len(_constraint_keys(table))
-            if count > limit and (before is None or not _new_indexes(table, before) == []):
+            if count > limit and (before is None or _new_indexes(table, before)):
                 yield self.diagnostic(
                     table.line or 1, 1,
                     message=f"Review the {count} indexes of {table.display_name}: more than {limit}",
@@ -178,7 +179,7 @@ class TooManyIndexes(Rule):
 _RANGE = (exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between)
 
 
-def _scope_tables(select: exp.Expression) -> dict[str, str]:
+def _scope_tables(select: exp.Expr) -> dict[str, str]:
     """Alias or name -> table key for the tables a query reads directly."""
     out: dict[str, str] = {}
     for table in select.find_all(exp.Table):
@@ -188,7 +189,7 @@ def _scope_tables(select: exp.Expression) -> dict[str, str]:
     return out
 
 
-def _op(node: exp.Expression) -> str | None:
+def _op(node: exp.Expr) -> str | None:
     if isinstance(node, exp.EQ | exp.In | exp.Is):
         return "eq"
     if isinstance(node, _RANGE):

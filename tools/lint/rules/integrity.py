@@ -284,11 +284,10 @@ class PreferBigintPrimaryKey(Rule):
 
 
 NATURAL_KEYS = frozenset(
-    "email email_address username user_name login slug sku handle isbn ean upc".split()
+    ["email", "email_address", "username", "user_name", "login", "slug", "sku", "handle", "isbn", "ean", "upc"]
 )
 LOG_WORDS = frozenset(
-    "log logs history histories event events audit audits message messages attempt attempts "
-    "invitation invitations notification notifications emails".split()
+    ["log", "logs", "history", "histories", "event", "events", "audit", "audits", "message", "messages", "attempt", "attempts", "invitation", "invitations", "notification", "notifications", "emails"]
 )
 
 
@@ -342,7 +341,7 @@ def _unique_somehow(table: Table, name: str) -> bool:
     return any(name in k or any(name in words(c.replace("(", "_").replace(")", "_")) for c in k) for k in keys)
 
 
-SIGNED_WORDS = frozenset("price prices quantity qty cost costs stock fee fees".split())
+SIGNED_WORDS = frozenset(["price", "prices", "quantity", "qty", "cost", "costs", "stock", "fee", "fees"])
 
 
 class RequireSignCheck(Rule):

@@ -49,9 +49,11 @@ def lock_taken(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | Non
     if (alter := alter_table(tree)) is not None:
         key, actions = alter
         if not is_existing_at(ctx, stmt, key):
-            return None
+            return referenced_lock(ctx, stmt)
         fk_only = actions and all(_adds_foreign_key(a) for a in actions)
         return ("SHARE ROW EXCLUSIVE" if fk_only else "ACCESS EXCLUSIVE"), key
+    if isinstance(tree, exp.Create) and str(tree.args.get("kind") or "").upper() == "TABLE":
+        return referenced_lock(ctx, stmt)
     if (target := index_target(tree)) is not None:
         node, key = target
         if not node.args.get("concurrently") and is_existing_at(ctx, stmt, key):
@@ -70,6 +72,16 @@ def lock_taken(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | Non
             index = existing_index(ctx, name)
             if index is not None and is_existing_at(ctx, stmt, index.table):
                 return "ACCESS EXCLUSIVE", index.table
+    return None
+
+
+def referenced_lock(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | None:
+    """A foreign key from a new table still locks the existing table it references."""
+    assert stmt.expression is not None
+    for ref in stmt.expression.find_all(exp.Reference):
+        table = ref.find(exp.Table)
+        if table is not None and is_existing_at(ctx, stmt, table_key(table)):
+            return "SHARE ROW EXCLUSIVE", table_key(table)
     return None
 
 

@@ -25,7 +25,8 @@ def added_constraints(actions: list[exp.Expression]) -> Iterator[exp.Expression]
 
 class AddForeignKeyWithoutNotValid(Rule):
     """## What it does
-    Flags `ADD FOREIGN KEY` on an existing table without `NOT VALID`.
+    Flags `ADD FOREIGN KEY` (and `ADD COLUMN ... REFERENCES`) on an existing table without
+    `NOT VALID`.
 
     ## Why is this bad
     PostgreSQL takes a SHARE ROW EXCLUSIVE lock on both tables (writes blocked on each) and
@@ -58,6 +59,11 @@ class AddForeignKeyWithoutNotValid(Rule):
         for node in added_constraints(alter[1]):
             if isinstance(node, exp.ForeignKey):
                 yield self.at(stmt, node)
+        for action in alter[1]:  # ADD COLUMN ... REFERENCES: validated by a scan all the same
+            if isinstance(action, exp.ColumnDef) and any(
+                isinstance(k, exp.Reference) for k in constraint_kinds(action)
+            ):
+                yield self.at(stmt, action)
 
 class AddCheckWithoutNotValid(Rule):
     """## What it does

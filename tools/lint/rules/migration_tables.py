@@ -11,7 +11,9 @@ from tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from tools.lint.rules._util import table_key
 from tools.lint.rules.migration_columns import existing_alter
 from tools.lint.rules.migration_state import (
+    alter_table,
     existed_before_script,
+    identifier_name,
     is_existing_at,
     is_migration,
     opaque_statements,
@@ -164,6 +166,38 @@ class EnumAddValueWithoutPosition(Rule):
 
 _RETRYABLE_KINDS = frozenset({"TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA", "MATERIALIZED VIEW"})
 
+def _dropped_first(ctx: LintContext, stmt: ParsedStatement, key: str, name: str) -> bool:
+    """An earlier ``ALTER TABLE key DROP CONSTRAINT IF EXISTS name`` makes re-adding it safe."""
+    for st in ctx.statements():
+        if st.statement.index >= stmt.statement.index:
+            return False
+        alter = alter_table(st.expression)
+        for action in alter[1] if alter and alter[0] == key else ():
+            if (
+                isinstance(action, exp.Drop)
+                and str(action.args.get("kind") or "").upper() == "CONSTRAINT"
+                and action.args.get("exists")
+                and any(identifier_name(t.this) == name for t in action.args.get("tables") or ())
+            ):
+                return True
+    return False
+
+
+def _constraint_not_retryable(ctx: LintContext, stmt: ParsedStatement) -> exp.Expression | None:
+    """An ``ADD CONSTRAINT`` that fails on a second run (no DROP CONSTRAINT IF EXISTS before)."""
+    alter = alter_table(stmt.expression)
+    if alter is None:
+        return None
+    key, actions = alter
+    for action in actions:
+        if not isinstance(action, exp.AddConstraint):
+            continue
+        named = [c for c in action.expressions if isinstance(c, exp.Constraint)]
+        if not named or not all(_dropped_first(ctx, stmt, key, identifier_name(c.this)) for c in named):
+            return action
+    return None
+
+
 def _not_retryable(tree: exp.Expression) -> exp.Expression | None:
     """The part of ``tree`` that fails when the statement runs twice (no IF [NOT] EXISTS)."""
     kind = str(tree.args.get("kind") or "").upper()
@@ -180,8 +214,9 @@ def _not_retryable(tree: exp.Expression) -> exp.Expression | None:
 class NotRetryable(Rule):
     """## What it does
     In a migration (a script that changes an existing schema), flags `CREATE` and `DROP` of
-    tables, indexes, views and sequences, and `ADD`/`DROP COLUMN`, without `IF [NOT] EXISTS`
-    when no transaction wraps them.
+    tables, indexes, views and sequences, and `ADD`/`DROP COLUMN`, without `IF [NOT] EXISTS`,
+    and `ADD CONSTRAINT` without an earlier `DROP CONSTRAINT IF EXISTS`, when no transaction
+    wraps them.
 
     ## Why is this bad
     When a migration fails halfway (a lock timeout, a deploy killed), running it again stops
@@ -211,7 +246,7 @@ class NotRetryable(Rule):
             return
         if script_state(ctx).at(stmt).in_transaction:
             return
-        node = _not_retryable(stmt.expression)
+        node = _not_retryable(stmt.expression) or _constraint_not_retryable(ctx, stmt)
         if node is not None:
             yield self.at(stmt, None if node is stmt.expression else node)
 

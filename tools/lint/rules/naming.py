@@ -12,15 +12,7 @@ from tools.lint.rules._util import is_plural, is_uncountable, words
 from tools.parse import ParsedStatement
 
 RESERVED = frozenset(
-    """all analyse analyze and any array as asc asymmetric authorization binary both case cast check
-    collate collation column concurrently constraint create cross current_catalog current_date
-    current_role current_schema current_time current_timestamp current_user default deferrable desc
-    distinct do else end except false fetch for foreign freeze from full grant group having ilike in
-    initially inner intersect into is isnull join lateral leading left like limit localtime
-    localtimestamp natural not notnull null offset on only or order outer overlaps placing primary
-    references returning right select session_user similar some symmetric system_user table
-    tablesample then to trailing true union unique user using variadic verbose when where window
-    with""".split()
+    ["all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary", "both", "case", "cast", "check", "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime", "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order", "outer", "overlaps", "placing", "primary", "references", "returning", "right", "select", "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "verbose", "when", "where", "window", "with"]
 )
 """PostgreSQL's reserved key words (Appendix C, "reserved" and "reserved (can be function or type)")."""
 
@@ -212,7 +204,7 @@ class ConsistentTablePlurality(Rule):
 
     ## What it does
     Looks at the last word of each table name the script creates and flags the minority when
-    both singular (`customer`) and plural (`orders`) names appear. Uncountable words (`data`,
+    both singular (`customer`) and plural (`orders`) names appear among three or more tables. Uncountable words (`data`,
     `staff`, `history`) are ignored.
 
     ## Why is this bad
@@ -249,7 +241,7 @@ class ConsistentTablePlurality(Rule):
                     continue
                 groups[is_plural(parts[-1])].append((st, ident))
         plural, single = groups[True], groups[False]
-        if not plural or not single:
+        if not plural or not single or len(plural) + len(single) < 3:
             return
         minority, style = (single, "plural") if len(single) <= len(plural) else (plural, "singular")
         for st, ident in minority:

@@ -4,7 +4,8 @@ transitive dependencies and column sets copied between tables."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
 
 from tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from tools.lint.rules._util import column_at, script_tables, singular, words
@@ -65,9 +66,7 @@ class NoRepeatingGroups(Rule):
 
 
 LIST_WORDS = frozenset(
-    "tags categories keywords labels emails phones numbers roles permissions skills colors colours "
-    "sizes ids authors genres topics languages interests hobbies urls links recipients attendees "
-    "members items products options".split()
+    ["tags", "categories", "keywords", "labels", "emails", "phones", "numbers", "roles", "permissions", "skills", "colors", "colours", "sizes", "ids", "authors", "genres", "topics", "languages", "interests", "hobbies", "urls", "links", "recipients", "attendees", "members", "items", "products", "options"]
 )
 _TEXT_TYPES = ("text", "character varying", "character", "citext")
 
@@ -163,10 +162,9 @@ class NoArrayOfIds(Rule):
 
 
 ATTRIBUTE_NAMES = frozenset(
-    "attribute attribute_name attr attr_name key property property_name field field_name meta_key "
-    "attribute_key".split()
+    ["attribute", "attribute_name", "attr", "attr_name", "key", "property", "property_name", "field", "field_name", "meta_key", "attribute_key"]
 )
-VALUE_NAMES = frozenset("value attribute_value attr_value meta_value property_value val field_value".split())
+VALUE_NAMES = frozenset(["value", "attribute_value", "attr_value", "meta_value", "property_value", "val", "field_value"])
 
 
 def _reference_columns(table: Table) -> list[str]:
@@ -337,8 +335,7 @@ class NoTransitiveDependency(Rule):
 
 
 GENERIC_COLUMNS = frozenset(
-    "id name title description status notes created_at updated_at deleted_at created_by updated_by "
-    "version is_active active".split()
+    ["id", "name", "title", "description", "status", "notes", "created_at", "updated_at", "deleted_at", "created_by", "updated_by", "version", "is_active", "active"]
 )
 
 
@@ -375,7 +372,7 @@ class NoDuplicatedColumnSet(Rule):
     message = "Extract the column set these tables share"
     hint = "move the shared columns into their own table and reference it"
     family = "normalization"
-    defaults = {"min-columns": 3}
+    defaults: ClassVar[Mapping[str, Any]] = {"min-columns": 3}
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         minimum = int(self.options["min-columns"])

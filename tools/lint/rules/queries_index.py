@@ -147,7 +147,8 @@ class LeadingWildcardLike(Rule):
         assert stmt.expression is not None
         for like in stmt.expression.find_all(exp.Like, exp.ILike):
             head = like_pattern_head(like.expression)
-            if not head or head[0] not in "%_" or head == "%":
+            match_all = head == "%" and isinstance(like.expression, exp.Literal)
+            if not head or head[0] not in "%_" or match_all:
                 continue
             operand = like.this
             column = operand if isinstance(operand, exp.Column) else operand.find(exp.Column)

@@ -10,10 +10,9 @@ from tools.parse import ParsedStatement
 from tools.types import base_type, canonical_type, is_serial
 
 MONEY_WORDS = frozenset(
-    "price amount total cost balance fee fees salary wage wages tax discount subtotal revenue "
-    "payment charge refund paid due budget income expense expenses".split()
+    ["price", "amount", "total", "cost", "balance", "fee", "fees", "salary", "wage", "wages", "tax", "discount", "subtotal", "revenue", "payment", "charge", "refund", "paid", "due", "budget", "income", "expense", "expenses"]
 )
-NOT_MONEY_WORDS = frozenset("rate ratio percent pct percentage count weight score factor".split())
+NOT_MONEY_WORDS = frozenset(["rate", "ratio", "percent", "pct", "percentage", "count", "weight", "score", "factor"])
 
 
 class _TypeRule(Rule):

@@ -1,0 +1,233 @@
+"""The per-table generation plan: one SQL expression per column, and the INSERT around them.
+
+A table's rows come from ``generate_series``; row number ``g`` feeds:
+
+- one column of each UNIQUE / PRIMARY KEY through an injective expression (by construction);
+- foreign keys through ``_kN``, a Zipf-like pick of a parent row number (``power(random(), a)``
+  scattered by a multiplicative permutation, so a few parents get many children), turned into
+  the parent's key by the parent's own injective expression when the parent is *dense* (its
+  rows are exactly ``g = 1..n``), else joined from a temporary ``rn -> key`` table;
+- every other column through :func:`~tools.datagen.values.random_expr`, nullable ones NULL
+  with the configured fraction, columns with defaults sometimes left to their default.
+
+Rows are filtered through the table's CHECK expressions, and unique keys that cannot be built
+by construction (for example two foreign keys) are protected by ``ON CONFLICT DO NOTHING``,
+with top-up passes until the requested count is reached.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from tools.datagen.checks import column_domains
+from tools.datagen.introspect import ForeignKeyInfo, TableInfo, _quote
+from tools.datagen.values import random_expr, unique_expr
+
+Key = tuple[str, str]
+_PERMUTE = (2_654_435_761, 2_246_822_519, 3_266_489_917, 668_265_263)
+
+
+@dataclass(frozen=True, slots=True)
+class ParentKeys:
+    """How children reach a filled table's keys."""
+
+    rows: int
+    dense: bool
+    templates: dict[str, str]
+    """Columns computed from the row number alone: SQL with ``{idx}`` for the row number."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    null_fraction: float = 0.1
+    fk_skew: float = 2.0
+    """Exponent of the parent pick: 1 is uniform, larger is more skewed."""
+    default_fraction: float = 0.5
+    """Share of rows left to a column's DEFAULT (where it has one)."""
+
+
+@dataclass(slots=True)
+class TablePlan:
+    table: TableInfo
+    rows: int
+    columns: list[str] = field(default_factory=list)
+    exprs: list[str] = field(default_factory=list)
+    picks: list[str] = field(default_factory=list)
+    """Inner expressions ``<pick> AS _kN``."""
+    joins: list[tuple[str, int, ForeignKeyInfo]] = field(default_factory=list)
+    """``(alias, pick index, fk)`` joined from a parent's key table."""
+    templates: dict[str, str] = field(default_factory=dict)
+    filters: list[str] = field(default_factory=list)
+    conflict: bool = False
+    overriding: bool = False
+    later: list[ForeignKeyInfo] = field(default_factory=list)
+    """Foreign keys filled by an UPDATE pass (cycles, nullable self-references)."""
+    skip: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def pick_expr(n: int, opts: Options, *, nullable: bool, salt: int) -> str:
+    """A parent row number in ``1..n``, Zipf-like skewed, NULL with the null fraction."""
+    prime = next(p for p in _PERMUTE[salt % len(_PERMUTE):] + _PERMUTE if math.gcd(p, n) == 1)
+    base = f"floor({n} * power(random(), {opts.fk_skew}))::bigint"
+    pick = f"(({base} * {prime}) % {n} + 1)"
+    if nullable and opts.null_fraction > 0:
+        return f"CASE WHEN random() < {opts.null_fraction} THEN NULL ELSE {pick} END"
+    return pick
+
+
+def plan_table(
+    table: TableInfo,
+    rows: int,
+    parents: dict[Key, ParentKeys],
+    deferred: set[str],
+    opts: Options,
+) -> TablePlan:
+    """Build the generation plan of one table (``skip`` says why it cannot be filled)."""
+    plan = TablePlan(table, rows)
+    domains = column_domains(table.checks)
+    cols = {c.name: c for c in table.columns if not c.generated}
+    done: dict[str, str] = {}
+
+    # serial and identity columns: the row number itself
+    for c in cols.values():
+        if c.serial and c.type.name in ("int2", "int4", "int8"):
+            expr = unique_expr(c.name, c.type, "{idx}")
+            assert expr is not None
+            plan.templates[c.name] = expr
+            plan.overriding = plan.overriding or c.identity == "a"
+
+    fk_cols = {col for fk in table.foreign_keys for col in fk.columns}
+    one_to_one: set[str] = set()
+    rotated: set[str] = set()
+    """Foreign keys that pair with another inside a unique key (an association table): they
+    cycle through the parent's rows with ``g`` so that pairs rarely repeat."""
+    for key in table.unique_keys:
+        if any(col in plan.templates for col in key):
+            continue
+        free = [c for c in key if c not in fk_cols] + [c for c in key if c in fk_cols]
+        made = [(c, unique_expr(c, cols[c].type, "{idx}", domains.get(c))) for c in free if c not in fk_cols]
+        chosen = next(((c, e) for c, e in made if e is not None), None)
+        if chosen is not None:
+            plan.templates[chosen[0]] = chosen[1] or ""
+            continue
+        fk = next((f for f in table.foreign_keys if set(f.columns) <= set(key)), None)
+        if fk is not None and len(key) == len(fk.columns) and fk.name not in deferred:
+            one_to_one.add(fk.name)
+            continue
+        plan.conflict = True
+        inside = [f for f in table.foreign_keys if set(f.columns) <= set(key)]
+        rotated.update(f.name for f in inside[1:])
+    plan.conflict = plan.conflict or table.has_opaque_unique
+
+    for name, tmpl in plan.templates.items():
+        done[name] = tmpl.format(idx="g")
+
+    for i, fk in enumerate(table.foreign_keys):
+        if any(c in done for c in fk.columns):
+            continue
+        parent_key = (fk.ref_schema, fk.ref_table)
+        nullable = all(not cols[c].not_null for c in fk.columns)
+        self_ref = parent_key == table.key
+        if self_ref:
+            exact = not plan.conflict and not table.checks
+            if fk.name not in deferred and exact and all(rc in plan.templates for rc in fk.ref_columns):
+                parent = ParentKeys(rows, True, plan.templates)  # rows of this very INSERT
+            elif nullable:
+                plan.later.append(fk)
+                done.update({c: f"NULL::{cols[c].type.sql}" for c in fk.columns})
+                continue
+            else:
+                plan.skip = f"its NOT NULL self-reference {fk.name} cannot be built row by row"
+                return plan
+        elif fk.name in deferred:
+            plan.later.append(fk)
+            done.update({c: f"NULL::{cols[c].type.sql}" for c in fk.columns})
+            continue
+        else:
+            parent = parents.get(parent_key, ParentKeys(0, False, {}))
+        if parent.rows == 0:
+            if not nullable:
+                plan.skip = f"its parent {fk.ref_table} has no rows (NOT NULL foreign key {fk.name})"
+                return plan
+            done.update({c: f"NULL::{cols[c].type.sql}" for c in fk.columns})
+            continue
+        if fk.name in one_to_one:
+            if rows > parent.rows:
+                plan.notices.append(
+                    f"{table.name}: {rows:,} rows asked but its one-to-one key {fk.name} allows "
+                    f"{parent.rows:,} (one per {fk.ref_table} row)"
+                )
+                plan.rows = rows = parent.rows
+            pick = f"((g - 1) % {parent.rows} + 1)"
+        elif fk.name in rotated:
+            pick = f"((g * 7919 - 1) % {parent.rows} + 1)"
+        else:
+            pick = pick_expr(parent.rows, opts, nullable=nullable, salt=i)
+        k = len(plan.picks)
+        plan.picks.append(f"{pick} AS _k{k}")
+        direct = parent.dense and all(rc in parent.templates for rc in fk.ref_columns)
+        if direct:
+            for c, rc in zip(fk.columns, fk.ref_columns, strict=True):
+                done[c] = parent.templates[rc].format(idx=f"r._k{k}")
+        else:
+            alias = f"p{k}"
+            plan.joins.append((alias, k, fk))
+            for c, rc in zip(fk.columns, fk.ref_columns, strict=True):
+                done[c] = f"{alias}.{_quote(rc)}"
+
+    for name, c in cols.items():
+        if name in done:
+            continue
+        expr = random_expr(name, c.type, rows, domains.get(name))
+        if expr is None:
+            if c.default is not None or not c.not_null:
+                continue  # left to its default, or NULL
+            plan.skip = f"no generator for type {c.type.sql} (column {name}, NOT NULL, no default)"
+            return plan
+        if c.default is not None and not c.serial and opts.default_fraction > 0:
+            expr = f"CASE WHEN random() < {opts.default_fraction} THEN {c.default} ELSE {expr} END"
+        if not c.not_null and opts.null_fraction > 0:
+            expr = f"CASE WHEN random() < {opts.null_fraction} THEN NULL ELSE {expr} END"
+        done[name] = expr
+
+    plan.columns = [n for n in cols if n in done]
+    plan.exprs = [done[n] for n in plan.columns]
+    generated = set(plan.columns)
+    plan.filters = [chk for chk in table.checks if _columns_in(chk) <= generated]
+    return plan
+
+
+def _columns_in(check: str) -> set[str]:
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(f"SELECT {check}", read="postgres")
+    except Exception:
+        return {"\x00unparsed"}
+    return {col.name for col in tree.find_all(exp.Column)}
+
+
+def insert_sql(plan: TablePlan, lo: int, hi: int, limit: int, keys_tables: dict[int, str], *,
+               conflict: bool) -> str:
+    """The INSERT of rows ``g = lo..hi`` (at most ``limit`` of them)."""
+    t = plan.table
+    cols = ", ".join(_quote(c) for c in plan.columns)
+    select = ", ".join(f"{e} AS {_quote(c)}" for c, e in zip(plan.columns, plan.exprs, strict=True))
+    picks = "".join(f", {p}" for p in plan.picks)
+    inner = f"SELECT g{picks} FROM generate_series({lo}::bigint, {hi}::bigint) AS s(g) OFFSET 0"
+    joins = "".join(
+        f" LEFT JOIN {keys_tables[k]} AS {alias} ON {alias}.rn = r._k{k}" for alias, k, _ in plan.joins
+    )
+    where = " AND ".join(f"({f}) IS NOT FALSE" for f in plan.filters)
+    sql = (
+        f"INSERT INTO {t.qualified} ({cols})"
+        + (" OVERRIDING SYSTEM VALUE" if plan.overriding else "")
+        + f" SELECT {cols} FROM (SELECT {select} FROM ({inner}) AS r{joins}) AS v"
+        + (f" WHERE {where}" if where else "")
+        + f" LIMIT {limit}"
+        + (" ON CONFLICT DO NOTHING" if conflict else "")
+    )
+    return sql
