@@ -139,6 +139,7 @@ class Sandbox:
             self.drop_scratch(db)
 
     def create_scratch(self, *, template: str | None = None, name: str | None = None) -> ScratchDatabase:
+        self.start()
         if template is None and name is None and self.embedded:
             spare = self._helper().take_spare()
             if spare is not None:
@@ -319,7 +320,7 @@ class _Background:
     def _run(self) -> None:
         try:
             admin = _connect(self.sandbox.admin_dsn, what="the sandbox server")
-        except SandboxError:
+        except (SandboxError, AssertionError):
             with self.cond:
                 self.preparing = False
                 self.cond.notify_all()

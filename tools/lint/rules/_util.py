@@ -99,12 +99,12 @@ def type_span(stmt: ParsedStatement, col: exp.ColumnDef, dialect: str = "postgre
 
 
 def type_text(stmt: ParsedStatement, col: exp.ColumnDef) -> str:
-    """The type as the user wrote it, lower-cased with single spaces (``double precision``)."""
-    span = type_span(stmt, col)
-    if span is None:
-        kind = col.args.get("kind")
-        return kind.sql("postgres").lower() if isinstance(kind, exp.Expression) else ""
-    return " ".join(stmt.text[span[0] : span[1]].lower().split())
+    """The column's type in PostgreSQL spelling, lower-cased (``double precision``, ``serial``).
+
+    Read from sqlglot's tree (no tokenizing); :func:`type_span` finds the source text for fixes.
+    """
+    kind = col.args.get("kind")
+    return kind.sql("postgres").lower() if isinstance(kind, exp.DataType) else ""
 
 
 def words(name: str) -> list[str]:
