@@ -88,7 +88,10 @@ def time_sqlfluff(path: Path) -> dict[str, object] | None:
     exe = _exe("sqlfluff")
     if exe is None:
         return None
-    seconds, proc = _run([exe, "lint", "--dialect", "postgres", "--format", "json", "--processes", "1", str(path)])
+    config = path.with_name(".sqlfluff")  # sqlfluff skips files over 20 kB unless told not to
+    config.write_text("[sqlfluff]\ndialect = postgres\nlarge_file_skip_byte_limit = 0\n")
+    cmd = [exe, "lint", "--config", str(config), "--format", "json", "--processes", "1", str(path)]
+    seconds, proc = _run(cmd)
     try:
         findings = sum(len(f.get("violations", [])) for f in json.loads(proc.stdout or "[]"))
     except json.JSONDecodeError:

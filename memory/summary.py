@@ -19,9 +19,10 @@ Lines are never cut in the middle.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cache
 
 from memory.migrations import list_migrations
 from memory.notes import read_notes
@@ -43,6 +44,7 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
+@cache
 def _tiktoken_counter() -> Callable[[str], int] | None:
     try:
         import tiktoken  # type: ignore[import-not-found]
@@ -53,25 +55,18 @@ def _tiktoken_counter() -> Callable[[str], int] | None:
     return lambda text: len(encoding.encode(text))
 
 
-@dataclass(frozen=True, slots=True)
-class _TableLine:
-    table: Table
-    level: int = 0
-    """0 all columns; 1 keys and first columns; 2 column count only."""
-
-    def render(self) -> str:
-        t = self.table
-        if self.level >= 2:
-            return f"{t.display_name}({len(t.columns)} columns)"
-        cols = [_column_text(t, c.name) for c in t.columns]
-        if self.level == 1:
-            keys = {*(t.primary_key.columns if t.primary_key else ()), *(c for fk in t.foreign_keys for c in fk.columns)}
-            kept = [text for c, text in zip(t.columns, cols, strict=True) if c.name in keys][:6]
-            rest = [text for c, text in zip(t.columns, cols, strict=True) if c.name not in keys]
-            kept += rest[: max(0, 4 - len(kept))]
-            more = len(cols) - len(kept)
-            cols = kept + ([f"+{more} more columns"] if more else [])
-        return f"{t.display_name}({', '.join(cols)})"
+def table_lines(table: Table) -> tuple[str, str, str]:
+    """A table at three levels of detail: every column; keys and first columns; column count."""
+    cols = _columns_text(table)
+    full = f"{table.display_name}({', '.join(cols)})"
+    keys = {*(table.primary_key.columns if table.primary_key else ())}
+    keys |= {c for fk in table.foreign_keys for c in fk.columns}
+    kept = [text for c, text in zip(table.columns, cols, strict=True) if c.name in keys][:6]
+    rest = [text for c, text in zip(table.columns, cols, strict=True) if c.name not in keys]
+    kept += rest[: max(0, 4 - len(kept))]
+    more = len(cols) - len(kept)
+    short = f"{table.display_name}({', '.join(kept + ([f'+{more} more columns'] if more else []))})"
+    return full, short, f"{table.display_name}({len(cols)} columns)"
 
 
 def summarize(ws: Workspace, *, budget: int = DEFAULT_BUDGET) -> str:
@@ -82,7 +77,11 @@ def summarize(ws: Workspace, *, budget: int = DEFAULT_BUDGET) -> str:
     notes = read_notes(ws)
     migrations = list_migrations(ws)
 
-    tables = [_TableLine(t) for t in sorted(schema, key=lambda t: t.key)]
+    ordered = sorted(schema, key=lambda t: t.key)
+    variants = [table_lines(t) for t in ordered]
+    levels = [0] * len(ordered)  # 0 every column, 1 keys and first columns, 2 column count
+    widest = [(-len(v[0]), i) for i, v in enumerate(variants)]
+    heapq.heapify(widest)
     named_only = 0  # how many of the last tables are shown by name only
     counted_only = False
     n_plans, n_decisions = min(len(plans), 15), min(len(decisions), 8)
@@ -92,17 +91,17 @@ def summarize(ws: Workspace, *, budget: int = DEFAULT_BUDGET) -> str:
         if problem:
             out.append(f"Schema: {problem}")
         else:
-            out.append(f"Schema ({len(tables)} tables, from 00_soul.md):" if tables else "Schema: no tables yet")
-            shown = tables[: len(tables) - named_only] if named_only else tables
-            out += [line.render() for line in shown]
+            out.append(f"Schema ({len(ordered)} tables, from 00_soul.md):" if ordered else "Schema: no tables yet")
+            shown = len(ordered) - named_only
+            out += [variants[i][levels[i]] for i in range(shown)]
             if named_only and counted_only:
                 out.append(f"...and {named_only} more tables (not listed to save space)")
             elif named_only:
-                names = ", ".join(line.table.display_name for line in tables[-named_only:])
+                names = ", ".join(t.display_name for t in ordered[shown:])
                 out.append(f"...and {named_only} more tables: {names}")
         if plans:
             out.append(f"Open plans ({len(plans)}):")
-            out += [_plan_text(p) for p in plans[-n_plans:]] if n_plans else []
+            out += [_plan_text(p) for p in plans[len(plans) - n_plans :]] if n_plans else []
             if n_plans < len(plans):
                 out.append(f"...{len(plans) - n_plans} earlier open plans not listed")
         if decisions:
@@ -117,17 +116,18 @@ def summarize(ws: Workspace, *, budget: int = DEFAULT_BUDGET) -> str:
 
     text = render()
     while estimate_tokens(text) > budget:
-        open_lines = [i for i, line in enumerate(tables[: len(tables) - named_only]) if line.level < 2]
         if n_decisions > 3:
             n_decisions = 3
         elif n_plans > 5:
             n_plans = 5
-        elif open_lines:
-            widest = max(open_lines, key=lambda i: len(tables[i].render()))
-            tables[widest] = _TableLine(tables[widest].table, tables[widest].level + 1)
-        elif named_only < len(tables):
-            named_only = min(len(tables), named_only + max(1, len(tables) // 10))
-        elif not counted_only and tables:
+        elif widest:
+            _length, i = heapq.heappop(widest)  # the widest line is summarised first
+            levels[i] += 1
+            if levels[i] < 2:
+                heapq.heappush(widest, (-len(variants[i][levels[i]]), i))
+        elif named_only < len(ordered):
+            named_only = min(len(ordered), named_only + max(1, len(ordered) // 10))
+        elif not counted_only and ordered:
             counted_only = True
         elif n_plans > 0 or n_decisions > 0:
             n_plans, n_decisions = max(0, n_plans - 2), max(0, n_decisions - 1)
@@ -149,20 +149,26 @@ def _schema(ws: Workspace) -> tuple[Schema, str | None]:
         return Schema(), f"the schema in 00_soul.md does not parse ({exc.one_line()})"
 
 
-def _column_text(table: Table, name: str) -> str:
-    column = table.column(name)
-    assert column is not None
-    parts = [column.name, column.type]
-    if table.primary_key and name in table.primary_key.columns:
-        parts.append("PK")
-    elif not column.nullable:
-        parts.append("NOT NULL")
+def _columns_text(table: Table) -> list[str]:
+    """``name type`` and its marks (PK, NOT NULL, FK->table, UK) for every column."""
+    pk = set(table.primary_key.columns) if table.primary_key else set()
+    refs: dict[str, list[str]] = {}
     for fk in table.foreign_keys:
-        if name in fk.columns:
-            parts.append(f"FK->{fk.ref_table.removeprefix('public.')}")
-    if table.is_unique_on((name,)) and not (table.primary_key and name in table.primary_key.columns):
-        parts.append("UK")
-    return " ".join(parts)
+        for name in fk.columns:
+            refs.setdefault(name, []).append(fk.ref_table.removeprefix("public."))
+    single = {k[0] for k in [u.columns for u in table.uniques] + [i.columns for i in table.indexes if i.unique and not i.is_partial] if len(k) == 1}
+    out = []
+    for column in table.columns:
+        parts = [column.name, column.type]
+        if column.name in pk:
+            parts.append("PK")
+        elif not column.nullable:
+            parts.append("NOT NULL")
+        parts += [f"FK->{ref}" for ref in refs.get(column.name, [])]
+        if column.name in single and not (len(pk) == 1 and column.name in pk):
+            parts.append("UK")
+        out.append(" ".join(parts))
+    return out
 
 
 def _plan_text(plan: Plan) -> str:

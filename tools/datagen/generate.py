@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from tools.datagen.indexes import SetAside, restore, set_aside
 from tools.datagen.introspect import ForeignKeyInfo, TableInfo, _quote, read_tables
 from tools.datagen.order import fill_order
 from tools.datagen.plan import Options, ParentKeys, TablePlan, insert_sql, pick_expr, plan_table
@@ -23,6 +24,8 @@ from tools.errors import UsageError
 
 Key = tuple[str, str]
 MAX_PASSES = 8
+BULK_ROWS = 5_000
+"""Tables this large have their indexes rebuilt after the load instead of maintained."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,7 @@ def generate_data(
     keys_tables: dict[tuple[Key, tuple[str, ...]], str] = {}
     loads: list[TableLoad] = []
     plans: list[TablePlan] = []
+    aside: list[SetAside] = []
     for key in order.tables:
         t = by_key[key]
         asked = volumes.for_table(*key)
@@ -128,6 +132,8 @@ def generate_data(
         if plan.skip:
             notices.append(f"{_display(t)} left empty: {plan.skip}")
         elif plan.rows > 0:
+            if plan.constructed and not t.existing_rows and plan.rows >= BULK_ROWS:
+                aside.append(set_aside(conn, t))
             inserted, passes, error = _fill(conn, plan, parents, keys_tables, t.existing_rows > 0)
             if error:
                 notices.append(f"{_display(t)}: {error}")
@@ -149,6 +155,8 @@ def generate_data(
         _bump_sequences(conn, plan.table)
     for name in keys_tables.values():
         conn.execute(f"DROP TABLE IF EXISTS {name}")
+    for item in aside:
+        notices.extend(restore(conn, item))
     notices.extend(_restore_foreign_keys(conn, foreign_keys))
     loaded = time.perf_counter()
     filled = [by_key[k] for k in order.tables if by_key[k].existing_rows == 0 or volumes.for_table(*k)]

@@ -63,6 +63,8 @@ class TablePlan:
     overriding: bool = False
     later: list[ForeignKeyInfo] = field(default_factory=list)
     """Foreign keys filled by an UPDATE pass (cycles, nullable self-references)."""
+    constructed: bool = False
+    """Every unique key holds by construction (no ON CONFLICT needed)."""
     skip: str | None = None
     notices: list[str] = field(default_factory=list)
 
@@ -120,6 +122,7 @@ def plan_table(
         inside = [f for f in table.foreign_keys if set(f.columns) <= set(key)]
         rotated.update(f.name for f in inside[1:])
     plan.conflict = plan.conflict or table.has_opaque_unique
+    plan.constructed = not plan.conflict and not one_to_one
 
     for name, tmpl in plan.templates.items():
         done[name] = tmpl.format(idx="g")

@@ -342,7 +342,7 @@ class _Background:
     def _make_spare(self, admin: psycopg.Connection[Any]) -> None:
         spare: ScratchDatabase | None = None
         with contextlib.suppress(psycopg.Error, SandboxError):
-            spare = self.sandbox._create(admin)  # noqa: SLF001
+            spare = self.sandbox._create(admin)
         with self.cond:
             self.spare, self.preparing = spare, False
             self.cond.notify_all()

@@ -61,8 +61,6 @@ class RunAs:
             hint="create one (useradd postgres) or run dbarch as a normal user",
         )
 
-    def kwargs(self) -> dict[str, object]:
-        return {"user": self.uid, "group": self.gid, "extra_groups": []}
 
 
 class EmbeddedServer:
@@ -84,11 +82,8 @@ class EmbeddedServer:
         return f"host={self.socket_dir} port={PORT} user=postgres dbname=postgres"
 
     def _run(self, args: list[str], *, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        kwargs = self.run_as.kwargs() if self.run_as else {}
         try:
-            return subprocess.run(  # noqa: S603 - our own binaries, no shell
-                args, capture_output=True, text=True, timeout=timeout, check=False, cwd="/", **kwargs  # type: ignore[arg-type]
-            )
+            return _run_as(args, self.run_as, timeout=timeout)
         except PermissionError as exc:
             raise SandboxError(
                 f"cannot execute {args[0]}: permission denied",
@@ -126,11 +121,7 @@ class EmbeddedServer:
 
     def _can_run(self, install: Path) -> bool:
         try:
-            proc = subprocess.run(  # noqa: S603
-                [str(install / "bin" / "postgres"), "--version"],
-                capture_output=True, timeout=10, check=False, cwd="/",
-                **(self.run_as.kwargs() if self.run_as else {}),  # type: ignore[arg-type]
-            )
+            proc = _run_as([str(install / "bin" / "postgres"), "--version"], self.run_as, timeout=10)
         except (PermissionError, FileNotFoundError, subprocess.TimeoutExpired):
             return False
         return proc.returncode == 0
@@ -266,6 +257,15 @@ class EmbeddedServer:
             if self.owner() == str(os.getpid()):
                 self._set_owner(None)
             self.owned = False
+
+
+def _run_as(args: list[str], run_as: RunAs | None, *, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run one of our own binaries (no shell), as ``run_as`` when given."""
+    return subprocess.run(
+        args, capture_output=True, text=True, timeout=timeout, check=False, cwd="/",
+        user=run_as.uid if run_as else None, group=run_as.gid if run_as else None,
+        extra_groups=[] if run_as else None,
+    )
 
 
 def _pid_alive(pid: int) -> bool:

@@ -103,8 +103,13 @@ def type_text(stmt: ParsedStatement, col: exp.ColumnDef) -> str:
 
     Read from sqlglot's tree (no tokenizing); :func:`type_span` finds the source text for fixes.
     """
+    cached = col.meta.get("dbarch_type")  # five type rules ask for every column: generate once
+    if isinstance(cached, str):
+        return cached
     kind = col.args.get("kind")
-    return kind.sql("postgres").lower() if isinstance(kind, exp.DataType) else ""
+    text = kind.sql("postgres").lower() if isinstance(kind, exp.DataType) else ""
+    col.meta["dbarch_type"] = text
+    return text
 
 
 def words(name: str) -> list[str]:

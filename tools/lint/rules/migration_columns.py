@@ -13,7 +13,8 @@ from tools.lint.rules.migration_state import (
     alter_table,
     identifier_name,
     is_existing_at,
-    validated_constraints,
+    not_null_check_column,
+    script_state,
 )
 from tools.parse import ParsedStatement
 
@@ -87,49 +88,22 @@ class AddNotNullColumnWithoutDefault(Rule):
             if required and not filled and not serial:
                 yield self.at(stmt, action)
 
-def _is_not_null_check(expr: exp.Expr | None, column: str) -> bool:
-    """``column IS NOT NULL`` (sqlglot writes it ``Is(negate=True)`` or ``Not(Is(...))``)."""
-    if isinstance(expr, exp.Paren):
-        expr = expr.this
-    if isinstance(expr, exp.Not) and isinstance(expr.this, exp.Is):
-        expr, negated = expr.this, True
-    else:
-        negated = isinstance(expr, exp.Is) and bool(expr.args.get("negate"))
-    return (
-        negated
-        and isinstance(expr, exp.Is)
-        and isinstance(expr.expression, exp.Null)
-        and identifier_name(expr.this) == column
-    )
-
 def _proven_not_null(ctx: LintContext, stmt: ParsedStatement, key: str, column: str) -> bool:
     """A validated ``CHECK (column IS NOT NULL)`` exists before ``stmt`` (PostgreSQL 12+ then
     skips the scan of SET NOT NULL)."""
     table = ctx.existing.tables.get(key)
     for check in table.checks if table else ():
-        if check.validated and _is_not_null_check(_parse_expr(check.expression), column):
+        if check.validated and not_null_check_column(_parse_expr(check.expression)) == column:
             return True
-    validated = validated_constraints(ctx, stmt)
-    for st in ctx.statements():
-        if st.statement.index >= stmt.statement.index:
-            break
-        alter = alter_table(st.expression)
-        if alter is None or alter[0] != key:
-            continue
-        for constraint in (c for a in alter[1] for c in a.find_all(exp.Constraint)):
-            body = constraint.find(exp.CheckColumnConstraint)
-            if body is None or not _is_not_null_check(body.this, column):
-                continue
-            not_valid = bool(st.expression and st.expression.args.get("not_valid"))
-            if not not_valid or (key, identifier_name(constraint.this)) in validated:
-                return True
-    return False
+    return script_state(ctx).not_null_proven_before(stmt, key, column)
+
 
 def _parse_expr(text: str) -> exp.Expr | None:
     try:
         return sqlglot.parse_one(text, read="postgres")
     except Exception:  # a check we cannot read proves nothing
         return None
+
 
 class SetNotNull(Rule):
     """## What it does

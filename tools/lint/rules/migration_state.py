@@ -31,23 +31,41 @@ class StatementState:
     in_transaction: bool
     lock_timeout: bool
     """A non-zero ``lock_timeout`` set earlier in the script is still in effect."""
-    created_before: frozenset[str]
-    """Qualified keys of tables (and enum types) the script created before this statement."""
 
 
 @dataclass(frozen=True, slots=True)
 class ScriptState:
     by_index: dict[int, StatementState]
-    created: frozenset[str]
-    """Every table and enum type the script creates."""
+    created_at: dict[str, int]
+    """Statement index of the first ``CREATE TABLE`` / ``CREATE TYPE`` of each key."""
     changes_unknown_table: bool
     """The script alters, drops or indexes a table it does not create (so it is a migration)."""
+    dropped_if_exists_at: dict[tuple[str, str], int]
+    """``(table key, constraint)`` -> first ``DROP CONSTRAINT IF EXISTS`` of it."""
+    not_null_proven_at: dict[tuple[str, str], int]
+    """``(table key, column)`` -> first statement after which a valid ``CHECK (col IS NOT
+    NULL)`` exists (added without NOT VALID, or validated by ``VALIDATE CONSTRAINT``)."""
 
     def at(self, stmt: ParsedStatement) -> StatementState:
         return self.by_index.get(stmt.statement.index, _EMPTY)
 
+    @property
+    def created(self) -> frozenset[str]:
+        return frozenset(self.created_at)
 
-_EMPTY = StatementState(False, False, frozenset())
+    def created_before(self, stmt: ParsedStatement, key: str) -> bool:
+        return self.created_at.get(key, stmt.statement.index) < stmt.statement.index
+
+    def dropped_before(self, stmt: ParsedStatement, key: str, constraint: str) -> bool:
+        at = self.dropped_if_exists_at.get((key, constraint))
+        return at is not None and at < stmt.statement.index
+
+    def not_null_proven_before(self, stmt: ParsedStatement, key: str, column: str) -> bool:
+        at = self.not_null_proven_at.get((key, column))
+        return at is not None and at < stmt.statement.index
+
+
+_EMPTY = StatementState(False, False)
 _CACHE: dict[int, tuple[ParsedScript, ScriptState]] = {}
 
 
@@ -64,16 +82,15 @@ def script_state(ctx: LintContext) -> ScriptState:
 
 
 def _compute(script: ParsedScript) -> ScriptState:
-    by_index: dict[int, StatementState] = {}
-    in_tx = session_timeout = local_timeout = False
-    created: set[str] = set()
-    touched: set[str] = set()
+    state = ScriptState({}, {}, False, {}, {})
+    in_tx = session_timeout = local_timeout = touched = False
+    pending: dict[tuple[str, str], str] = {}  # NOT VALID not-null checks: constraint -> column
     for st in script.statements:
-        tree = st.expression
-        by_index[st.statement.index] = StatementState(
-            in_tx, session_timeout or local_timeout, frozenset(created)
-        )
-        if tree is None:
+        index, tree = st.statement.index, st.expression
+        state.by_index[index] = StatementState(in_tx, session_timeout or local_timeout)
+        if tree is None or not st.analysed:
+            if st.is_sql and st.error is None and script.dialect == "postgres":
+                _read_validate(state, pending, index, _pg_tree(st.text))
             continue
         if is_begin(tree):
             in_tx = True
@@ -86,11 +103,65 @@ def _compute(script: ParsedScript) -> ScriptState:
                 elif not local:
                     session_timeout = value
         elif isinstance(tree, exp.Create) and (key := created_key(tree)) is not None:
-            created.add(key)
+            state.created_at.setdefault(key, index)
+        elif (alter := alter_table(tree)) is not None:
+            _read_constraints(state, pending, index, alter, bool(tree.args.get("not_valid")))
         target = changed_table(tree)
-        if target is not None and target not in created:
-            touched.add(target)
-    return ScriptState(by_index, frozenset(created), bool(touched))
+        touched = touched or (target is not None and target not in state.created_at)
+    return ScriptState(
+        state.by_index, state.created_at, touched, state.dropped_if_exists_at, state.not_null_proven_at
+    )
+
+
+def _read_constraints(
+    state: ScriptState,
+    pending: dict[tuple[str, str], str],
+    index: int,
+    alter: tuple[str, list[exp.Expression]],
+    not_valid: bool,
+) -> None:
+    key, actions = alter
+    for action in actions:
+        if isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "CONSTRAINT":
+            for name in action.args.get("tables") or () if action.args.get("exists") else ():
+                state.dropped_if_exists_at.setdefault((key, identifier_name(name.this)), index)
+        for constraint in action.find_all(exp.Constraint):
+            body = constraint.find(exp.CheckColumnConstraint)
+            column = not_null_check_column(body.this) if body is not None else None
+            if column is None:
+                continue
+            if not_valid:
+                pending[(key, identifier_name(constraint.this))] = column
+            else:
+                state.not_null_proven_at.setdefault((key, column), index)
+
+
+def _read_validate(
+    state: ScriptState, pending: dict[tuple[str, str], str], index: int, node: Any
+) -> None:
+    """``ALTER TABLE t VALIDATE CONSTRAINT c`` (opaque to sqlglot; read from pglast's tree)."""
+    if type(node).__name__ != "AlterTableStmt":
+        return
+    key = qualify(node.relation.relname, node.relation.schemaname or None)
+    for cmd in node.cmds or ():
+        if getattr(cmd.subtype, "name", "") == "AT_ValidateConstraint" and cmd.name:
+            column = pending.get((key, cmd.name))
+            if column is not None:
+                state.not_null_proven_at.setdefault((key, column), index)
+
+
+def not_null_check_column(expr: exp.Expr | None) -> str | None:
+    """The column of ``CHECK (column IS NOT NULL)`` (sqlglot writes ``Is(negate=True)`` or
+    ``Not(Is(...))``), else ``None``."""
+    if isinstance(expr, exp.Paren):
+        expr = expr.this
+    if isinstance(expr, exp.Not) and isinstance(expr.this, exp.Is):
+        expr, negated = expr.this, True
+    else:
+        negated = isinstance(expr, exp.Is) and bool(expr.args.get("negate"))
+    if negated and isinstance(expr, exp.Is) and isinstance(expr.expression, exp.Null):
+        return identifier_name(expr.this) if isinstance(expr.this, exp.Column) else None
+    return None
 
 
 def is_begin(tree: exp.Expression) -> bool:
@@ -157,7 +228,7 @@ def existed_before_script(ctx: LintContext, key: str) -> bool:
 
 def is_existing_at(ctx: LintContext, stmt: ParsedStatement, key: str) -> bool:
     """``key`` existed before the script and the script has not (re)created it before ``stmt``."""
-    return existed_before_script(ctx, key) and key not in script_state(ctx).at(stmt).created_before
+    return existed_before_script(ctx, key) and not script_state(ctx).created_before(stmt, key)
 
 
 def is_migration(ctx: LintContext) -> bool:
@@ -221,22 +292,6 @@ def _pg_tree(text: str) -> Any:
     return parsed[0].stmt if len(parsed) == 1 else None
 
 
-def validated_constraints(ctx: LintContext, before: ParsedStatement) -> frozenset[tuple[str, str]]:
-    """``(table key, constraint name)`` of every ``VALIDATE CONSTRAINT`` before ``before``."""
-    found: set[tuple[str, str]] = set()
-    for st, node in opaque_statements(ctx):
-        if st.statement.index >= before.statement.index:
-            break
-        if type(node).__name__ != "AlterTableStmt":
-            continue
-        rel = node.relation
-        key = qualify(rel.relname, rel.schemaname or None)
-        for cmd in node.cmds or ():
-            if getattr(cmd.subtype, "name", "") == "AT_ValidateConstraint" and cmd.name:
-                found.add((key, cmd.name))
-    return frozenset(found)
-
-
 def located(node: exp.Expr | None) -> exp.Expression | None:
     """``node`` typed for :meth:`Rule.at` (sqlglot 30 types some nodes as bare ``Expr``)."""
     return cast("exp.Expression", node) if node is not None else None
@@ -260,8 +315,8 @@ __all__ = [
     "is_existing_at",
     "is_migration",
     "located",
+    "not_null_check_column",
     "opaque_statements",
     "qualify",
     "script_state",
-    "validated_constraints",
 ]

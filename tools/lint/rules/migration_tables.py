@@ -160,28 +160,11 @@ class EnumAddValueWithoutPosition(Rule):
             names = [n.sval for n in node.typeName]
             key = qualify(names[-1], names[-2] if len(names) > 1 else None)
             if node.newValNeighbor is None and existed_before_script(ctx, key) and (
-                key not in state.at(stmt).created_before
+                not state.created_before(stmt, key)
             ):
                 yield self.at(stmt)
 
 _RETRYABLE_KINDS = frozenset({"TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA", "MATERIALIZED VIEW"})
-
-def _dropped_first(ctx: LintContext, stmt: ParsedStatement, key: str, name: str) -> bool:
-    """An earlier ``ALTER TABLE key DROP CONSTRAINT IF EXISTS name`` makes re-adding it safe."""
-    for st in ctx.statements():
-        if st.statement.index >= stmt.statement.index:
-            return False
-        alter = alter_table(st.expression)
-        for action in alter[1] if alter and alter[0] == key else ():
-            if (
-                isinstance(action, exp.Drop)
-                and str(action.args.get("kind") or "").upper() == "CONSTRAINT"
-                and action.args.get("exists")
-                and any(identifier_name(t.this) == name for t in action.args.get("tables") or ())
-            ):
-                return True
-    return False
-
 
 def _constraint_not_retryable(ctx: LintContext, stmt: ParsedStatement) -> exp.Expression | None:
     """An ``ADD CONSTRAINT`` that fails on a second run (no DROP CONSTRAINT IF EXISTS before)."""
@@ -189,11 +172,12 @@ def _constraint_not_retryable(ctx: LintContext, stmt: ParsedStatement) -> exp.Ex
     if alter is None:
         return None
     key, actions = alter
+    state = script_state(ctx)
     for action in actions:
         if not isinstance(action, exp.AddConstraint):
             continue
         named = [c for c in action.expressions if isinstance(c, exp.Constraint)]
-        if not named or not all(_dropped_first(ctx, stmt, key, identifier_name(c.this)) for c in named):
+        if not named or not all(state.dropped_before(stmt, key, identifier_name(c.this)) for c in named):
             return action
     return None
 
