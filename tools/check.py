@@ -80,11 +80,7 @@ def check_sources(
     server. Sources are applied one after another in the same scratch database, so a folder
     of migrations is checked as it would be replayed.
     """
-    try:
-        from tools.model_sql import schema_from_script
-    except ImportError:  # TEMPORARY while the model builder lands
-        def schema_from_script(script: ParsedScript, base: Schema | None = None) -> Schema:
-            return base or Schema()
+    from tools.model_sql import schema_from_script
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

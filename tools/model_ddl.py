@@ -255,7 +255,7 @@ def create_index(b: Builder, node: exp.Create) -> None:
     name_node = index.this
     if name_node is not None:
         name = ident_name(name_node)
-        if name in b.relation_names(table.schema) and node.args.get("exists"):
+        if node.args.get("exists") and name in b.relation_names(table.schema):
             return
     else:
         include = _names(params.args.get("include"))
