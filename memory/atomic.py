@@ -66,7 +66,7 @@ def _temp_file(folder: Path, name: str) -> tuple[int, str]:
 
 
 def _mode_for(path: Path) -> int:
-    """Keep an existing file's permissions; new files get 0644 less the umask-free default."""
+    """Keep an existing file's permissions; a new file gets 0644."""
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
@@ -159,5 +159,7 @@ def os_error(exc: OSError, path: Path, action: str) -> WorkspaceError:
     reason = exc.strerror or str(exc)
     hint = "check the folder's permissions and free space"
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        hint = "the workspace is read-only here: make it writable or choose another with --workspace"
+        hint = (
+            "the workspace is read-only here: make it writable or choose another with --workspace"
+        )
     return WorkspaceError(f"cannot {action} {path}: {reason}", file=str(path), hint=hint)

@@ -24,21 +24,26 @@ class DriftReport:
     migrations: tuple[str, ...]
     """The migration files replayed, in order."""
     differences: tuple[str, ...]
-    """One line per difference (empty when the soul file and the migrations agree)."""
+    """One line per difference, "expected" being 00_soul.md and "found" the replayed migrations
+    (empty when they agree)."""
 
     @property
     def ok(self) -> bool:
         return not self.differences
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "migrations": list(self.migrations), "differences": list(self.differences)}
+        return {
+            "ok": self.ok,
+            "migrations": list(self.migrations),
+            "differences": list(self.differences),
+        }
 
 
 def check_drift(ws: Workspace, sandbox: Any) -> DriftReport:
     """Replay ``migrations/`` in ``sandbox`` and compare with the schema of ``00_soul.md``."""
     from tools.apply import apply_scripts
-    from tools.catalog import schema_from_catalog  # type: ignore[import-not-found,unused-ignore]
-    from tools.diff import diff_schemas  # type: ignore[import-not-found,unused-ignore]
+    from tools.catalog import schema_from_catalog
+    from tools.diff import diff_schemas
     from tools.model_sql import schema_from_sql
     from tools.parse import parse_script
 
@@ -61,5 +66,18 @@ def check_drift(ws: Workspace, sandbox: Any) -> DriftReport:
             )
         replayed = schema_from_catalog(db.conn)
     stated = schema_from_sql(read_schema_sql(ws))
-    differences = tuple(str(d) for d in diff_schemas(replayed, stated))
+    differences = tuple(describe(d) for d in diff_schemas(stated, replayed))
     return DriftReport(tuple(m.file for m in migrations), differences)
+
+
+def describe(difference: Any) -> str:
+    """A difference in the drift check's words: what 00_soul.md says, what the migrations give."""
+    text = str(difference)
+    if text.endswith(": missing"):
+        return text.removesuffix(": missing") + ": in 00_soul.md, not made by the migrations"
+    if text.endswith(": not expected"):
+        return text.removesuffix(": not expected") + ": made by the migrations, not in 00_soul.md"
+    if text.endswith(" found") and " expected, " in text:
+        head, _, found = text.removesuffix(" found").rpartition(" expected, ")
+        return f"{head} in 00_soul.md, {found} from the migrations"
+    return text

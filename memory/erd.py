@@ -95,7 +95,15 @@ def _entity(table: Table) -> list[str]:
     lines = [f"    {entity_name(table.key)} {{"]
     for column in table.columns:
         kind, lossy = mermaid_type(column.type)
-        keys = [k for k, on in (("PK", column.name in pk), ("FK", column.name in fk_cols), ("UK", column.name in unique_cols)) if on]
+        keys = [
+            k
+            for k, on in (
+                ("PK", column.name in pk),
+                ("FK", column.name in fk_cols),
+                ("UK", column.name in unique_cols),
+            )
+            if on
+        ]
         parts = [kind, _safe(column.name)]
         if keys:
             parts.append(", ".join(keys))
@@ -118,7 +126,9 @@ def _relationship(child: Table, fk: ForeignKey, parent: Table | None) -> str:
     mandatory = all((col := child.column(c)) is not None and not col.nullable for c in columns)
     parent_side = "||" if mandatory else "|o"
     child_side = "o|" if child.is_unique_on(columns) else "o{"
-    identifying = bool(child.primary_key) and set(columns) <= set(child.primary_key.columns if child.primary_key else ())
+    identifying = bool(child.primary_key) and set(columns) <= set(
+        child.primary_key.columns if child.primary_key else ()
+    )
     line = "--" if identifying else ".."
     parent_name = entity_name(parent.key if parent else fk.ref_table)
     label = ", ".join(columns).replace('"', "'")

@@ -29,7 +29,9 @@ INTERNAL_DIR = ".dbarch"
 MIGRATION_NAME = re.compile(r"^(?P<number>[0-9]{3,})_(?P<slug>[a-z0-9][a-z0-9_]*)\.sql$")
 """``003_add_orders.sql``: a zero-padded number, an underscore, a lower-case slug."""
 
-_ALLOWED_HINT = "dbarch writes only 00_soul.md, 01_state.md, 02_memory.md and migrations/NNN_slug.sql"
+_ALLOWED_HINT = (
+    "dbarch writes only 00_soul.md, 01_state.md, 02_memory.md and migrations/NNN_slug.sql"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,11 @@ class WorkspacePaths:
         target = self.root.joinpath(*rel.parts)
         _refuse_symlinks(self.root, rel)
         return target
+
+    def migrations(self) -> Path:
+        """``migrations/``, refused when it is a symlink (it may not exist yet)."""
+        _refuse_symlinks(self.root, PurePosixPath(MIGRATIONS_DIR))
+        return self.root / MIGRATIONS_DIR
 
     def readable(self, relative: str) -> Path:
         """Same checks as :meth:`writable`: dbarch reads only what it may write."""

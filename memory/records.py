@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from memory.sections import check_text
 from tools.errors import WorkspaceError
 
-HEADING = re.compile(r"^###[ \t]+(?P<id>[A-Z]+-[0-9]+)\b[ \t]*(?:[·:—–-][ \t]*)?(?P<title>.*?)[ \t\r]*$")
+HEADING = re.compile(
+    r"^###[ \t]+(?P<id>[A-Z]+-[0-9]+)\b[ \t]*(?:[·:—–-][ \t]*)?(?P<title>.*?)[ \t\r]*$"
+)
+_HEADING_IDS = re.compile(r"^###[ \t]+([A-Z]+)-([0-9]+)\b", re.MULTILINE)
 _FIELD = re.compile(r"^- \*\*(?P<key>[^*\n]+?):\*\*[ \t]?(?P<value>.*?)\r?$")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
@@ -76,7 +79,7 @@ def parse_records(body: str, *, prefix: str) -> list[Record]:
 
 def next_number(body: str, *, prefix: str) -> int:
     """One more than the highest ``PREFIX-n`` in ``body`` (1 when there is none)."""
-    numbers = [r.number for r in parse_records(body, prefix=prefix)]
+    numbers = [int(n) for p, n in _HEADING_IDS.findall(body) if p == prefix]
     return max(numbers, default=0) + 1
 
 
@@ -142,9 +145,9 @@ def _chunks(raw: str) -> list[tuple[str | None, str]]:
         end = index + 1
         while end < len(lines):
             line = lines[end]
-            if line.startswith("  ") and line.strip():
-                end += 1
-            elif not line.strip() and _continues(lines, end):
+            if (line.startswith("  ") and line.strip()) or (
+                not line.strip() and _continues(lines, end)
+            ):
                 end += 1
             else:
                 break

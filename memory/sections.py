@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from tools.errors import WorkspaceError
 
 _MARKER = re.compile(r"^<!-- dbarch:(?P<kind>begin|end) (?P<name>[a-z][a-z0-9_-]*) -->[ \t\r]*$")
-_MARKER_LIKE = re.compile(r"^\s*<!--\s*dbarch\s*:", re.IGNORECASE)
 _MARKER_ANYWHERE = re.compile(r"<!--\s*dbarch\s*:", re.IGNORECASE)
-_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
+_MARKER_LINE = re.compile(r"^[ \t]*<!--[ \t]*dbarch[ \t]*:[^\n]*", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +71,14 @@ def find_sections(text: str, *, file: str) -> dict[str, Section]:
     open_name: str | None = None
     open_line = 0
     open_body = 0
-    for number, match in enumerate(_LINE.finditer(text), start=1):
+    for match in _MARKER_LINE.finditer(text):  # only candidate lines, found in C
         line = match.group(0)
-        if not _MARKER_LIKE.match(line):
-            continue
-        marker = _MARKER.match(line.rstrip("\n"))
+        number = text.count("\n", 0, match.start()) + 1
+        marker = _MARKER.match(line)
         if marker is None:
             raise _shape(f"malformed dbarch marker {line.strip()!r}", file, number)
         kind, name = marker.group("kind"), marker.group("name")
+        line_end = match.end() + 1 if match.end() < len(text) else match.end()
         if kind == "begin":
             if open_name is not None:
                 raise _shape(
@@ -93,7 +92,7 @@ def find_sections(text: str, *, file: str) -> dict[str, Section]:
                     file,
                     number,
                 )
-            open_name, open_line, open_body = name, number, match.end()
+            open_name, open_line, open_body = name, number, line_end
         else:
             if open_name != name:
                 expected = f"'end {open_name}'" if open_name else "no end marker"
@@ -151,10 +150,7 @@ def append_body(text: str, section: Section, addition: str) -> str:
     current = body(text, section)
     if current and not current.endswith("\n"):
         current += "\n"
-    if current.strip():
-        current = current.rstrip("\n") + "\n\n"
-    else:
-        current = ""
+    current = current.rstrip("\n") + "\n\n" if current.strip() else ""
     return replace_body(text, section, current + _as_body(addition))
 
 

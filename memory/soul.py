@@ -68,7 +68,9 @@ def record_decision(
         text = sections.adopt(old, SPECS, title=TITLE, file=SOUL)
         section = sections.require(text, ["decisions"], file=SOUL)["decisions"]
         number = records.next_number(sections.body(text, section), prefix=PREFIX)
-        record = Decision(f"{PREFIX}-{number:03d}", head, when, decision, why, alternatives, consequences)
+        record = Decision(
+            f"{PREFIX}-{number:03d}", head, when, decision, why, alternatives, consequences
+        )
         fields = [("Date", when), ("Decision", decision), ("Why", why)]
         fields += [("Alternatives", alternatives or "none recorded")]
         fields += [("Consequences", consequences or "none recorded")]
@@ -102,7 +104,9 @@ def read_decisions(ws: Workspace) -> list[Decision]:
     return out
 
 
-def set_schema(ws: Workspace, sql: str, *, summary: str = "schema updated", erd: str | None = None) -> WriteResult:
+def set_schema(
+    ws: Workspace, sql: str, *, summary: str = "schema updated", erd: str | None = None
+) -> WriteResult:
     """Replace the current schema (and its ER diagram) with ``sql``.
 
     ``erd`` is the Mermaid text to store; by default it is drawn from ``sql``.

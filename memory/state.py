@@ -62,13 +62,17 @@ def add_plan(
         text = sections.adopt(old, SPECS, title=TITLE, file=STATE)
         section = sections.require(text, ["plans"], file=STATE)["plans"]
         number = records.next_number(sections.body(text, section), prefix=PREFIX)
-        plan = Plan(f"{PREFIX}-{number:03d}", " ".join(title.split()), status, files, when, description)
+        plan = Plan(
+            f"{PREFIX}-{number:03d}", " ".join(title.split()), status, files, when, description
+        )
         fields = [("Status", status), ("Migrations", _join(files)), ("Updated", when)]
         if description.strip():
             fields.append(("Description", description))
         written.append(plan)
         block = records.render_record(plan.id, plan.title, fields)
-        return sections.append_body(text, section, block), f"plan {plan.id} ({status}): {plan.title}"
+        return sections.append_body(
+            text, section, block
+        ), f"plan {plan.id} ({status}): {plan.title}"
 
     ws.update(STATE, change)
     return written[-1]
@@ -99,14 +103,25 @@ def update_plan(
         body = sections.body(old, section)
         record = _find(body, plan_id)
         current = _plan_from(record)
-        if new_status is not None and current.status not in OPEN_STATUSES and new_status != current.status:
+        if (
+            new_status is not None
+            and current.status not in OPEN_STATUSES
+            and new_status != current.status
+        ):
             raise WorkspaceError(
                 f"plan {plan_id} is {current.status} already and is not changed again",
                 file=STATE,
                 hint="record a new plan for further work",
             )
         merged = current.migrations + tuple(f for f in files if f not in current.migrations)
-        plan = Plan(current.id, current.title, new_status or current.status, merged, when, current.description)
+        plan = Plan(
+            current.id,
+            current.title,
+            new_status or current.status,
+            merged,
+            when,
+            current.description,
+        )
         raw = body[record.start : record.end]
         updates = {"Status": plan.status, "Migrations": _join(merged), "Updated": when}
         new_body = body[: record.start] + records.set_fields(raw, updates) + body[record.end :]
@@ -126,7 +141,9 @@ def read_plans(ws: Workspace) -> list[Plan]:
     if text is None:
         return []
     section = sections.require(text, ["plans"], file=STATE)["plans"]
-    return [_plan_from(r) for r in records.parse_records(sections.body(text, section), prefix=PREFIX)]
+    return [
+        _plan_from(r) for r in records.parse_records(sections.body(text, section), prefix=PREFIX)
+    ]
 
 
 def check_status(status: str) -> str:
@@ -169,7 +186,9 @@ def _plan_from(record: records.Record) -> Plan:
             hint=exc.hint,
         ) from exc
     listed = record.get("migrations") or ""
-    files = tuple(f.strip() for f in listed.replace("\n", ",").split(",") if f.strip() and f.strip() != "none")
+    files = tuple(
+        f.strip() for f in listed.replace("\n", ",").split(",") if f.strip() and f.strip() != "none"
+    )
     return Plan(
         id=record.id,
         title=record.title,

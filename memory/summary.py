@@ -50,7 +50,7 @@ def _tiktoken_counter() -> Callable[[str], int] | None:
         import tiktoken  # type: ignore[import-not-found]
 
         encoding = tiktoken.get_encoding("cl100k_base")
-    except Exception:  # noqa: BLE001 - not installed, or no tokenizer data offline
+    except Exception:
         return None
     return lambda text: len(encoding.encode(text))
 
@@ -91,7 +91,11 @@ def summarize(ws: Workspace, *, budget: int = DEFAULT_BUDGET) -> str:
         if problem:
             out.append(f"Schema: {problem}")
         else:
-            out.append(f"Schema ({len(ordered)} tables, from 00_soul.md):" if ordered else "Schema: no tables yet")
+            out.append(
+                f"Schema ({len(ordered)} tables, from 00_soul.md):"
+                if ordered
+                else "Schema: no tables yet"
+            )
             shown = len(ordered) - named_only
             out += [variants[i][levels[i]] for i in range(shown)]
             if named_only and counted_only:
@@ -108,7 +112,10 @@ def summarize(ws: Workspace, *, budget: int = DEFAULT_BUDGET) -> str:
             out.append(f"Latest decisions ({len(decisions)} in all):")
             out += [f"{d.id} {d.date} {d.title}" for d in decisions[::-1][:n_decisions]]
         if notes:
-            counts = ", ".join(f"{c} {sum(n.category == c for n in notes)}" for c in ("strategy", "convention", "lesson"))
+            counts = ", ".join(
+                f"{c} {sum(n.category == c for n in notes)}"
+                for c in ("strategy", "convention", "lesson")
+            )
             out.append(f"Memory notes: {len(notes)} ({counts}); see 02_memory.md")
         if migrations:
             out.append(f"Migrations: {len(migrations)}, latest {migrations[-1].file}")
@@ -156,7 +163,12 @@ def _columns_text(table: Table) -> list[str]:
     for fk in table.foreign_keys:
         for name in fk.columns:
             refs.setdefault(name, []).append(fk.ref_table.removeprefix("public."))
-    single = {k[0] for k in [u.columns for u in table.uniques] + [i.columns for i in table.indexes if i.unique and not i.is_partial] if len(k) == 1}
+    single = {
+        k[0]
+        for k in [u.columns for u in table.uniques]
+        + [i.columns for i in table.indexes if i.unique and not i.is_partial]
+        if len(k) == 1
+    }
     out = []
     for column in table.columns:
         parts = [column.name, column.type]

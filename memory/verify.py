@@ -29,7 +29,9 @@ def sandbox_verifier(ws: Workspace, sandbox: Any) -> Verifier:
         result = check_sources(sources, sandbox=sandbox, apply=True, lint=True)
         if result.errors:
             first = result.errors[0]
-            where = "" if first.file in (None, file) else f" (in the earlier migration {first.file})"
+            where = (
+                "" if first.file in (None, file) else f" (in the earlier migration {first.file})"
+            )
             raise WorkspaceError(
                 f"the migration was not written: {first.message}{where}",
                 file=first.file or file,

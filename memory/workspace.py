@@ -18,7 +18,7 @@ from pathlib import Path
 
 from memory import journal
 from memory.atomic import DEFAULT_LOCK_TIMEOUT, WorkspaceLock, atomic_write, os_error
-from memory.paths import MIGRATIONS_DIR, WorkspacePaths
+from memory.paths import WorkspacePaths
 from tools.errors import WorkspaceError
 
 Change = Callable[[str | None], tuple[str, str]]
@@ -111,7 +111,9 @@ class Workspace:
         """Every write recorded in ``.dbarch/journal.jsonl``, oldest first."""
         return journal.read(self.paths.internal)
 
-    def _write(self, path: Path, relative: str, text: str, summary: str, *, exclusive: bool) -> None:
+    def _write(
+        self, path: Path, relative: str, text: str, summary: str, *, exclusive: bool
+    ) -> None:
         data = text.encode("utf-8")
         try:
             path.parent.mkdir(exist_ok=True)
@@ -149,7 +151,5 @@ class Workspace:
         return internal
 
     def migrations_dir(self) -> Path:
-        path = self.root / MIGRATIONS_DIR
-        if path.is_symlink():
-            self.paths.writable(f"{MIGRATIONS_DIR}/000_check.sql")  # raises the symlink error
-        return path
+        """``migrations/`` (refused when it is a symlink; it may not exist yet)."""
+        return self.paths.migrations()

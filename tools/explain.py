@@ -10,6 +10,7 @@ user's file: one bad query never stops the others.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,10 +119,8 @@ def explain_query(
 
 
 def _deallocate(conn: psycopg.Connection[Any]) -> None:
-    try:
+    with contextlib.suppress(psycopg.Error):
         conn.execute("DEALLOCATE ALL")
-    except psycopg.Error:
-        pass
 
 
 def _located(exc: psycopg.Error, query: Query, prefix: int) -> DbarchError:

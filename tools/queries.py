@@ -107,7 +107,7 @@ def _number_parameters(tree: exp.Expression) -> tuple[exp.Expression, int, bool]
     named: dict[str, int] = {}
     nxt = max(numbers, default=0)
     for node in list(tree.find_all(exp.Placeholder)):
-        name = node.name
+        name = node.this if isinstance(node.this, str) and not node.args.get("jdbc") else None
         if name and name in named:
             n = named[name]
         else:

@@ -18,7 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("file", nargs="?", metavar="FILE.sql", help="SQL file, or - for standard input")
     p.add_argument("--workspace", default=".", metavar="DIR", help="workspace whose schema to draw")
     p.add_argument("--format", choices=("mermaid", "svg"), default="mermaid")
-    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE instead of standard output"
+    )
     p.set_defaults(func=run)
 
 
@@ -63,8 +65,12 @@ def _render_svg(diagram: str, output: str | None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         source, target = Path(tmp) / "erd.mmd", Path(tmp) / "erd.svg"
         source.write_text(diagram, encoding="utf-8")
-        done = subprocess.run(["mmdc", "-i", str(source), "-o", str(target)], capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            ["mmdc", "-i", str(source), "-o", str(target)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0 or not target.exists():
             last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
             print(f"dbarch: mmdc failed: {last[0]}", file=sys.stderr)

@@ -49,10 +49,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     plan = _sub(sub, "plan", "add a planned change to 01_state.md, or change its status")
     plan.add_argument("action", choices=("add", "set"))
-    plan.add_argument("target", metavar="TITLE|ID", help="the new plan's title, or the id to change")
+    plan.add_argument(
+        "target", metavar="TITLE|ID", help="the new plan's title, or the id to change"
+    )
     plan.add_argument("--status", default=None, help="planned, in progress, applied or abandoned")
     plan.add_argument("--description", default="", help="what and how (add only)")
-    plan.add_argument("--migration", action="append", default=[], metavar="FILE", help="a migration carrying it")
+    plan.add_argument(
+        "--migration", action="append", default=[], metavar="FILE", help="a migration carrying it"
+    )
     _format(plan)
 
     note = _sub(sub, "note", "append a strategy, convention or lesson to 02_memory.md")
@@ -62,20 +66,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _format(note)
 
     schema = _sub(sub, "schema", "set the current schema (and ER diagram) of 00_soul.md from SQL")
-    schema.add_argument("file", metavar="FILE.sql", help="the whole schema, or - for standard input")
+    schema.add_argument(
+        "file", metavar="FILE.sql", help="the whole schema, or - for standard input"
+    )
     schema.add_argument("--summary", default="schema updated", help="journal line for the change")
 
-    migrate = _sub(sub, "migrate", "check a migration in the sandbox, then write it as migrations/NNN_NAME.sql")
+    migrate = _sub(
+        sub, "migrate", "check a migration in the sandbox, then write it as migrations/NNN_NAME.sql"
+    )
     migrate.add_argument("name", help="what it does, made into the slug: add_orders")
-    migrate.add_argument("file", metavar="FILE.sql", help="the migration's SQL, or - for standard input")
-    migrate.add_argument("--number", type=int, default=None, help="explicit number (default: the next free one)")
+    migrate.add_argument(
+        "file", metavar="FILE.sql", help="the migration's SQL, or - for standard input"
+    )
+    migrate.add_argument(
+        "--number", type=int, default=None, help="explicit number (default: the next free one)"
+    )
     add_sandbox_args(migrate)
     _format(migrate)
 
 
 def _sub(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.add_argument("--workspace", default=".", metavar="DIR", help="workspace folder (default: .)")
+    parser.add_argument(
+        "--workspace", default=".", metavar="DIR", help="workspace folder (default: .)"
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -149,16 +163,8 @@ def _log(ws: Any, args: argparse.Namespace) -> int:
 
 
 def _check(ws: Any, args: argparse.Namespace) -> int:
-    try:
-        from memory.drift import check_drift
-        from tools.catalog import schema_from_catalog  # noqa: F401
-        from tools.diff import diff_schemas  # noqa: F401
-    except ImportError as exc:
-        print(
-            f"dbarch: the drift check needs the catalog reader and schema diff, not in this build ({exc})",
-            file=sys.stderr,
-        )
-        return 2
+    from memory.drift import check_drift
+
     sandbox = make_sandbox(args)
     try:
         report = check_drift(ws, sandbox)
@@ -169,7 +175,8 @@ def _check(ws: Any, args: argparse.Namespace) -> int:
     elif report.ok:
         print(f"no drift: {len(report.migrations)} migrations replay to the schema in 00_soul.md")
     else:
-        print(f"drift: {len(report.differences)} differences between migrations/ and 00_soul.md")
+        n = len(report.differences)
+        print(f"drift: {n} difference{'' if n == 1 else 's'} between migrations/ and 00_soul.md")
         for line in report.differences:
             print(f"  {line}")
     return 0 if report.ok else 1
@@ -198,12 +205,19 @@ def _plan(ws: Any, args: argparse.Namespace) -> int:
     from memory import add_plan, update_plan
 
     if args.action == "add":
-        p = add_plan(ws, args.target, description=args.description, status=args.status or "planned",
-                     migrations=args.migration)
+        p = add_plan(
+            ws,
+            args.target,
+            description=args.description,
+            status=args.status or "planned",
+            migrations=args.migration,
+        )
         message = f"added {p.id} ({p.status}): {p.title}"
     else:
         p = update_plan(ws, args.target, status=args.status, add_migrations=args.migration)
-        message = f"{p.id} is {p.status}" + (f" ({', '.join(p.migrations)})" if p.migrations else "")
+        message = f"{p.id} is {p.status}" + (
+            f" ({', '.join(p.migrations)})" if p.migrations else ""
+        )
     print_json(asdict(p)) if args.format == "json" else print(message)
     return 0
 
@@ -214,7 +228,9 @@ def _note(ws: Any, args: argparse.Namespace) -> int:
     from memory import add_note
 
     n = add_note(ws, args.category, args.text, title=args.title)
-    print_json(asdict(n)) if args.format == "json" else print(f"recorded {n.category} {n.id}: {n.title}")
+    print_json(asdict(n)) if args.format == "json" else print(
+        f"recorded {n.category} {n.id}: {n.title}"
+    )
     return 0
 
 
@@ -224,7 +240,11 @@ def _schema(ws: Any, args: argparse.Namespace) -> int:
 
     source = read_sql(args.file)
     result = set_schema(ws, source.text, summary=args.summary)
-    print("00_soul.md schema and ER diagram updated" if result.changed else "00_soul.md schema unchanged")
+    print(
+        "00_soul.md schema and ER diagram updated"
+        if result.changed
+        else "00_soul.md schema unchanged"
+    )
     return 0
 
 
@@ -238,8 +258,12 @@ def _migrate(ws: Any, args: argparse.Namespace) -> int:
     source = read_sql(args.file)
     sandbox = make_sandbox(args)
     try:
-        m = write_migration(ws, args.name, source.text, number=args.number, verify=sandbox_verifier(ws, sandbox))
+        m = write_migration(
+            ws, args.name, source.text, number=args.number, verify=sandbox_verifier(ws, sandbox)
+        )
     finally:
         sandbox.close()
-    print_json(asdict(m)) if args.format == "json" else print(f"wrote {m.file} (checked in the sandbox)")
+    print_json(asdict(m)) if args.format == "json" else print(
+        f"wrote {m.file} (checked in the sandbox)"
+    )
     return 0

@@ -35,7 +35,9 @@ def run_python(script: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     )
 
 
-def popen_python(script: str, *, extra_args: tuple[str, ...] = (), **kwargs: Any) -> subprocess.Popen[str]:
+def popen_python(
+    script: str, *, extra_args: tuple[str, ...] = (), **kwargs: Any
+) -> subprocess.Popen[str]:
     """Start ``script`` in a fresh interpreter, ``extra_args`` as its ``sys.argv[1:]``."""
     return subprocess.Popen(
         [sys.executable, "-c", script, *extra_args], cwd=REPO, env=child_env(), text=True, **kwargs
@@ -60,7 +62,11 @@ def read_only(folder: Path) -> Iterator[None]:
                 path.chmod(0o755 if path.is_dir() else 0o644)
         return
     saved = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"running as root and cannot mount a read-only tmpfs: {mounted.stderr!r}")
     try:

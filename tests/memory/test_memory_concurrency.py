@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from memhelp import popen_python
+
 from memory import Workspace, read_decisions, read_notes
 from memory.sections import find_sections
 

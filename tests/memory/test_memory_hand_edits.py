@@ -35,7 +35,9 @@ def test_text_around_and_between_sections_is_kept_exactly(ws_dir: Path) -> None:
     record_decision(ws, decision="Use bigint identity keys", why="int4 runs out", on=DAY)
     soul = ws_dir / "00_soul.md"
     text = soul.read_bytes()
-    text = b"<!-- reviewed by Ana -->\n" + text.replace(b"## Decisions", b"Our notes, in *our* words.  \r\n\n## Decisions")
+    text = b"<!-- reviewed by Ana -->\n" + text.replace(
+        b"## Decisions", b"Our notes, in *our* words.  \r\n\n## Decisions"
+    )
     text += b"\n## Appendix\nTrailing text without a newline"
     soul.write_bytes(text)
     record_decision(ws, decision="Use timestamptz", why="time zones", on=DAY)
@@ -50,7 +52,9 @@ def test_a_persons_lines_inside_a_decision_record_are_kept(ws_dir: Path) -> None
     ws = Workspace(ws_dir)
     record_decision(ws, decision="Use bigint keys", why="room to grow", on=DAY)
     soul = ws_dir / "00_soul.md"
-    edited = soul.read_text().replace("- **Why:** room to grow\n", "- **Why:** room to grow\n> Agreed. (Ana)\n")
+    edited = soul.read_text().replace(
+        "- **Why:** room to grow\n", "- **Why:** room to grow\n> Agreed. (Ana)\n"
+    )
     soul.write_text(edited)
     record_decision(ws, decision="Use text not varchar", why="same storage", on=DAY)
     assert "- **Why:** room to grow\n> Agreed. (Ana)\n" in soul.read_text()
@@ -67,7 +71,13 @@ def test_a_plan_update_rewrites_only_its_status_migrations_and_date_lines(ws_dir
         "- **Description:** expand, backfill, contract\n\nReviewer note: wait for the Friday deploy.\n",
     )
     state.write_text(edited)
-    update_plan(ws, "P-001", status="in progress", add_migrations=["004_split_name.sql"], on=dt.date(2025, 12, 1))
+    update_plan(
+        ws,
+        "P-001",
+        status="in progress",
+        add_migrations=["004_split_name.sql"],
+        on=dt.date(2025, 12, 1),
+    )
     after = state.read_text()
     assert "Reviewer note: wait for the Friday deploy.\n" in after
     assert "- **Status:** in progress\n" in after
@@ -93,9 +103,17 @@ def test_a_file_without_markers_is_adopted_after_the_persons_text(ws_dir: Path) 
     [
         (lambda t: t.replace("<!-- dbarch:end decisions -->\n", ""), "never closed"),
         (lambda t: t.replace("<!-- dbarch:begin decisions -->\n", ""), "'end decisions' where"),
-        (lambda t: t + "<!-- dbarch:begin decisions -->\n<!-- dbarch:end decisions -->\n", "appears twice"),
+        (
+            lambda t: t + "<!-- dbarch:begin decisions -->\n<!-- dbarch:end decisions -->\n",
+            "appears twice",
+        ),
         (lambda t: t.replace("<!-- dbarch:end erd -->", "<!-- dbarch:end  erd-->"), "malformed"),
-        (lambda t: t.replace("<!-- dbarch:end schema -->\n", "").replace("<!-- dbarch:begin erd -->\n", ""), "'end erd' where"),
+        (
+            lambda t: t.replace("<!-- dbarch:end schema -->\n", "").replace(
+                "<!-- dbarch:begin erd -->\n", ""
+            ),
+            "'end erd' where",
+        ),
     ],
 )
 def test_a_file_with_markers_out_of_shape_is_an_error_and_nothing_changes(
@@ -148,7 +166,9 @@ def test_text_that_contains_a_marker_is_refused(ws_dir: Path) -> None:
 
 def test_a_heading_inside_a_value_does_not_start_a_record(ws_dir: Path) -> None:
     ws = Workspace(ws_dir)
-    record_decision(ws, decision="Keep audit rows", why="first line\n### D-999 · not a record", on=DAY)
+    record_decision(
+        ws, decision="Keep audit rows", why="first line\n### D-999 · not a record", on=DAY
+    )
     record_decision(ws, decision="Second", why="w", on=DAY)
     assert [d.id for d in read_decisions(ws)] == ["D-001", "D-002"]
     assert read_decisions(ws)[0].why == "first line\n### D-999 · not a record"

