@@ -53,11 +53,14 @@ def erd_from_schema(schema: Schema) -> str:
 
 
 def erd_from_sql(sql: str, *, source_name: str = "<sql>") -> str:
-    """The diagram for a SQL script, through :func:`tools.model_sql.schema_from_sql`."""
-    from tools.model_sql import schema_from_sql
+    """The diagram for a SQL script; a parse error is raised with its line and column."""
+    from tools.model_sql import schema_from_script
+    from tools.parse import parse_script
 
-    del source_name  # the model builder names no source; kept for callers' error messages
-    return erd_from_schema(schema_from_sql(sql))
+    script = parse_script(sql, dialect="postgres", source=source_name)
+    if script.errors:
+        raise script.errors[0]
+    return erd_from_schema(schema_from_script(script))
 
 
 def entity_name(key: str) -> str:

@@ -105,16 +105,22 @@ def read_decisions(ws: Workspace) -> list[Decision]:
 
 
 def set_schema(
-    ws: Workspace, sql: str, *, summary: str = "schema updated", erd: str | None = None
+    ws: Workspace,
+    sql: str,
+    *,
+    summary: str = "schema updated",
+    erd: str | None = None,
+    source_name: str = "<schema>",
 ) -> WriteResult:
-    """Replace the current schema (and its ER diagram) with ``sql``.
+    """Replace the current schema (and its ER diagram) with ``sql``, which must parse.
 
-    ``erd`` is the Mermaid text to store; by default it is drawn from ``sql``.
+    ``erd`` is the Mermaid text to store; by default it is drawn from ``sql``. A parse error is
+    raised as it is (file ``source_name``, line, column) and nothing is written.
     """
     if erd is None:
         from memory.erd import erd_from_sql
 
-        erd = erd_from_sql(sql, source_name=SOUL)
+        erd = erd_from_sql(sql, source_name=source_name)
     sections.check_text(sql, what="schema SQL")
     sql_block = _fenced(sql.strip("\n") + "\n", "sql")
     erd_block = _fenced(erd.strip("\n") + "\n", "mermaid")

@@ -69,7 +69,7 @@ class Workspace:
             return None
         except UnicodeDecodeError as exc:
             raise WorkspaceError(
-                f"{relative} is not UTF-8 text (byte {exc.start})",
+                f"not UTF-8 text (byte {exc.start})",
                 file=str(path),
                 hint="save the file as UTF-8",
             ) from exc

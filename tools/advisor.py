@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
+from sqlglot import exp
 
 from tools.candidates import IndexSpec, candidates
 from tools.explain import QueryReport, explain_query
@@ -130,8 +131,8 @@ def advise(
     by_table: dict[str, list[Query]] = {}
     for q in good:
         assert q.tree is not None
-        for t in {t.name for t in q.tree.find_all(_table_type())}:
-            by_table.setdefault(t, []).append(q)
+        for name in {tb.name for tb in q.tree.find_all(exp.Table)}:
+            by_table.setdefault(name, []).append(q)
     trials: list[_Trial] = []
     for i, spec in enumerate(specs):
         trial = _try(conn, spec, f"dbarch_cand_{i}", by_table.get(spec.table, []))
@@ -151,12 +152,6 @@ def advise(
         advice, tuple(recs), tuple(_report_existing(existing, used, by_table)), len(specs), budget_mb,
         time.perf_counter() - started, tuple(notices),
     )
-
-
-def _table_type() -> type:
-    from sqlglot import exp
-
-    return exp.Table
 
 
 def _columns(conn: psycopg.Connection[Any]) -> dict[str, set[str]]:

@@ -89,8 +89,12 @@ def check_sources(
 
     t0 = time.perf_counter()
     schema = existing or Schema()
+    before: list[Schema] = []  # the schema each script starts from (its live tables)
+    after: list[Schema] = []
     for script in scripts:
+        before.append(schema)
         schema = schema_from_script(script, base=schema)
+        after.append(schema)
     timings["model"] = (time.perf_counter() - t0) * 1000
 
     errors: list[DbarchError] = [e for s in scripts for e in s.errors]
@@ -101,7 +105,7 @@ def check_sources(
     diagnostics: list[Any] = []
     if lint:
         t0 = time.perf_counter()
-        diagnostics = _lint(scripts, existing)
+        diagnostics = _lint(scripts, before, after)
         timings["lint"] = (time.perf_counter() - t0) * 1000
 
     applied = False
@@ -142,13 +146,17 @@ def check_sources(
     )
 
 
-def _lint(scripts: Sequence[ParsedScript], existing: Schema | None) -> list[Any]:
-    try:
-        from tools.lint.engine import lint_script
-    except ImportError:  # the lint engine is optional while it is being built
-        return []
+def _lint(scripts: Sequence[ParsedScript], before: Sequence[Schema], after: Sequence[Schema]) -> list[Any]:
+    """Lint each script against the schema the earlier ones produced (their tables are live)."""
+    from tools.lint.config import load_config
+    from tools.lint.engine import lint_script
+
+    config = load_config()  # [tool.dbarch.lint] of the nearest pyproject.toml
     found: list[Any] = []
-    for script in scripts:
-        report = lint_script(script, existing=existing)
+    for script, start, end in zip(scripts, before, after, strict=True):
+        report = lint_script(
+            script, existing=start, schema=end, select=config.select, ignore=config.ignore,
+            min_severity=config.severity, options=config.options, severities=config.severities,
+        )
         found.extend(d for d in report.diagnostics if d.rule != "parse-error")
     return found

@@ -78,7 +78,8 @@ def explain_query(
 ) -> QueryReport:
     """EXPLAIN ``query`` on ``conn`` (autocommit); never raises for a bad query."""
     started = time.perf_counter()
-    base = {"index": query.index, "label": query.label, "sql": query.sql, "modifies": query.modifies}
+    base: dict[str, Any] = {"index": query.index, "label": query.label, "sql": query.sql,
+                            "modifies": query.modifies}
     if query.error is not None:
         return QueryReport(**base, error=query.error)
     generic = query.params > 0 and not analyze

@@ -60,8 +60,9 @@ def read_queries(text: str, source: str = "<query>") -> list[Query]:
 
 
 def _read_one(index: int, stmt: Statement, source: str) -> Query:
+    tree: exp.Expression | None
     try:
-        tree = sqlglot.parse_one(stmt.text, read="postgres")
+        tree = sqlglot.parse_one(stmt.text, read="postgres")  # type: ignore[assignment]
     except (SqlglotParseError, TokenError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else "syntax error"
         line, column = stmt.line, stmt.column
@@ -69,10 +70,10 @@ def _read_one(index: int, stmt: Statement, source: str) -> Query:
             first = exc.errors[0]
             message = first.get("description") or message
             line, column = stmt.position(_offset(stmt.text, first.get("line") or 1, first.get("col") or 1))
-        err = ParseError(message, file=source, line=line, column=column, sqlstate="42601")
-        return Query(index, source, stmt, stmt.text, None, error=err)
+        bad: DbarchError = ParseError(message, file=source, line=line, column=column, sqlstate="42601")
+        return Query(index, source, stmt, stmt.text, None, error=bad)
     except Exception as exc:  # sqlglot internals on exotic input
-        err = ParseError(f"cannot analyse this query: {exc}", file=source, line=stmt.line, column=stmt.column)
+        err: DbarchError = ParseError(f"cannot analyse this query: {exc}", file=source, line=stmt.line, column=stmt.column)
         return Query(index, source, stmt, stmt.text, None, error=err)
     if tree is None or not isinstance(tree, _QUERY_TYPES):
         kind = type(tree).__name__.upper() if tree is not None else "EMPTY"
@@ -106,8 +107,8 @@ def _number_parameters(tree: exp.Expression) -> tuple[exp.Expression, int, bool]
     tree = tree.copy()
     named: dict[str, int] = {}
     nxt = max(numbers, default=0)
-    for node in list(tree.find_all(exp.Placeholder)):
-        name = node.this if isinstance(node.this, str) and not node.args.get("jdbc") else None
+    for ph in list(tree.find_all(exp.Placeholder)):
+        name = ph.this if isinstance(ph.this, str) and not ph.args.get("jdbc") else None
         if name and name in named:
             n = named[name]
         else:
@@ -115,7 +116,7 @@ def _number_parameters(tree: exp.Expression) -> tuple[exp.Expression, int, bool]
             n = nxt
             if name:
                 named[name] = n
-        node.replace(exp.Parameter(this=exp.Literal.number(n)))
+        ph.replace(exp.Parameter(this=exp.Literal.number(n)))
     return tree, nxt, True
 
 

@@ -13,6 +13,8 @@ A pure function, driven by the tables below.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 ALIASES: dict[str, str] = {
     # integers (and their serial pseudo-types)
     "int": "integer", "int4": "integer", "integer": "integer", "serial": "integer",
@@ -137,6 +139,7 @@ def _with_typmod(base: str, typmod: str) -> str:
     return f"{base}{typmod}"
 
 
+@lru_cache(maxsize=8192)
 def canonical_type(text: str) -> str:
     """The ``format_type()`` spelling of a PostgreSQL type: ``int4`` -> ``integer``,
     ``timestamptz`` -> ``timestamp with time zone``, ``decimal(10, 2)`` -> ``numeric(10,2)``,
@@ -168,6 +171,7 @@ def is_serial(text: str) -> bool:
     return " ".join(_words(text)) in {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
 
 
+@lru_cache(maxsize=8192)
 def base_type(canonical: str) -> str:
     """The type without modifier nor array suffix: ``character varying(255)[]`` -> ``character varying``."""
     body, _ = _split_array(canonical)

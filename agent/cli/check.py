@@ -72,17 +72,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_text(result: object, texts: dict[str, str]) -> None:
-    from agent.cli.common import render_located
+    from agent.cli.common import render_error, render_located
     from tools.check import CheckResult
 
     assert isinstance(result, CheckResult)
     color = sys.stdout.isatty()
     for err in result.errors:
-        print(render_located("error", err, texts, color=color))
+        print(render_error(err, texts, color=color))
     for d in result.lint:
-        print(f"{d.file or ''}:{d.line}:{d.column}: {d.severity} {d.rule} {d.message}")
-        if d.hint:
-            print(f"  hint: {d.hint}")
+        print(render_located(f"{d.severity}[{d.rule}]", d.message, texts, file=d.file, line=d.line,
+                             column=d.column, hint=d.hint, color=color))
     for note in result.notes:
         print(f"note: {note}")
     names = ", ".join(result.sources)

@@ -59,19 +59,32 @@ def source_line(text: str, line: int) -> str | None:
 
 
 def render_located(
-    label: str, err: DbarchError, texts: dict[str, str], *, color: bool = False
+    label: str,
+    message: str,
+    texts: dict[str, str],
+    *,
+    file: str | None,
+    line: int | None,
+    column: int | None,
+    hint: str | None = None,
+    color: bool = False,
 ) -> str:
-    """``file:line:col: error[SQLSTATE] message`` with the source line, a caret and the hint."""
+    """``file:line:col: label message``, then the source line with a caret and the hint."""
     red, dim, reset = ("\033[31m", "\033[2m", "\033[0m") if color else ("", "", "")
-    code = f"[{err.sqlstate}]" if err.sqlstate else ""
-    where = err.where()
-    out = [f"{where + ': ' if where else ''}{red}{label}{code}{reset} {err.message}"]
-    if err.file in texts and err.line:
-        src = source_line(texts[err.file], err.line)
+    where = ":".join(str(p) for p in (file, line, column) if p is not None)
+    out = [f"{where + ': ' if where else ''}{red}{label}{reset} {message}"]
+    if file in texts and line:
+        src = source_line(texts[file], line)
         if src is not None:
-            gutter = f"{err.line:>5} | "
+            gutter = f"{line:>5} | "
             out.append(f"{dim}{gutter}{reset}{src.expandtabs(1)}")
-            out.append(" " * (len(gutter) + max(0, (err.column or 1) - 1)) + f"{red}^{reset}")
-    if err.hint:
-        out.append(f"  hint: {err.hint}")
+            out.append(" " * (len(gutter) + max(0, (column or 1) - 1)) + f"{red}^{reset}")
+    if hint:
+        out.append(f"  hint: {hint}")
     return "\n".join(out)
+
+
+def render_error(err: DbarchError, texts: dict[str, str], *, color: bool = False) -> str:
+    label = f"error[{err.sqlstate}]" if err.sqlstate else "error"
+    return render_located(label, err.message, texts, file=err.file, line=err.line, column=err.column,
+                          hint=err.hint, color=color)

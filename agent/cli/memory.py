@@ -239,7 +239,7 @@ def _schema(ws: Any, args: argparse.Namespace) -> int:
     from tools.source import read_sql
 
     source = read_sql(args.file)
-    result = set_schema(ws, source.text, summary=args.summary)
+    result = set_schema(ws, source.text, summary=args.summary, source_name=source.name)
     print(
         "00_soul.md schema and ER diagram updated"
         if result.changed

@@ -172,3 +172,13 @@ def test_memory_check_names_the_drift_and_exits_1(
         0,
         "no drift: 1 migrations replay to the schema in 00_soul.md\n",
     )
+
+
+def test_erd_of_sql_that_does_not_parse_says_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sql = tmp_path / "bad.sql"
+    sql.write_text("create table a (id int);\ncreate tabel b (id int);\n")
+    code, out, err = dbarch(capsys, "erd", str(sql))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"dbarch: {sql}:2:")

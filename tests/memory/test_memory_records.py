@@ -137,3 +137,28 @@ def test_a_torn_last_journal_line_is_skipped_and_the_next_entry_starts_afresh(ws
         handle.write('{"time": "2025-')
     record_decision(ws, decision="Two", why="b", on=DAY)
     assert [e.summary for e in ws.journal()] == ["decision D-001: One", "decision D-002: Two"]
+
+
+def test_a_schema_that_does_not_parse_is_refused_with_its_position(ws_dir: Path) -> None:
+    from memory import set_schema
+    from tools.errors import ParseError
+
+    with pytest.raises(ParseError) as info:
+        set_schema(
+            Workspace(ws_dir),
+            "create table ok (id int);\ncreate tabel x (id int);",
+            source_name="s.sql",
+        )
+    assert (info.value.file, info.value.line) == ("s.sql", 2)
+    assert not (ws_dir / "00_soul.md").exists()
+
+
+def test_a_file_that_is_not_utf8_is_an_error_and_stays_as_it_was(ws_dir: Path) -> None:
+    ws = Workspace(ws_dir)
+    record_decision(ws, decision="One", why="a", on=DAY)
+    soul = ws_dir / "00_soul.md"
+    soul.write_bytes(soul.read_bytes() + b"\xff\xfe\n")
+    before = soul.read_bytes()
+    with pytest.raises(WorkspaceError, match="not UTF-8"):
+        record_decision(ws, decision="Two", why="b", on=DAY)
+    assert soul.read_bytes() == before

@@ -89,7 +89,7 @@ def _constant(node: exp.Expression) -> str | float | None:
     return None
 
 
-_FLIP = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE, exp.EQ: exp.EQ}
+_FLIP: dict[type[exp.Expression], type[exp.Expression]] = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE, exp.EQ: exp.EQ}
 
 
 def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
@@ -112,7 +112,7 @@ def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
             if values and all(v is not None for v in values):
                 return name, Domain(values=tuple(v for v in values if v is not None))
         return None
-    kind = type(node)
+    kind: type[exp.Expression] = type(node)
     if kind not in _FLIP:
         return None
     assert isinstance(node, exp.Binary)

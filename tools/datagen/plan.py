@@ -172,13 +172,13 @@ def plan_table(
         plan.picks.append(f"{pick} AS _k{k}")
         direct = parent.dense and all(rc in parent.templates for rc in fk.ref_columns)
         if direct:
-            for c, rc in zip(fk.columns, fk.ref_columns, strict=True):
-                done[c] = parent.templates[rc].format(idx=f"r._k{k}")
+            for fc, rc in zip(fk.columns, fk.ref_columns, strict=True):
+                done[fc] = parent.templates[rc].format(idx=f"r._k{k}")
         else:
             alias = f"p{k}"
             plan.joins.append((alias, k, fk))
-            for c, rc in zip(fk.columns, fk.ref_columns, strict=True):
-                done[c] = f"{alias}.{_quote(rc)}"
+            for fc, rc in zip(fk.columns, fk.ref_columns, strict=True):
+                done[fc] = f"{alias}.{_quote(rc)}"
 
     for name, c in cols.items():
         if name in done:

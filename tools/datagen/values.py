@@ -108,10 +108,10 @@ def random_expr(column: str, t: TypeInfo, rows: int, dom: Domain | None = None) 
     if name in ("numeric", "float4", "float8") or name == "money":
         ps = t.precision_scale
         top = 10.0 ** (ps[0] - ps[1]) - 1 if ps else 1e15
-        lo = dom.low if dom is not None and dom.low is not None else 0.0
-        hi = dom.high if dom is not None and dom.high is not None else min(lo + 1000.0, top)
-        hi = min(hi, top)
-        value = f"({_lit(lo)} + random() * {_lit(hi - lo)})"
+        flo: float = dom.low if dom is not None and dom.low is not None else 0.0
+        fhi: float = dom.high if dom is not None and dom.high is not None else min(flo + 1000.0, top)
+        fhi = min(fhi, top)
+        value = f"({_lit(flo)} + random() * {_lit(fhi - flo)})"
         if ps:
             return f"round(({value})::numeric, {ps[1]})::{cast}"
         return f"({value})::numeric::{cast}" if name == "money" else f"({value})::{cast}"

@@ -127,14 +127,19 @@ def lint_script(
     min_severity: Severity = Severity.INFO,
     options: Mapping[str, Mapping[str, Any]] | None = None,
     severities: Mapping[str, Severity] | None = None,
+    schema: Schema | None = None,
 ) -> LintReport:
-    """Lint ``script``; ``existing`` is the schema before it (its tables are live tables)."""
+    """Lint ``script``; ``existing`` is the schema before it (its tables are live tables).
+
+    ``schema`` is the model after the script when the caller has built it already (``check``
+    does); otherwise it is built here."""
     ignore = list(ignore)
     chosen = select_rules(select, ignore)
     options = options or {}
     rules = [cls(options.get(cls.id)) for cls in chosen]
     base = existing or Schema()
-    ctx = LintContext(script, build_schema(script, base), base, _created_tables(script))
+    after = schema if schema is not None else build_schema(script, base)
+    ctx = LintContext(script, after, base, _created_tables(script))
 
     found: list[tuple[int, Diagnostic]] = []
     for st in script.statements:

@@ -378,11 +378,12 @@ class NoDuplicatedColumnSet(Rule):
         minimum = int(self.options["min-columns"])
         new = {t.key for t, _ in script_tables(ctx)}
         tables = sorted(ctx.schema.tables.values(), key=lambda t: (t.line or 0, t.key))
+        signatures = [_signature(t) for t in tables]
         for i, later in enumerate(tables):
-            if later.key not in new:
+            if later.key not in new or len(signatures[i]) < minimum:
                 continue
-            for earlier in tables[:i]:
-                shared = _signature(earlier) & _signature(later)
+            for j, earlier in enumerate(tables[:i]):
+                shared = signatures[j] & signatures[i]
                 if len(shared) >= minimum:
                     names = ", ".join(sorted(n for n, _ in shared))
                     yield self.diagnostic(
