@@ -112,70 +112,141 @@ def server_error(exc: psycopg.Error, stmt: ParsedStatement, source: str) -> Dbar
     return DbarchError(message, file=source, line=line, column=column, sqlstate=exc.sqlstate, hint=hint)
 
 
+_BATCH_LIMIT = 200
+_BARRIERS = frozenset(
+    ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "PREPARE", "ABORT",
+     "GRANT", "REVOKE", "COMMENT", "COPY", "VACUUM", "CLUSTER", "REINDEX", "ALTER"]
+)
+
+
+def _batchable(stmt: ParsedStatement) -> bool:
+    """True for statements that may share one round trip with their neighbours. Transaction
+    control, CONCURRENTLY and statements whose errors are turned into notes run alone."""
+    words = _words(stmt.text, 6)
+    if not words or words[0] in _BARRIERS and not (words[0] == "ALTER" and words[1] in ("TABLE", "SEQUENCE")):
+        return False
+    return "CONCURRENTLY" not in words and _extension_name(stmt) is None
+
+
+class _Applier:
+    """Runs statements in order, batching plain ones; stops at the first failure."""
+
+    def __init__(self, sandbox: Sandbox, db: ScratchDatabase) -> None:
+        self.sandbox, self.db, self.conn = sandbox, db, db.conn
+        self.notes: list[Note] = []
+        self.executed = 0
+        self.available: set[str] | None = None
+        self.batch: list[ParsedStatement] = []
+        self.batch_source = ""
+
+    def flush(self) -> DbarchError | None:
+        batch, self.batch = self.batch, []
+        if not batch:
+            return None
+        if len(batch) > 1:
+            try:
+                # one simple-query round trip: an implicit transaction, all or nothing
+                self.conn.execute(";\n".join(st.text for st in batch), prepare=False)
+                self.executed += len(batch)
+                return None
+            except psycopg.Error:
+                pass  # rolled back whole: replay one by one to find and locate the failure
+        for st in batch:
+            error = self.run_one(st, self.batch_source, None)
+            if error is not None:
+                return error
+        return None
+
+    def queue(self, stmt: ParsedStatement, source: str) -> tuple[bool, DbarchError | None]:
+        """Queue ``stmt`` in the current batch when it can be; (queued, error of a flush)."""
+        idle = self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        if idle and _batchable(stmt):
+            if self.batch_source != source:
+                error = self.flush()
+                if error is not None:
+                    return True, error
+                self.batch_source = source
+            self.batch.append(stmt)
+            return True, self.flush() if len(self.batch) >= _BATCH_LIMIT else None
+        return False, self.flush()
+
+    def run_one(self, stmt: ParsedStatement, source: str, data: str | None) -> DbarchError | None:
+        conn = self.conn
+        ext = _extension_name(stmt)
+        try:
+            if ext is not None and self.sandbox.embedded:
+                if self.available is None:
+                    self.available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
+                if ext not in self.available:
+                    return DbarchError(
+                        f'extension "{ext}" is not available in the sandbox (embedded PostgreSQL 18 '
+                        "ships without ICU, OpenSSL, pgcrypto, uuid-ossp and hypopg)",
+                        file=source, line=stmt.line, column=stmt.column, sqlstate="0A000",
+                        hint=_MISSING_EXTENSION_HINTS.get(ext, "point --sandbox-dsn at a server that has it"),
+                    )
+                _run_as_admin(self.db, stmt.text)
+            elif data is not None:
+                with conn.cursor() as cur, cur.copy(stmt.text) as copy:
+                    copy.write(data)
+            else:
+                conn.execute(stmt.text, prepare=False)
+            self.executed += 1
+        except psycopg.Error as exc:
+            words = _words(stmt.text, 2)
+            if words[:1] in (("GRANT",), ("REVOKE",)) and exc.sqlstate == "42704":
+                message = "grant skipped: " + (exc.diag.message_primary or "role does not exist")
+                self.notes.append(Note(message, stmt.line, stmt.column, source))
+                return None
+            if words == ("COMMENT", "ON") and exc.sqlstate == "42501":
+                message = "comment skipped: the sandbox role does not own that object"
+                self.notes.append(Note(message, stmt.line, stmt.column, source))
+                return None
+            return server_error(exc, stmt, source)
+        return None
+
+
 def apply_scripts(
     sandbox: Sandbox, db: ScratchDatabase, scripts: Sequence[ParsedScript]
 ) -> ApplyResult:
-    """Run every statement of ``scripts`` in order in ``db``; stop at the first failure."""
+    """Run every statement of ``scripts`` in order in ``db``; stop at the first failure.
+
+    Runs of plain statements share one round trip (all or nothing, so a failing run is replayed
+    one statement at a time to locate the error exactly); the rest run alone in autocommit."""
     started = time.perf_counter()
-    notes: list[Note] = []
-    executed = 0
-    available: set[str] | None = None
-    conn = db.conn
+    applier = _Applier(sandbox, db)
     error: DbarchError | None = None
     for script in scripts:
         for i, stmt in enumerate(script.statements):
             if not stmt.is_sql:
                 continue
             if stmt.error is not None:
-                error = stmt.error
+                error = applier.flush() or stmt.error
                 break
             reason = skip_reason(stmt)
             if reason:
-                notes.append(Note(reason, stmt.line, stmt.column, script.source))
+                applier.notes.append(Note(reason, stmt.line, stmt.column, script.source))
                 continue
-            ext = _extension_name(stmt)
-            try:
-                if ext is not None and sandbox.embedded:
-                    if available is None:
-                        available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
-                    if ext not in available:
-                        error = DbarchError(
-                            f'extension "{ext}" is not available in the sandbox (embedded PostgreSQL 18 '
-                            "ships without ICU, OpenSSL, pgcrypto, uuid-ossp and hypopg)",
-                            file=script.source, line=stmt.line, column=stmt.column, sqlstate="0A000",
-                            hint=_MISSING_EXTENSION_HINTS.get(ext, "point --sandbox-dsn at a server that has it"),
-                        )
-                        break
-                    _run_as_admin(db, stmt.text)
-                elif _is_copy_from_stdin(stmt):
+            queued, error = applier.queue(stmt, script.source)
+            if error is None and not queued:
+                data = None
+                if _is_copy_from_stdin(stmt):
                     following = script.statements[i + 1] if i + 1 < len(script.statements) else None
                     data = following.text + "\n" if following and following.statement.kind == "copy_data" else ""
-                    with conn.cursor() as cur, cur.copy(stmt.text) as copy:
-                        copy.write(data)
-                else:
-                    conn.execute(stmt.text, prepare=False)
-                executed += 1
-            except psycopg.Error as exc:
-                words = _words(stmt.text, 2)
-                if words[:1] in (("GRANT",), ("REVOKE",)) and exc.sqlstate == "42704":
-                    notes.append(Note("grant skipped: " + (exc.diag.message_primary or "role does not exist"),
-                                      stmt.line, stmt.column, script.source))
-                    continue
-                if words == ("COMMENT", "ON") and exc.sqlstate == "42501":
-                    notes.append(Note("comment skipped: the sandbox role does not own that object",
-                                      stmt.line, stmt.column, script.source))
-                    continue
-                error = server_error(exc, stmt, script.source)
+                error = applier.run_one(stmt, script.source, data)
+            if error is not None:
                 break
         if error is not None:
             break
+    if error is None:
+        error = applier.flush()
+    conn = db.conn
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
     return ApplyResult(
         applied=error is None,
         error=error,
-        executed=executed,
-        notes=tuple(notes),
+        executed=applier.executed,
+        notes=tuple(sorted(applier.notes, key=lambda n: (n.line, n.column))),
         duration_ms=(time.perf_counter() - started) * 1000,
     )
 

@@ -7,8 +7,10 @@ line:col). The CLI, the agent's tools and the eval scorers all call :func:`check
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,54 +84,65 @@ def check_sources(
     """
     from tools.model_sql import schema_from_script
 
+    from tools.parse import analyse_script
+
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    scripts = parse_sources(sources, dialect)
-    timings["parse"] = (time.perf_counter() - t0) * 1000
-
-    t0 = time.perf_counter()
-    schema = existing or Schema()
-    before: list[Schema] = []  # the schema each script starts from (its live tables)
-    after: list[Schema] = []
-    for script in scripts:
-        before.append(schema)
-        schema = schema_from_script(script, base=schema)
-        after.append(schema)
-    timings["model"] = (time.perf_counter() - t0) * 1000
-
+    scripts = [parse_script(src.text, dialect=dialect, source=src.name, analyse=False) for src in sources]
+    timings["validate"] = (time.perf_counter() - t0) * 1000
     errors: list[DbarchError] = [e for s in scripts for e in s.errors]
     notes: list[Note] = [n for s in scripts for n in s.notes]
-    statements = sum(len(s.sql_statements) for s in scripts)
-    not_analysed = sum(1 for s in scripts for st in s.sql_statements if not st.analysed and st.error is None)
 
-    diagnostics: list[Any] = []
-    if lint:
-        t0 = time.perf_counter()
-        diagnostics = _lint(scripts, before, after)
-        timings["lint"] = (time.perf_counter() - t0) * 1000
-
-    applied = False
-    attempted = False
-    if apply and sandbox is not None and scripts and scripts[0].dialect == "postgres" and not errors:
-        from tools.apply import apply_scripts
-
-        attempted = True
-        t0 = time.perf_counter()
-        sandbox.start()
-        timings["sandbox_start"] = (time.perf_counter() - t0) * 1000
-        t0 = time.perf_counter()
-        with sandbox.scratch() as db:
-            timings["scratch"] = (time.perf_counter() - t0) * 1000
-            result = apply_scripts(sandbox, db, scripts)
-            t1 = time.perf_counter()
-        timings["apply"] = result.duration_ms
-        timings["drop"] = (time.perf_counter() - t1) * 1000
-        applied = result.applied
-        notes.extend(result.notes)
-        if result.error is not None:
-            errors.append(result.error)
+    # The server applies while this thread models and lints: two cores, two jobs.
+    pending: Future[Any] | None = None
+    pool: ThreadPoolExecutor | None = None
+    attempted = bool(apply and sandbox is not None and scripts and scripts[0].dialect == "postgres" and not errors)
+    if attempted:
+        sandbox.install_exit_hooks()  # signal handlers belong to the main thread
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dbarch-apply")
+        # the apply thread mostly waits on the server; hand it the GIL back quickly when it
+        # wakes, instead of after the default 5 ms, or every round trip pays that delay
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(0.0002)
+        pending = pool.submit(_apply, sandbox, scripts)
     elif dialect != "postgres" and apply and sandbox is not None:
         notes.append(Note(f"the sandbox is PostgreSQL: {dialect} SQL was parsed and linted, not applied", 1))
+
+    try:
+        t0 = time.perf_counter()
+        scripts = [analyse_script(s) for s in scripts]
+        timings["parse"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        schema = existing or Schema()
+        before: list[Schema] = []  # the schema each script starts from (its live tables)
+        after: list[Schema] = []
+        for script in scripts:
+            before.append(schema)
+            schema = schema_from_script(script, base=schema)
+            after.append(schema)
+        timings["model"] = (time.perf_counter() - t0) * 1000
+
+        diagnostics: list[Any] = []
+        if lint:
+            t0 = time.perf_counter()
+            diagnostics = _lint(scripts, before, after)
+            timings["lint"] = (time.perf_counter() - t0) * 1000
+    finally:
+        applied = False
+        if pending is not None and pool is not None:
+            try:
+                result, apply_timings = pending.result()
+            finally:
+                pool.shutdown()
+                sys.setswitchinterval(switch)
+            timings.update(apply_timings)
+            applied = result.applied
+            notes.extend(result.notes)
+            if result.error is not None:
+                errors.append(result.error)
+
+    statements = sum(len(s.sql_statements) for s in scripts)
+    not_analysed = sum(1 for s in scripts for st in s.sql_statements if not st.analysed and st.error is None)
     sources_order = {s.name: i for i, s in enumerate(sources)}
     return CheckResult(
         sources=tuple(s.name for s in sources),
@@ -144,6 +157,21 @@ def check_sources(
         lint=tuple(diagnostics),
         timings_ms=timings,
     )
+
+
+def _apply(sandbox: Any, scripts: Sequence[ParsedScript]) -> tuple[Any, dict[str, float]]:
+    from tools.apply import apply_scripts
+
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    sandbox.start()
+    timings["sandbox_start"] = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    with sandbox.scratch() as db:
+        timings["scratch"] = (time.perf_counter() - t0) * 1000
+        result = apply_scripts(sandbox, db, scripts)
+    timings["apply"] = result.duration_ms
+    return result, timings
 
 
 def _lint(scripts: Sequence[ParsedScript], before: Sequence[Schema], after: Sequence[Schema]) -> list[Any]:

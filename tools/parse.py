@@ -135,14 +135,22 @@ def _sqlglot_error(exc: SqlglotParseError | TokenError, stmt: Statement, source:
     return ParseError(message, file=source, line=line, column=column, sqlstate="42601")
 
 
-def parse_statement(stmt: Statement, *, dialect: str, source: str) -> ParsedStatement:
-    """Parse one statement; never raises for bad SQL (the error is in the result)."""
+def parse_statement(
+    stmt: Statement, *, dialect: str, source: str, analyse: bool = True, validate: bool = True
+) -> ParsedStatement:
+    """Parse one statement; never raises for bad SQL (the error is in the result).
+
+    ``validate`` runs PostgreSQL's own grammar (postgres only); ``analyse`` builds sqlglot's
+    tree. Applying needs only the first, so ``check`` starts the server on a validated script
+    while the trees are still being built."""
     if stmt.kind != StatementKind.SQL:
         return ParsedStatement(stmt, None, analysed=False)
-    if dialect == "postgres":
+    if dialect == "postgres" and validate:
         error = _pg_syntax_error(stmt, source)
         if error is not None:
             return ParsedStatement(stmt, None, error=error, analysed=False)
+    if not analyse:
+        return ParsedStatement(stmt, None, analysed=False)
     try:
         expression = cast(exp.Expression, sqlglot.parse_one(stmt.text, read=dialect))
     except (SqlglotParseError, TokenError) as exc:
@@ -155,14 +163,30 @@ def parse_statement(stmt: Statement, *, dialect: str, source: str) -> ParsedStat
     return ParsedStatement(stmt, expression, analysed=analysed)
 
 
-def parse_script(text: str, *, dialect: str = "postgres", source: str = "<sql>") -> ParsedScript:
-    """Split and parse a whole script; parse errors are collected, not raised."""
+def parse_script(
+    text: str, *, dialect: str = "postgres", source: str = "<sql>", analyse: bool = True
+) -> ParsedScript:
+    """Split and parse a whole script; parse errors are collected, not raised.
+
+    With ``analyse=False`` statements are split and (for PostgreSQL) validated only."""
     dialect = normalize_dialect(dialect)
     parsed: list[ParsedStatement] = []
     notes: list[Note] = []
     for stmt in split_statements(text, dialect):
-        ps = parse_statement(stmt, dialect=dialect, source=source)
+        ps = parse_statement(stmt, dialect=dialect, source=source, analyse=analyse)
         parsed.append(ps)
         if stmt.kind == StatementKind.META:
             notes.append(Note(f"psql meta-command skipped: {stmt.text.split()[0]}", stmt.line, stmt.column, source))
     return ParsedScript(source, text, dialect, tuple(parsed), tuple(notes))
+
+
+def analyse_script(script: ParsedScript) -> ParsedScript:
+    """The same script with sqlglot's trees built (statements already validated are not
+    validated again)."""
+    statements = tuple(
+        parse_statement(ps.statement, dialect=script.dialect, source=script.source, validate=False)
+        if ps.is_sql and ps.error is None and ps.expression is None
+        else ps
+        for ps in script.statements
+    )
+    return ParsedScript(script.source, script.text, script.dialect, statements, script.notes)

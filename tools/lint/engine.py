@@ -149,11 +149,14 @@ def lint_script(
                                          e.column or st.column, e.hint, script.source)))
     analysed = list(ctx.statements())
     for order, rule in enumerate(rules):
-        for st in analysed:
-            for d in _run(rule, "check_statement", rule.check_statement(st, ctx), (st.line, st.column), script.source):
+        kind = type(rule)
+        if kind.check_statement is not Rule.check_statement:  # skip hooks a rule leaves empty
+            for st in analysed:
+                for d in _run(rule, "check_statement", rule.check_statement(st, ctx), (st.line, st.column), script.source):
+                    found.append((order, d))
+        if kind.check_schema is not Rule.check_schema:
+            for d in _run(rule, "check_schema", rule.check_schema(ctx), (1, 1), script.source):
                 found.append((order, d))
-        for d in _run(rule, "check_schema", rule.check_schema(ctx), (1, 1), script.source):
-            found.append((order, d))
 
     first = next((s.line for s in script.statements), None)
     suppress = parse_suppressions(script.text, first)

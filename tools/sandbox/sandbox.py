@@ -71,8 +71,8 @@ class Sandbox:
             if self.embedded:
                 self.server = self.server or EmbeddedServer(self.settings.runtime_root)
                 self.server.ensure_running(daemon=daemon)
-                if self.server.owned:
-                    self._install_exit_hooks()
+                if self.server.owned and threading.current_thread() is threading.main_thread():
+                    self.install_exit_hooks()
                 self._admin = _connect(self.server.dsn, what="the embedded sandbox server")
                 self._bootstrap()
             else:
@@ -140,8 +140,8 @@ class Sandbox:
 
     def create_scratch(self, *, template: str | None = None, name: str | None = None) -> ScratchDatabase:
         self.start()
-        if template is None and name is None and self.embedded:
-            spare = self._helper().take_spare()
+        if template is None and name is None and self._background is not None:
+            spare = self._background.take_spare()
             if spare is not None:
                 return spare
         return self._create(self.admin(), template=template, name=name)
@@ -234,7 +234,9 @@ class Sandbox:
         for (name,) in rows:
             admin.execute(_drop_sql(name))
 
-    def _install_exit_hooks(self) -> None:
+    def install_exit_hooks(self) -> None:
+        """Close (and stop the server if this process owns it) at exit and on SIGTERM. Call it
+        from the main thread before starting the sandbox from another one."""
         if self._hooks_installed:
             return
         self._hooks_installed = True
@@ -284,7 +286,6 @@ class _Background:
         self.preparing = False
         self.thread = threading.Thread(target=self._run, name="dbarch-sandbox", daemon=True)
         self.thread.start()
-        self._prepare()
 
     def _prepare(self) -> None:
         with self.cond:
@@ -297,11 +298,13 @@ class _Background:
             if self.spare is None and self.preparing:
                 self.cond.wait(timeout=5)
             spare, self.spare = self.spare, None
-        self._prepare()
         return spare
 
     def drop(self, name: str) -> None:
+        """Drop ``name``, and have a spare ready for the next check: a process that used one
+        scratch database (the REPL, the advisor, a test run) usually wants another."""
         self.tasks.put(name)
+        self._prepare()
 
     def flush(self) -> None:
         self.tasks.join()
