@@ -6,6 +6,7 @@ fail (they are never skipped).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -46,7 +47,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     root = SandboxSettings().runtime_root
     try:
         EmbeddedServer(root).stop()
-    except Exception:  # noqa: BLE001 - best effort cleanup of the test server
+    except Exception:
         pass
     shutil.rmtree(root, ignore_errors=True)
     shutil.rmtree(_HOME, ignore_errors=True)

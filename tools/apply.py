@@ -123,7 +123,7 @@ def _batchable(stmt: ParsedStatement) -> bool:
     """True for statements that may share one round trip with their neighbours. Transaction
     control, CONCURRENTLY and statements whose errors are turned into notes run alone."""
     words = _words(stmt.text, 6)
-    if not words or words[0] in _BARRIERS and not (words[0] == "ALTER" and words[1] in ("TABLE", "SEQUENCE")):
+    if not words or (words[0] in _BARRIERS and not (words[0] == "ALTER" and words[1] in ("TABLE", "SEQUENCE"))):
         return False
     return "CONCURRENTLY" not in words and _extension_name(stmt) is None
 

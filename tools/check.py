@@ -83,7 +83,6 @@ def check_sources(
     of migrations is checked as it would be replayed.
     """
     from tools.model_sql import schema_from_script
-
     from tools.parse import analyse_script
 
     timings: dict[str, float] = {}
@@ -97,7 +96,7 @@ def check_sources(
     pending: Future[Any] | None = None
     pool: ThreadPoolExecutor | None = None
     attempted = bool(apply and sandbox is not None and scripts and scripts[0].dialect == "postgres" and not errors)
-    if attempted:
+    if attempted and sandbox is not None:
         sandbox.install_exit_hooks()  # signal handlers belong to the main thread
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dbarch-apply")
         # the apply thread mostly waits on the server; hand it the GIL back quickly when it
