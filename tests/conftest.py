@@ -45,9 +45,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from tools.sandbox.settings import SandboxSettings
 
     root = SandboxSettings().runtime_root
-    try:
+    with contextlib.suppress(Exception):
         EmbeddedServer(root).stop()
-    except Exception:
-        pass
     shutil.rmtree(root, ignore_errors=True)
     shutil.rmtree(_HOME, ignore_errors=True)
