@@ -39,12 +39,11 @@ class DriftReport:
         }
 
 
-def check_drift(ws: Workspace, sandbox: Any) -> DriftReport:
-    """Replay ``migrations/`` in ``sandbox`` and compare with the schema of ``00_soul.md``."""
+def replay_migrations(ws: Workspace, sandbox: Any) -> tuple[tuple[str, ...], Any]:
+    """Apply every file of ``migrations/`` in order in a fresh scratch database and read the
+    resulting schema model back from the catalog: (files replayed, :class:`tools.schema.Schema`)."""
     from tools.apply import apply_scripts
     from tools.catalog import schema_from_catalog
-    from tools.diff import diff_schemas
-    from tools.model_sql import schema_from_sql
     from tools.parse import parse_script
 
     migrations = list_migrations(ws)
@@ -65,9 +64,18 @@ def check_drift(ws: Workspace, sandbox: Any) -> DriftReport:
                 hint=result.error.hint,
             )
         replayed = schema_from_catalog(db.conn)
+    return tuple(m.file for m in migrations), replayed
+
+
+def check_drift(ws: Workspace, sandbox: Any) -> DriftReport:
+    """Replay ``migrations/`` in ``sandbox`` and compare with the schema of ``00_soul.md``."""
+    from tools.diff import diff_schemas
+    from tools.model_sql import schema_from_sql
+
+    files, replayed = replay_migrations(ws, sandbox)
     stated = schema_from_sql(read_schema_sql(ws))
     differences = tuple(describe(d) for d in diff_schemas(stated, replayed))
-    return DriftReport(tuple(m.file for m in migrations), differences)
+    return DriftReport(files, differences)
 
 
 def describe(difference: Any) -> str:

@@ -67,8 +67,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     schema = _sub(sub, "schema", "set the current schema (and ER diagram) of 00_soul.md from SQL")
     schema.add_argument(
-        "file", metavar="FILE.sql", help="the whole schema, or - for standard input"
+        "file", metavar="FILE.sql", nargs="?", help="the whole schema, or - for standard input"
     )
+    schema.add_argument(
+        "--from-migrations", action="store_true",
+        help="replay migrations/ in the sandbox and write the schema they produce",
+    )
+    add_sandbox_args(schema)
     schema.add_argument("--summary", default="schema updated", help="journal line for the change")
 
     migrate = _sub(
@@ -236,10 +241,25 @@ def _note(ws: Any, args: argparse.Namespace) -> int:
 
 def _schema(ws: Any, args: argparse.Namespace) -> int:
     from memory import set_schema
+    from tools.errors import UsageError
     from tools.source import read_sql
 
-    source = read_sql(args.file)
-    result = set_schema(ws, source.text, summary=args.summary, source_name=source.name)
+    if args.from_migrations == (args.file is not None):
+        raise UsageError("give either FILE.sql or --from-migrations", hint="dbarch memory schema --help")
+    if args.from_migrations:
+        from memory.drift import replay_migrations
+        from tools.render_ddl import schema_to_sql
+
+        sandbox = make_sandbox(args)
+        try:
+            files, replayed = replay_migrations(ws, sandbox)
+        finally:
+            sandbox.close()
+        text = f"-- the schema {len(files)} migrations produce (replayed in the sandbox)\n" + schema_to_sql(replayed)
+        result = set_schema(ws, text, summary=f"schema from {len(files)} migrations", source_name="migrations/")
+    else:
+        source = read_sql(args.file)
+        result = set_schema(ws, source.text, summary=args.summary, source_name=source.name)
     print(
         "00_soul.md schema and ER diagram updated"
         if result.changed
