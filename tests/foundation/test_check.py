@@ -16,6 +16,13 @@ def check(sandbox: Sandbox, *texts: str) -> object:
     return check_sources(sources, sandbox=sandbox, lint=False)
 
 
+def test_an_older_pg_dump_style_file_applies_cleanly(sandbox: Sandbox) -> None:
+    result = check_sources([read_sql(str(FIXTURES / "legacy_pg_dump.sql"))], sandbox=sandbox, lint=False)
+    assert result.errors == () and result.applied
+    assert {"title", "sale", "sale_2024_01"} <= set(result.tables)
+    assert any('role "reporting" does not exist' in n.message for n in result.notes)
+
+
 def test_a_pg_dump_file_applies_cleanly_with_notes_for_what_was_skipped(sandbox: Sandbox) -> None:
     result = check_sources([read_sql(str(FIXTURES / "pg_dump_style.sql"))], sandbox=sandbox, lint=False)
     assert result.errors == () and result.applied
