@@ -7,6 +7,10 @@ shows how many cases each tool flags, how many of those are right, what each mis
 one's false positives. Always exits 0 (a report, not a gate).
 
 Run: ``.venv/bin/python bench/compare_squawk.py`` (needs ``pip install squawk-cli``).
+
+Labels that differ from squawk on purpose: an ``integer`` counter (``login_count``) is not an id,
+so ``prefer-bigint-over-int`` should not fire on it; tables and domains created in the same
+migration are new, so no locking or domain rule should fire on them.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tools.lint.engine import lint_script
+from tools.lint.registry import BY_ID
 from tools.model_sql import schema_from_sql
 from tools.parse import parse_script
 
@@ -45,6 +50,11 @@ FAMILIES: dict[str, frozenset[str]] = {
     "ban-truncate-cascade": frozenset({"truncate-cascade"}),
     "require-enum-value-ordering": frozenset({"enum-add-value-without-position"}),
     "prefer-robust-stmts": frozenset({"not-retryable"}),
+    "require-statement-timeout": frozenset({"require-statement-timeout"}),
+    "ban-drop-not-null": frozenset({"ban-drop-not-null"}),
+    "ban-alter-domain-with-add-constraint": frozenset({"ban-alter-domain-with-add-constraint"}),
+    "prefer-bigint-over-int": frozenset({"prefer-bigint-over-int", "prefer-bigint-primary-key"}),
+    "prefer-text-field": frozenset({"prefer-text-field"}),
 }
 """squawk rule -> the dbarch rules that cover it."""
 
@@ -58,7 +68,7 @@ CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped');
 CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, status order_status, total numeric);
 """
 
-LT = "SET lock_timeout = '2s';\n"
+LT = "SET lock_timeout = '2s';\nSET statement_timeout = '30s';\n"
 
 
 @dataclass(frozen=True)
@@ -73,10 +83,14 @@ def case(name: str, sql: str, *expect: str) -> Case:
     return Case(name, sql.strip() + "\n", frozenset(expect))
 
 
-ROBUST, LOCK = "prefer-robust-stmts", "require-lock-timeout"
+ROBUST, LOCK, STMT = "prefer-robust-stmts", "require-lock-timeout", "require-statement-timeout"
+TIMEOUTS = (LOCK, STMT)
+BIGINT, TEXT = "prefer-bigint-over-int", "prefer-text-field"
+NEW_SQUAWK_FAMILIES = (STMT, "ban-drop-not-null", "ban-alter-domain-with-add-constraint", BIGINT, TEXT)
+"""Families added with dbarch's rules for them; their rows count only rules the registry lists."""
 CASES: tuple[Case, ...] = (
     case("index on live table", "CREATE INDEX users_age_idx ON users (age);",
-         "require-concurrent-index-creation", LOCK, ROBUST),
+         "require-concurrent-index-creation", *TIMEOUTS, ROBUST),
     case("index concurrently", LT + "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_age_idx ON users (age);"),
     case("concurrently in transaction", "BEGIN;\nSET LOCAL lock_timeout = '2s';\n"
          "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_age_idx ON users (age);\nCOMMIT;",
@@ -88,11 +102,11 @@ CASES: tuple[Case, ...] = (
          "ALTER TABLE invoices ADD COLUMN due_on date NOT NULL;\nCOMMIT;"),
     case("new table with fk to live table", "BEGIN;\nCREATE TABLE profiles (id bigint PRIMARY KEY, user_id bigint NOT NULL);\n"
          "ALTER TABLE profiles ADD CONSTRAINT profiles_user_fk FOREIGN KEY (user_id) REFERENCES users (id);\n"
-         "CREATE INDEX profiles_user_idx ON profiles (user_id);\nCOMMIT;", LOCK),
+         "CREATE INDEX profiles_user_idx ON profiles (user_id);\nCOMMIT;", *TIMEOUTS),
     case("new table dropped again", "CREATE TABLE IF NOT EXISTS import_tmp (id bigint, raw text);\n"
          "INSERT INTO import_tmp (id, raw) SELECT id, legacy_code FROM users;\nDROP TABLE IF EXISTS import_tmp;"),
     case("add NOT NULL without default", "ALTER TABLE users ADD COLUMN status text NOT NULL;",
-         "adding-required-field", LOCK, ROBUST),
+         "adding-required-field", *TIMEOUTS, ROBUST),
     case("add NOT NULL with default", LT + "ALTER TABLE users ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'active';"),
     case("set not null", LT + "ALTER TABLE users ALTER COLUMN email SET NOT NULL;", "adding-not-nullable-field"),
     case("set not null, safe path", LT + "ALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_nn;\n"
@@ -136,9 +150,33 @@ CASES: tuple[Case, ...] = (
     case("truncate cascade", LT + "TRUNCATE orgs CASCADE;", "ban-truncate-cascade"),
     case("enum value appended", "ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded';", "require-enum-value-ordering"),
     case("enum value placed", "ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'refunded' AFTER 'paid';"),
-    case("drop index", "DROP INDEX users_email_idx;", "require-concurrent-index-deletion", LOCK, ROBUST),
+    case("drop index", "DROP INDEX users_email_idx;", "require-concurrent-index-deletion", *TIMEOUTS, ROBUST),
     case("drop index concurrently", "DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;"),
-    case("no lock_timeout", "ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text;", LOCK),
+    case("no lock_timeout", "ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text;", *TIMEOUTS),
+    case("no statement_timeout", "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+         "adding-not-nullable-field", STMT),
+    case("drop not null", LT + "ALTER TABLE users ALTER COLUMN org_id DROP NOT NULL;", "ban-drop-not-null"),
+    case("drop not null on new table", "CREATE TABLE IF NOT EXISTS invites (id bigint PRIMARY KEY, email text NOT NULL);\n"
+         "ALTER TABLE invites ALTER COLUMN email DROP NOT NULL;"),
+    case("domain constraint", LT + "ALTER DOMAIN positive_amount ADD CONSTRAINT positive CHECK (VALUE > 0);",
+         "ban-alter-domain-with-add-constraint"),
+    case("domain constraint not valid", LT + "ALTER DOMAIN positive_amount ADD CONSTRAINT positive CHECK (VALUE > 0) NOT VALID;",
+         "ban-alter-domain-with-add-constraint"),
+    case("domain created here", "CREATE DOMAIN positive_amount AS numeric;\n"
+         "ALTER DOMAIN positive_amount ADD CONSTRAINT positive CHECK (VALUE > 0);"),
+    case("int ids in new table", "CREATE TABLE IF NOT EXISTS tags (id integer PRIMARY KEY, org_id integer REFERENCES orgs (id),\n"
+         "                                 name text NOT NULL);", BIGINT, *TIMEOUTS),
+    case("serial primary key", "CREATE TABLE IF NOT EXISTS tags (id serial PRIMARY KEY, name text NOT NULL);", BIGINT),
+    case("int fk to bigint key", LT + "ALTER TABLE orders ADD COLUMN IF NOT EXISTS org_id integer REFERENCES orgs (id);",
+         BIGINT, "adding-foreign-key-constraint", "constraint-missing-not-valid"),
+    case("int counter column", LT + "ALTER TABLE users ADD COLUMN IF NOT EXISTS login_count integer NOT NULL DEFAULT 0;"),
+    # the new table's foreign key still takes SHARE ROW EXCLUSIVE on the live orgs table
+    case("bigint ids", "CREATE TABLE IF NOT EXISTS tags (id bigint PRIMARY KEY, org_id bigint REFERENCES orgs (id),\n"
+         "                                 name text NOT NULL);", *TIMEOUTS),
+    case("varchar column added", LT + "ALTER TABLE users ADD COLUMN IF NOT EXISTS city varchar(80);", TEXT),
+    case("varchar in new table", "CREATE TABLE IF NOT EXISTS cities (id bigint PRIMARY KEY, name varchar(80) NOT NULL);", TEXT),
+    case("text with check", "CREATE TABLE IF NOT EXISTS cities (id bigint PRIMARY KEY,\n"
+         "                                   name text NOT NULL CHECK (char_length(name) <= 80));"),
 )
 
 
@@ -154,7 +192,8 @@ def run_squawk(paths: list[Path]) -> dict[str, set[str]] | None:
 
 
 def run_dbarch(sql: str) -> set[str]:
-    report = lint_script(parse_script(sql), existing=schema_from_sql(CURRENT), select=["migration"])
+    select = ["migration", *sorted(r for rules in FAMILIES.values() for r in rules if r in BY_ID)]
+    report = lint_script(parse_script(sql), existing=schema_from_sql(CURRENT), select=select)
     ours = {d.rule for d in report.diagnostics}
     return {family for family, rules in FAMILIES.items() if ours & rules}
 

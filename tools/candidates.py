@@ -235,8 +235,11 @@ def candidates(tree: exp.Expression, columns: Columns | None = None, *, covering
         if u.group:
             keys.append(tuple(u.group))
         for j in u.joins:
-            if eq:
-                keys.append(tuple(dict.fromkeys([j, *eq])))
+            # the inner side of a nested loop: probed by the join key, then narrowed by the
+            # table's own equality and range predicates (covering variants below)
+            keys.append(tuple(dict.fromkeys([j, *eq])))
+            if u.ranges:
+                keys.append(tuple(dict.fromkeys([j, *eq, u.ranges[0]])))
         for key in keys:
             add(IndexSpec(table, key))
             extra = tuple(c for c in u.read if c not in key)

@@ -67,10 +67,12 @@ def _rename_column(b: Builder, key: str, old: str, new: str) -> None:
 
 
 def _rename_table(b: Builder, key: str, new_name: str) -> None:
-    table = b.tables.pop(key)
+    table = b.pop_table(key)
+    if table is None:
+        return
     new_key = qualify(new_name, table.schema)
     indexes = tuple(replace(i, table=new_key) for i in table.indexes)
-    b.tables[new_key] = replace(table, name=new_name, indexes=indexes)
+    b.put_table(new_key, replace(table, name=new_name, indexes=indexes))
     for other_key, other in list(b.tables.items()):
         fks = tuple(replace(f, ref_table=new_key) if f.ref_table == key else f for f in other.foreign_keys)
         b.update(other_key, foreign_keys=fks)
@@ -156,12 +158,17 @@ def _skip(tokens: list[Token], i: int, *words: str) -> int:
 def _split_actions(tokens: list[Token], start: int) -> list[list[Token]]:
     actions: list[list[Token]] = [[]]
     depth = 0
-    for tok in tokens[start:]:
-        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tok.token_type, 0)
-        if tok.token_type == TokenType.COMMA and depth == 0:
+    for j in range(start, len(tokens)):
+        tok = tokens[j]
+        kind = tok.token_type
+        if kind == TokenType.L_PAREN:
+            depth += 1
+        elif kind == TokenType.R_PAREN:
+            depth -= 1
+        elif kind == TokenType.COMMA and depth == 0:
             actions.append([])
-        else:
-            actions[-1].append(tok)
+            continue
+        actions[-1].append(tok)
     return [a for a in actions if a]
 
 
@@ -191,6 +198,8 @@ def _check_action(b: Builder, key: str, text: str, action: list[Token], words: l
 
 def _alter_table_action(b: Builder, key: str, head: str, text: str, action: list[Token]) -> None:
     words = [_word(t) for t in action]
+    if words[:1] == ["OWNER"]:
+        return  # ownership is not modelled (sqlglot would keep it as a Command: nothing to replay)
     if words[:2] == ["ATTACH", "PARTITION"]:
         schema, name, _ = _name_at(action, 2)
         b.drop_table(b.find_key(schema, name, b.tables))

@@ -41,29 +41,40 @@ def _names(nodes: list[exp.Expression] | None) -> tuple[str, ...]:
 
 def type_text(b: Builder, ident: exp.Expression) -> str | None:
     """The type of a column as written in the source, read from the tokens after its name."""
-    end = ident.meta.get("end") if isinstance(ident, exp.Identifier) else None
-    start = ident.meta.get("start") if isinstance(ident, exp.Identifier) else None
+    meta = ident._meta if isinstance(ident, exp.Identifier) else None
+    end = meta.get("end") if meta else None
+    start = meta.get("start") if meta else None
     if not isinstance(end, int) or not isinstance(start, int) or b.statement is None:
         return None
     if b.statement.text[start : end + 1].strip('"`').lower() != ident.name.lower():
         return None  # a re-parsed fragment: positions are not the statement's
-    tokens = [t for t in b.tokens() if t.start > end]
-    while tokens and tokens[0].text.upper() in ("SET", "DATA", "TYPE"):
-        tokens = tokens[1:]
+    tokens = b.tokens()
+    i, n = b.first_token_after(end), len(tokens)  # tokens from there only: linear per statement
+    while i < n and tokens[i].text.upper() in ("SET", "DATA", "TYPE"):
+        i += 1
     depth, first, last = 0, None, None
-    for i, tok in enumerate(tokens):
-        word = (tok.text.upper().split() or [""])[0]
-        if depth == 0 and tok.token_type != TokenType.IDENTIFIER:
-            after = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
-            if tok.token_type in (TokenType.COMMA, TokenType.R_PAREN) or word in TYPE_STOP_WORDS:
+    for j in range(i, n):
+        tok = tokens[j]
+        kind = tok.token_type
+        if depth == 0 and kind != TokenType.IDENTIFIER:
+            word = (tok.text.upper().split() or [""])[0]
+            if kind in _TYPE_ENDS or word in TYPE_STOP_WORDS:
                 break
-            if (word in ("CHARACTER", "CHARSET") and after in ("SET", "")) or word == "CHARSET":
+            if word == "CHARSET" or (word == "CHARACTER" and (tokens[j + 1].text.upper() if j + 1 < n else "") in ("SET", "")):
                 break
-        depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(tok.token_type, 0)
-        first, last = first or tok, tok
+        if kind == TokenType.L_PAREN:
+            depth += 1
+        elif kind == TokenType.R_PAREN:
+            depth -= 1
+        if first is None:
+            first = tok
+        last = tok
     if first is None or last is None:
         return None
     return b.statement.text[first.start : last.end + 1]
+
+
+_TYPE_ENDS = (TokenType.COMMA, TokenType.R_PAREN)
 
 
 def _fk_options(reference: exp.Reference) -> dict[str, object]:
@@ -220,7 +231,7 @@ def create_table(b: Builder, node: exp.Create) -> None:
         return
     partitioned = props is not None and props.find(exp.PartitionedByProperty) is not None
     line, _ = b.position(table_node)
-    b.tables[key] = Table(name, key.split(".", 1)[0], partitioned=partitioned, line=line)
+    b.put_table(key, Table(name, key.split(".", 1)[0], partitioned=partitioned, line=line))
     if not isinstance(target, exp.Schema):
         return  # CREATE TABLE ... AS: no columns known
     for item in target.expressions:

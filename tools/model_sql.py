@@ -40,9 +40,7 @@ def _create(b: Builder, node: exp.Create) -> None:
     elif kind in ("VIEW", "MATERIALIZED VIEW"):
         target = node.this if isinstance(node.this, exp.Table) else node.find(exp.Table)
         if target is not None:
-            key = b.new_key(*table_ref(target))
-            if key not in b.views:
-                b.views.append(key)
+            b.add_view(b.new_key(*table_ref(target)))
 
 
 def _drop(b: Builder, node: exp.Drop) -> None:
@@ -56,8 +54,7 @@ def _drop(b: Builder, node: exp.Drop) -> None:
         elif kind == "INDEX":
             b.drop_index(schema, name)
         elif kind in ("VIEW", "MATERIALIZED VIEW"):
-            key = b.find_key(schema, name, b.views)
-            b.views[:] = [v for v in b.views if v != key]
+            b.drop_view(b.find_key(schema, name, b.views))
         elif kind == "TYPE":
             b.enums.pop(b.find_key(schema, name, b.enums), None)
 

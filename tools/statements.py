@@ -11,10 +11,10 @@ the line and column of the user's file.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from enum import StrEnum
-
-from tools.errors import position_at
+from functools import lru_cache
 
 
 class StatementKind(StrEnum):
@@ -37,11 +37,26 @@ class Statement:
     kind: StatementKind = StatementKind.SQL
 
     def position(self, offset_in_statement: int) -> tuple[int, int]:
-        """Line and column in the source of a 0-based offset inside this statement."""
-        pos = position_at(self.text, offset_in_statement)
-        if pos.line == 1:
-            return self.line, self.column + pos.column - 1
-        return self.line + pos.line - 1, pos.column
+        """Line and column in the source of a 0-based offset inside this statement
+        (as :func:`tools.errors.position_at` counts them, by bisection over the newlines)."""
+        text = self.text
+        offset = max(0, min(offset_in_statement, len(text)))
+        newlines = _newlines(text)
+        before = bisect_left(newlines, offset)  # newlines before the offset
+        if before == 0:
+            return self.line, self.column + offset
+        return self.line + before, offset - newlines[before - 1]
+
+
+@lru_cache(maxsize=64)
+def _newlines(text: str) -> tuple[int, ...]:
+    """Offsets of the newlines in ``text`` (cached: a statement is located many times in a row)."""
+    out: list[int] = []
+    i = text.find("\n")
+    while i >= 0:
+        out.append(i)
+        i = text.find("\n", i + 1)
+    return tuple(out)
 
 
 _HEAD_WORDS = re.compile(r"[A-Za-z_]+")

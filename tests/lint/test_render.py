@@ -51,7 +51,8 @@ def test_sarif_structure() -> None:
     ids = [r["id"] for r in rules]
     assert len(ids) == len(set(ids)) and "parse-error" in ids
     for r in rules:
-        assert r["shortDescription"]["text"] and r["helpUri"] == f"docs/rules/{r['id']}.md"
+        assert r["shortDescription"]["text"] and r["properties"]["docs"] == f"docs/rules/{r['id']}.md"
+        assert "helpUri" not in r  # absolute URIs only, and only when docs_url is given
     assert run["results"]
     for res in run["results"]:
         assert res["level"] in {"error", "warning", "note"}

@@ -112,3 +112,33 @@ def test_cli_explain_and_advise(sandbox: Any, tmp_path: Path, capsys: Any) -> No
     assert code == 1 and "CREATE INDEX CONCURRENTLY" in text and "customer_id" in text
     assert main(["explain", "--schema", str(schema), "--rows", "orders=x", "SELECT 1"]) == 2
     assert "bad row count" in capsys.readouterr().err
+
+
+def test_join_candidates_probe_the_foreign_key_side() -> None:
+    """``a JOIN b ON a.x = b.y`` filtered on b: a(x) alone, with a's own range, and covering."""
+    import sqlglot
+
+    from tools.candidates import IndexSpec, candidates
+
+    tree = sqlglot.parse_one(
+        "SELECT o.id FROM orders o JOIN stores s ON s.id = o.store_id WHERE s.region_id = $1 AND o.placed_at >= $2",
+        read="postgres",
+    )
+    found = candidates(tree, {"orders": {"id", "store_id", "placed_at"}, "stores": {"id", "region_id"}})
+    assert IndexSpec("orders", ("store_id",)) in found
+    assert IndexSpec("orders", ("store_id", "placed_at")) in found
+    assert IndexSpec("orders", ("store_id", "placed_at"), include=("id",)) in found
+    assert IndexSpec("stores", ("region_id",)) in found
+
+
+def test_advisor_indexes_the_join_key_of_a_filtered_join(loaded: Any) -> None:
+    """Orders of a handful of customers picked by a filter on customers: the index on the
+    foreign key side (orders.customer_id) serves the join as a nested loop."""
+    queries = read_queries(
+        "SELECT o.id, o.total FROM orders o JOIN customers c ON c.id = o.customer_id WHERE c.email = $1"
+    )
+    advice = advise(loaded.conn, queries, budget_mb=100)
+    tables = {(r.spec.table, r.spec.columns[0]) for r in advice.recommendations}
+    assert ("orders", "customer_id") in tables, [r.ddl for r in advice.recommendations]
+    only = advice.queries[0]
+    assert only.gain is not None and only.gain > 0.5

@@ -14,7 +14,9 @@ from tools.lint.engine import ENGINE_IDS, LintReport
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 DOCS_PATH = "docs/rules/{id}.md"
-"""Where a rule's documentation lives (``helpUri`` in SARIF, relative to the repository)."""
+"""Where a rule's documentation lives, relative to the repository. SARIF's ``helpUri`` must be
+an absolute URI, so this path goes in the rule's ``properties``; ``helpUri`` is written only
+when the caller knows where the docs are published (``docs_url``)."""
 
 _RESET = "\x1b[0m"
 _COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
@@ -85,23 +87,55 @@ def render_json(reports: Sequence[LintReport]) -> str:
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _sarif_rule(rule_id: str, description: str, full: str | None, severity: Severity) -> dict[str, object]:
+def _sarif_rule(
+    rule_id: str,
+    description: str,
+    full: str | None,
+    severity: Severity,
+    *,
+    family: str = "engine",
+    hint: str | None = None,
+    docs_url: str | None = None,
+) -> dict[str, object]:
     entry: dict[str, object] = {
         "id": rule_id,
         "name": rule_id,
         "shortDescription": {"text": description},
-        "helpUri": DOCS_PATH.format(id=rule_id),
         "defaultConfiguration": {"level": _LEVELS[severity]},
+        "properties": {"docs": DOCS_PATH.format(id=rule_id), "tags": [family]},
     }
     if full:
         entry["fullDescription"] = {"text": full}
+    if hint:
+        entry["help"] = {"text": hint}
+    if docs_url:
+        entry["helpUri"] = docs_url.format(id=rule_id)
     return entry
 
 
-def render_sarif(reports: Sequence[LintReport], rules: Sequence[type[Rule]], *, version: str = "0.1.0") -> str:
-    """A SARIF 2.1.0 log with one run: every rule in ``tool.driver.rules``, one result per finding."""
+def render_sarif(
+    reports: Sequence[LintReport],
+    rules: Sequence[type[Rule]],
+    *,
+    version: str = "0.1.0",
+    docs_url: str | None = None,
+) -> str:
+    """A SARIF 2.1.0 log with one run: every rule in ``tool.driver.rules``, one result per finding.
+
+    ``docs_url`` (``https://.../docs/rules/{id}.md``) gives each rule an absolute ``helpUri``.
+    The output validates against the official schema (``tests/lint/test_sarif_schema.py``).
+    """
     descriptors = [
-        _sarif_rule(r.id, r.message, (r.__doc__ or "").strip().splitlines()[0] or None, r.severity) for r in rules
+        _sarif_rule(
+            r.id,
+            r.message,
+            (r.__doc__ or "").strip().splitlines()[0] or None,
+            r.severity,
+            family=r.family,
+            hint=r.hint,
+            docs_url=docs_url,
+        )
+        for r in rules
     ]
     descriptors += [
         _sarif_rule(ENGINE_IDS[0], "SQL that does not parse", None, Severity.ERROR),

@@ -286,3 +286,7 @@ class IndexColumnOrder(Rule):
                         if q.get((key, later)) == {"eq"}:
                             return lead, later
         return None
+
+
+RULES: tuple[type[Rule], ...] = (NoDuplicateIndex, NoRedundantIndex, TooManyIndexes, IndexColumnOrder)
+"""Every index rule, in registry order."""

@@ -146,6 +146,43 @@ class SetNotNull(Rule):
                 if not _proven_not_null(ctx, stmt, alter[0], identifier_name(action.this)):
                     yield self.at(stmt, action)
 
+class BanDropNotNull(Rule):
+    """## What it does
+    Flags `ALTER COLUMN ... DROP NOT NULL` on an existing table.
+
+    ## Why is this bad
+    The change itself is quick (a brief ACCESS EXCLUSIVE lock, no scan), but it breaks a
+    promise every reader relies on: application code, ORM models, reports and `NOT IN`
+    subqueries written for a column that was never NULL start meeting NULLs from the first
+    row written by the new code. It is squawk's `ban-drop-not-null`.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);
+    ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
+    ```
+
+    ## Use instead
+    Deploy readers that handle NULL first, then record that decision on the statement:
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);
+    ALTER TABLE users ALTER COLUMN email DROP NOT NULL; -- dbarch: ignore[ban-drop-not-null] readers handle NULL since v2.4
+    ```
+    """
+
+    id = "ban-drop-not-null"
+    severity = Severity.WARNING
+    message = "Make every reader handle NULL before dropping NOT NULL: clients that rely on it break (brief ACCESS EXCLUSIVE lock)"
+    hint = "ship code that tolerates NULL in this column first; then drop NOT NULL with a suppression comment that says so"
+    family = "migration"
+
+    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
+        alter = existing_alter(stmt, ctx)
+        for action in alter[1] if alter else ():
+            if isinstance(action, exp.AlterColumn) and action.args.get("drop") and action.args.get("allow_null"):
+                yield self.at(stmt, action)
+
+
 class RenameColumn(Rule):
     """## What it does
     Flags `ALTER TABLE ... RENAME COLUMN` on an existing table.
@@ -216,6 +253,7 @@ class DropColumn(Rule):
 RULES: tuple[type[Rule], ...] = (
     AddNotNullColumnWithoutDefault,
     SetNotNull,
+    BanDropNotNull,
     RenameColumn,
     DropColumn,
 )

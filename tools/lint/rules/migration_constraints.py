@@ -1,5 +1,5 @@
-"""Migration safety for constraints added to existing tables: validation scans (foreign keys,
-checks) and unique or primary keys built in place."""
+"""Migration safety for constraints added to existing tables and domains: validation scans
+(foreign keys, checks, domain constraints) and unique or primary keys built in place."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlglot import exp
 
 from tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from tools.lint.rules.migration_columns import constraint_kinds, existing_alter
+from tools.lint.rules.migration_state import opaque_statements, qualify
 from tools.parse import ParsedStatement
 
 
@@ -183,9 +184,66 @@ class AddPrimaryKeyInPlace(Rule):
             ):
                 yield self.at(stmt, action)
 
+def _type_key(names: tuple[str, ...]) -> str:
+    return qualify(names[-1], names[-2] if len(names) > 1 else None)
+
+
+class BanAlterDomainWithAddConstraint(Rule):
+    """## What it does
+    Flags `ALTER DOMAIN ... ADD CONSTRAINT` on a domain the script did not create itself.
+
+    ## Why is this bad
+    PostgreSQL checks the new constraint against every column of every table that uses the
+    domain, holding a SHARE lock on each of those tables (no INSERT, UPDATE or DELETE) for
+    the whole scan. `NOT VALID` only postpones the scan: a domain's `VALIDATE CONSTRAINT`
+    takes the same SHARE locks, unlike a table's, which blocks no writes. A constraint
+    on the table column can be added `NOT VALID` and validated under SHARE UPDATE EXCLUSIVE.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE order_lines (id bigint PRIMARY KEY, quantity integer NOT NULL);
+    ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE order_lines (id bigint PRIMARY KEY, quantity integer NOT NULL);
+    ALTER TABLE order_lines ADD CONSTRAINT order_lines_quantity_positive CHECK (quantity > 0) NOT VALID;
+    ALTER TABLE order_lines VALIDATE CONSTRAINT order_lines_quantity_positive;
+    ```
+    """
+
+    id = "ban-alter-domain-with-add-constraint"
+    severity = Severity.WARNING
+    message = "Put the constraint on the table columns, not the domain: ALTER DOMAIN ... ADD CONSTRAINT scans every column using it under a SHARE lock (writes blocked)"
+    hint = "ALTER TABLE t ADD CONSTRAINT c CHECK (...) NOT VALID; then ALTER TABLE t VALIDATE CONSTRAINT c (SHARE UPDATE EXCLUSIVE: reads and writes go on)"
+    family = "migration"
+
+    def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        created: set[str] = set()  # domains this script creates: no column uses them yet
+        for stmt, node in opaque_statements(ctx):
+            kind = type(node).__name__
+            if kind == "CreateDomainStmt":
+                created.add(_type_key(tuple(n.sval for n in node.domainname)))
+            elif kind == "AlterDomainStmt" and node.subtype == "C":
+                if _type_key(tuple(n.sval for n in node.typeName)) in created:
+                    continue
+                constraint = node.def_
+                if getattr(constraint, "skip_validation", False):
+                    message = (
+                        "Put the constraint on the table columns, not the domain: NOT VALID only "
+                        "postpones the scan, and the domain's VALIDATE CONSTRAINT holds a SHARE lock "
+                        "(writes blocked) on every table using it"
+                    )
+                    yield self.at(stmt, message=message)
+                else:
+                    yield self.at(stmt)
+
+
 RULES: tuple[type[Rule], ...] = (
     AddForeignKeyWithoutNotValid,
     AddCheckWithoutNotValid,
     AddUniqueConstraintInPlace,
     AddPrimaryKeyInPlace,
+    BanAlterDomainWithAddConstraint,
 )

@@ -246,3 +246,13 @@ class ConsistentTablePlurality(Rule):
         minority, style = (single, "plural") if len(single) <= len(plural) else (plural, "singular")
         for st, ident in minority:
             yield self.at(st, ident, message=f"Name table {ident.name!r} in the {style} like the others")
+
+
+RULES: tuple[type[Rule], ...] = (
+    NoReservedWordIdentifier,
+    IdentifierTooLong,
+    NoQuotedMixedCase,
+    ConsistentCaseStyle,
+    ConsistentTablePlurality,
+)
+"""Every naming and portability rule, in registry order."""

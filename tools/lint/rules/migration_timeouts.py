@@ -1,0 +1,154 @@
+"""Migration safety: timeouts that bound how long a migration can block the application.
+
+``lock_timeout`` bounds the wait for a lock (while a DDL statement waits, every later query on
+the table queues behind it); ``statement_timeout`` bounds how long a statement runs, and so how
+long it holds the lock once granted. Both fire once, on the first statement that takes a lock on
+an existing table (see :func:`tools.lint.rules.migration_locks.lock_taken`) with no timeout set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlglot import exp
+
+from tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from tools.lint.rules.migration_locks import lock_taken
+from tools.lint.rules.migration_state import display, is_begin, script_state
+
+
+class MissingLockTimeout(Rule):
+    """## What it does
+    Flags the first statement that takes a lock on an existing table when no
+    `SET lock_timeout` came before it in the script.
+
+    ## Why is this bad
+    A DDL statement waits for its lock (often ACCESS EXCLUSIVE) behind any long-running query
+    or idle transaction, and while it waits every later query on the table queues behind it:
+    a one-millisecond change becomes an outage as long as the slowest transaction.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text;
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    SET lock_timeout = '2s';
+    ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text;
+    ```
+    """
+
+    id = "missing-lock-timeout"
+    severity = Severity.WARNING
+    message = "Set lock_timeout before taking locks on existing tables: a queued lock blocks every later query for as long as it waits"
+    hint = "start the migration with SET lock_timeout = '2s' (and retry on timeout)"
+    family = "migration"
+
+    def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        state = script_state(ctx)
+        for stmt in ctx.statements():
+            if state.at(stmt).lock_timeout:
+                continue
+            taken = lock_taken(ctx, stmt)
+            if taken is not None:
+                lock, key = taken
+                message = (
+                    f"Set lock_timeout before taking locks on existing tables: this statement "
+                    f"waits for {lock} on {display(key)} and blocks every later query while it waits"
+                )
+                yield self.at(stmt, message=message)
+                return
+
+
+def timeout_settings(tree: exp.Set, name: str) -> Iterator[tuple[bool, bool]]:
+    """``(non-zero, is SET LOCAL)`` for each setting of ``name`` (``statement_timeout``)."""
+    for item in tree.expressions:
+        if not isinstance(item, exp.SetItem) or not isinstance(item.this, exp.EQ):
+            continue
+        target, value = item.this.this, item.this.expression
+        if isinstance(target, exp.Column | exp.Identifier) and target.name.lower() == name:
+            text = value.name if isinstance(value, exp.Literal) else value.sql()
+            nonzero = text.strip().lower() not in {"0", "0s", "0ms", "default"}
+            yield nonzero, str(item.args.get("kind") or "").upper() == "LOCAL"
+
+
+def statement_timeout_before(ctx: LintContext) -> dict[int, bool]:
+    """Statement index -> a non-zero ``statement_timeout`` is in effect before it runs."""
+    before: dict[int, bool] = {}
+    in_tx = session = local = False
+    for stmt in ctx.statements():
+        tree = stmt.expression
+        before[stmt.statement.index] = session or local
+        if tree is None:
+            continue
+        if is_begin(tree):
+            in_tx = True
+        elif isinstance(tree, exp.Commit | exp.Rollback) and not tree.args.get("savepoint"):
+            in_tx = local = False
+        elif isinstance(tree, exp.Set):
+            for value, is_local in timeout_settings(tree, "statement_timeout"):
+                if is_local and in_tx:
+                    local = value
+                elif not is_local:
+                    session = value
+    return before
+
+
+class RequireStatementTimeout(Rule):
+    """## What it does
+    Flags the first statement that takes a lock on an existing table when no
+    `SET statement_timeout` came before it in the script. A separate rule from
+    `missing-lock-timeout` (squawk also has two, `require-lock-timeout` and
+    `require-statement-timeout`): the two settings bound different things and are set and
+    reset at different points of a migration.
+
+    ## Why is this bad
+    `lock_timeout` only bounds the *wait* for a lock. Once granted, a statement that scans or
+    rewrites the table (`SET NOT NULL`, `ADD CONSTRAINT` without `NOT VALID`, `ALTER COLUMN
+    TYPE`, a plain `CREATE INDEX`) holds its ACCESS EXCLUSIVE or SHARE lock for as long as it
+    runs: minutes on a large table, with every query on the table queued behind it. A
+    `statement_timeout` turns that outage into a failed, retryable migration. Reset it to 0
+    before a `CREATE INDEX CONCURRENTLY`, which holds no blocking lock and may take hours.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    SET lock_timeout = '2s';
+    ALTER TABLE users ADD CONSTRAINT users_email_present CHECK (email <> '');
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE users (id bigint PRIMARY KEY, email text);
+    SET lock_timeout = '2s';
+    SET statement_timeout = '30s';
+    ALTER TABLE users ADD CONSTRAINT users_email_present CHECK (email <> '');
+    ```
+    """
+
+    id = "require-statement-timeout"
+    severity = Severity.WARNING
+    message = "Set statement_timeout before taking locks on existing tables: a slow statement holds its lock, and blocks the table, for as long as it runs"
+    hint = "SET statement_timeout = '30s' next to SET lock_timeout; SET statement_timeout = 0 just before CREATE INDEX CONCURRENTLY"
+    family = "migration"
+
+    def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        before = statement_timeout_before(ctx)
+        for stmt in ctx.statements():
+            if before.get(stmt.statement.index):
+                continue
+            taken = lock_taken(ctx, stmt)
+            if taken is not None:
+                lock, key = taken
+                message = (
+                    f"Set statement_timeout before taking locks on existing tables: this statement "
+                    f"holds {lock} on {display(key)} for as long as it runs"
+                )
+                yield self.at(stmt, message=message)
+                return
+
+
+RULES: tuple[type[Rule], ...] = (MissingLockTimeout, RequireStatementTimeout)
