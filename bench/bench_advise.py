@@ -49,7 +49,7 @@ def main() -> None:
     from tools.queries import read_queries
 
     with scratch_with(SCHEMA) as (_, db):
-        data = generate_data(db.conn, parse_rows(ROWS))
+        data = generate_data(db.conn, parse_rows(ROWS), dsn=db.dsn)
         queries = read_queries(WORKLOAD)
         t0 = time.perf_counter()
         advice = advise(db.conn, queries, budget_mb=1024)

@@ -8,7 +8,6 @@ runs swing by +-30%), and the ratio to the bare insert of the same run is the st
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path

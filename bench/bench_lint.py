@@ -166,10 +166,14 @@ def main(argv: list[str] | None = None) -> int:
         ratio = f"{seconds / ours:.2f}x dbarch's time" if res["tool"] != "dbarch" else ""
         print(f"{res['tool']:<9} {seconds:8.2f} s  {res['findings']:>6} findings  {ratio}")
     r = results[0]
+    rules = float(r["lint (model + rules)"]) - float(r["model"])  # type: ignore[arg-type]
     print(
         f"dbarch breakdown: parse {r['parse']:.2f} s, schema model {r['model']:.2f} s, "
-        f"lint (model + rules) {r['lint (model + rules)']:.2f} s; top findings {r['top']}"
+        f"rules {rules:.2f} s (lint = model + rules {r['lint (model + rules)']:.2f} s); top findings {r['top']}"
     )
+    squawk = next((float(x["seconds"]) for x in results if x["tool"] == "squawk"), None)  # type: ignore[arg-type]
+    if squawk:
+        print(f"dbarch / squawk: {ours / squawk:.1f}x (target <= 10x)")
     return 0
 
 

@@ -78,7 +78,10 @@ INDEXES_SQL = """
 SELECT i.indrelid, ic.relname, i.indisunique, am.amname, i.indnkeyatts, i.indkey::int2[],
        i.indoption::int2[], pg_get_expr(i.indpred, i.indrelid),
        ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) END
-             FROM generate_series(1, i.indnatts) k ORDER BY k)
+             FROM generate_series(1, i.indnatts) k ORDER BY k),
+       ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS c(opc_oid, k)
+             JOIN pg_opclass opc ON opc.oid = c.opc_oid ORDER BY c.k)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
@@ -154,7 +157,7 @@ def _add_constraints(tables: dict[int, Table], attnames: dict[int, dict[int, str
 
 
 def _add_indexes(tables: dict[int, Table], attnames: dict[int, dict[int, str]], rows: list[tuple[Any, ...]]) -> None:
-    for oid, name, unique, method, nkeys, indkey, indoption, predicate, defs in rows:
+    for oid, name, unique, method, nkeys, indkey, indoption, predicate, defs, opclasses in rows:
         table = tables.get(oid)
         if table is None:
             continue
@@ -163,6 +166,7 @@ def _add_indexes(tables: dict[int, Table], attnames: dict[int, dict[int, str]], 
             name, table.key, tuple(names[:nkeys]), unique=bool(unique), method=method,
             where=predicate, include=tuple(names[nkeys:]),
             descending=tuple(bool(opt & 1) for opt in (indoption or [])[:nkeys]),
+            opclasses=tuple(opclasses[:nkeys]) if any(opclasses or ()) else (),
         )
         tables[oid] = replace(table, indexes=(*table.indexes, index))
 

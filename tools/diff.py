@@ -176,8 +176,9 @@ def _index_items(table: Table, names: bool) -> list[tuple[Hashable, str]]:
         desc = ix.descending or (False,) * len(cols)
         keys = tuple(f"{c} DESC" if d else c for c, d in zip(cols, desc, strict=False))
         where = normalize_expression(ix.where)
-        sig = (keys, ix.unique, ix.method, where, ix.include, ix.name if names else None)
+        sig = (keys, ix.unique, ix.method, where, ix.include, ix.opclasses, ix.name if names else None)
         text = f"{'UNIQUE ' if ix.unique else ''}{ix.method} {_fmt(keys)}"
+        text += f" ({', '.join(o or 'default' for o in ix.opclasses)})" if ix.opclasses else ""
         text += f" INCLUDE {_fmt(ix.include)}" if ix.include else ""
         text += f" WHERE {where}" if where else ""
         items.append((sig, f"{ix.name} {text}" if names and ix.name else text))

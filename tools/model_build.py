@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import Any, cast
 
 from sqlglot import exp
@@ -203,7 +204,7 @@ class Builder:
         stmt = self.statement
         if stmt is None:
             return None, None
-        for ident in [node, *node.find_all(exp.Identifier)] if node is not None else []:
+        for ident in chain((node,), node.find_all(exp.Identifier)) if node is not None else ():
             meta = ident._meta if isinstance(ident, exp.Identifier) else None  # no empty dict made
             start = meta.get("start") if meta else None
             if isinstance(start, int):

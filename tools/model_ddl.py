@@ -146,9 +146,31 @@ def add_column(b: Builder, key: str, coldef: exp.ColumnDef, validated: bool = Tr
     col = Column(name, col_type, declared_type=declared, line=line, column=column)
     if is_serial(written):
         col = replace(col, nullable=False, default=_serial_default(b, table, name))
-    b.update(key, columns=(*table.columns, col))
-    for constraint in coldef.constraints:
-        _column_constraint(b, key, name, constraint, validated)
+    # Constraints that change only the column are applied before it joins the table (one
+    # copy of the column, not one of the table per constraint); the column is added before the
+    # first constraint that reads the table (a key, a reference, a check), as they come.
+    changes: dict[str, object] = {}
+    added = False
+    try:
+        for constraint in coldef.constraints:
+            own = _column_changes(constraint)
+            if own is None:
+                if not added:
+                    _append_column(b, key, col, changes)
+                    added = True
+                _table_constraint(b, key, name, constraint, validated)
+            elif added:
+                _set_column(b, key, name, **own)
+            else:
+                changes.update(own)
+    finally:  # also when a constraint cannot be read: what was read so far is kept
+        if not added:
+            _append_column(b, key, col, changes)
+
+
+def _append_column(b: Builder, key: str, col: Column, changes: dict[str, object]) -> None:
+    col = replace(col, **changes) if changes else col  # type: ignore[arg-type]
+    b.update(key, columns=(*b.tables[key].columns, col))
 
 
 def _set_column(b: Builder, key: str, name: str, **changes: object) -> None:
@@ -156,14 +178,33 @@ def _set_column(b: Builder, key: str, name: str, **changes: object) -> None:
     b.update(key, columns=cols)
 
 
-def _column_constraint(b: Builder, key: str, col: str, constraint: exp.ColumnConstraint, validated: bool) -> None:
+def _column_changes(constraint: exp.ColumnConstraint) -> dict[str, object] | None:
+    """What a column constraint changes on its column alone (``{}``: nothing modelled), or
+    ``None`` for the constraints that change the table (see :func:`_table_constraint`)."""
+    kind = constraint.args.get("kind")
+    if isinstance(kind, exp.NotNullColumnConstraint):
+        return {"nullable": bool(kind.args.get("allow_null"))}
+    if isinstance(kind, exp.DefaultColumnConstraint):
+        return {"default": sql(kind.this)}
+    if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
+        if kind.args.get("expression") is not None:
+            return {"generated": sql(kind.args["expression"])}
+        return {"identity": "always" if kind.this else "by default", "nullable": False}
+    if isinstance(kind, exp.ComputedColumnConstraint):
+        return {"generated": sql(kind.this)}
+    if isinstance(kind, exp.AutoIncrementColumnConstraint):
+        return {"identity": "by default", "nullable": False}
+    if isinstance(kind, exp.PrimaryKeyColumnConstraint | exp.UniqueColumnConstraint | exp.Reference
+                  | exp.CheckColumnConstraint):
+        return None
+    return {}
+
+
+def _table_constraint(b: Builder, key: str, col: str, constraint: exp.ColumnConstraint, validated: bool) -> None:
+    """A column constraint that is a constraint of the table: primary key, unique, reference, check."""
     kind, cname = constraint.args.get("kind"), constraint.args.get("this")
     name = ident_name(cname) if cname is not None else None
-    if isinstance(kind, exp.NotNullColumnConstraint):
-        _set_column(b, key, col, nullable=bool(kind.args.get("allow_null")))
-    elif isinstance(kind, exp.DefaultColumnConstraint):
-        _set_column(b, key, col, default=sql(kind.this))
-    elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
+    if isinstance(kind, exp.PrimaryKeyColumnConstraint):
         set_primary_key(b, key, (col,), name)
     elif isinstance(kind, exp.UniqueColumnConstraint):
         add_unique(b, key, (col,), name, bool(kind.args.get("nulls")))
@@ -171,16 +212,6 @@ def _column_constraint(b: Builder, key: str, col: str, constraint: exp.ColumnCon
         add_foreign_key(b, key, (col,), kind, name, validated, constraint.parent or constraint)
     elif isinstance(kind, exp.CheckColumnConstraint):
         add_check(b, key, kind.this, name, validated)
-    elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
-        if kind.args.get("expression") is not None:
-            _set_column(b, key, col, generated=sql(kind.args["expression"]))
-        else:
-            identity = "always" if kind.this else "by default"
-            _set_column(b, key, col, identity=identity, nullable=False)
-    elif isinstance(kind, exp.ComputedColumnConstraint):
-        _set_column(b, key, col, generated=sql(kind.this))
-    elif isinstance(kind, exp.AutoIncrementColumnConstraint):
-        _set_column(b, key, col, identity="by default", nullable=False)
 
 
 def _key_columns(node: exp.Expression | None) -> tuple[str, ...]:
@@ -242,9 +273,18 @@ def create_table(b: Builder, node: exp.Create) -> None:
             add_constraint(b, key, item, None)
 
 
+def _opclass(node: exp.Expression) -> str | None:
+    """The operator class a key names (``gin_trgm_ops``, schema dropped), else ``None``."""
+    inner = node.this if isinstance(node, exp.Ordered) else node
+    if not isinstance(inner, exp.Opclass):
+        return None
+    name = inner.expression
+    return name.name.lower() if isinstance(name, exp.Expression) and name.name else None
+
+
 def _index_key(node: exp.Expression) -> str:
     inner = node.this if isinstance(node, exp.Ordered) else node
-    if isinstance(inner, exp.Opclass):  # name gin_trgm_ops: the operator class is not modelled
+    if isinstance(inner, exp.Opclass):  # the operator class is kept apart (Index.opclasses)
         inner = inner.this
     if isinstance(inner, exp.Column) and not inner.table:
         return ident_name(inner)
@@ -273,6 +313,7 @@ def create_index(b: Builder, node: exp.Create) -> None:
         addition = column_addition([index_column_name(c) for c in (*columns, *include)])
         name = choose_name(table.name, addition, "idx", b.relation_names(table.schema))
     using, where = params.args.get("using"), params.args.get("where")
+    opclasses = tuple(_opclass(k) for k in keys)
     result = Index(
         name, key, columns,
         unique=bool(node.args.get("unique")),
@@ -280,6 +321,7 @@ def create_index(b: Builder, node: exp.Create) -> None:
         where=sql(where.this) if isinstance(where, exp.Where) else None,
         include=_names(params.args.get("include")),
         descending=tuple(bool(k.args.get("desc")) if isinstance(k, exp.Ordered) else False for k in keys),
+        opclasses=opclasses if any(opclasses) else (),
         line=b.position(name_node)[0] if name_node is not None else b.position(None)[0],
     )
     b.update(key, indexes=(*table.indexes, result))

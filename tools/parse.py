@@ -10,11 +10,12 @@ verdict is the only one.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import cast
 
-import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError as SqlglotParseError
 from sqlglot.errors import TokenError
 
@@ -108,6 +109,41 @@ class ParsedScript:
         return tuple(s for s in self.statements if s.is_sql)
 
 
+class _Reader:
+    """One sqlglot tokenizer and parser for a dialect, reused statement after statement (what
+    ``sqlglot.parse_one`` does, without looking the dialect up three times and building a
+    tokenizer and a parser for every statement)."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = Dialect.get_or_raise(dialect)
+        self.tokenizer = self.dialect.tokenizer()
+        self.parser = self.dialect.parser()
+
+    def parse_one(self, sql: str) -> exp.Expr:
+        result = self.parser.parse(self.tokenizer.tokenize(sql), sql)
+        if not result or result[0] is None:
+            raise SqlglotParseError(f"No expression was parsed from '{sql}'")
+        return exp.Block(expressions=result) if len(result) > 1 else result[0]
+
+
+_READERS = threading.local()
+
+
+def parse_one(sql: str, dialect: str) -> exp.Expr:
+    """``sqlglot.parse_one(sql, read=dialect)``, with this thread's reused tokenizer and parser."""
+    readers: dict[str, _Reader] | None = getattr(_READERS, "by_dialect", None)
+    if readers is None:
+        readers = _READERS.by_dialect = {}
+    reader = readers.get(dialect)
+    if reader is None:
+        reader = readers[dialect] = _Reader(dialect)
+    try:
+        return reader.parse_one(sql)
+    except BaseException:
+        del readers[dialect]  # never reuse one left mid-statement
+        raise
+
+
 def _pg_syntax_error(stmt: Statement, source: str) -> ParseError | None:
     from pglast import parser as pgparser
 
@@ -152,7 +188,7 @@ def parse_statement(
     if not analyse:
         return ParsedStatement(stmt, None, analysed=False)
     try:
-        expression = cast(exp.Expression, sqlglot.parse_one(stmt.text, read=dialect))
+        expression = cast(exp.Expression, parse_one(stmt.text, dialect))
     except (SqlglotParseError, TokenError) as exc:
         if dialect == "postgres":  # valid PostgreSQL that sqlglot cannot analyse
             return ParsedStatement(stmt, None, analysed=False)

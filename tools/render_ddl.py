@@ -22,13 +22,7 @@ def quote(name: str) -> str:
 
 
 _RESERVED = frozenset(
-    "ALL ANALYSE ANALYZE AND ANY ARRAY AS ASC ASYMMETRIC BOTH CASE CAST CHECK COLLATE COLUMN "
-    "CONSTRAINT CREATE CURRENT_CATALOG CURRENT_DATE CURRENT_ROLE CURRENT_TIME CURRENT_TIMESTAMP "
-    "CURRENT_USER DEFAULT DEFERRABLE DESC DISTINCT DO ELSE END EXCEPT FALSE FETCH FOR FOREIGN FROM "
-    "GRANT GROUP HAVING IN INITIALLY INTERSECT INTO LATERAL LEADING LIMIT LOCALTIME LOCALTIMESTAMP "
-    "NOT NULL OFFSET ON ONLY OR ORDER PLACING PRIMARY REFERENCES RETURNING SELECT SESSION_USER SOME "
-    "SYMMETRIC SYSTEM_USER TABLE THEN TO TRAILING TRUE UNION UNIQUE USER USING VARIADIC WHEN WHERE "
-    "WINDOW WITH".split()
+    ["ALL", "ANALYSE", "ANALYZE", "AND", "ANY", "ARRAY", "AS", "ASC", "ASYMMETRIC", "BOTH", "CASE", "CAST", "CHECK", "COLLATE", "COLUMN", "CONSTRAINT", "CREATE", "CURRENT_CATALOG", "CURRENT_DATE", "CURRENT_ROLE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "CURRENT_USER", "DEFAULT", "DEFERRABLE", "DESC", "DISTINCT", "DO", "ELSE", "END", "EXCEPT", "FALSE", "FETCH", "FOR", "FOREIGN", "FROM", "GRANT", "GROUP", "HAVING", "IN", "INITIALLY", "INTERSECT", "INTO", "LATERAL", "LEADING", "LIMIT", "LOCALTIME", "LOCALTIMESTAMP", "NOT", "NULL", "OFFSET", "ON", "ONLY", "OR", "ORDER", "PLACING", "PRIMARY", "REFERENCES", "RETURNING", "SELECT", "SESSION_USER", "SOME", "SYMMETRIC", "SYSTEM_USER", "TABLE", "THEN", "TO", "TRAILING", "TRUE", "UNION", "UNIQUE", "USER", "USING", "VARIADIC", "WHEN", "WHERE", "WINDOW", "WITH"]
 )
 
 
@@ -101,7 +95,7 @@ def _sequences(schema: Schema) -> list[str]:
                 continue
             try:
                 tree = sqlglot.parse_one(col.default, read="postgres")
-            except Exception:  # noqa: BLE001 - an unreadable default: nothing to declare
+            except Exception:
                 continue
             for lit in tree.find_all(exp.Literal):
                 if lit.is_string and lit.this not in names:
@@ -159,6 +153,8 @@ def _index(index: Index) -> str:
     for i, col in enumerate(index.columns):
         is_name = not any(ch in col for ch in "() +-*/|:,'.\"")
         key = quote(col) if is_name else f"({col})"
+        if i < len(index.opclasses) and index.opclasses[i]:
+            key += f" {index.opclasses[i]}"
         if i < len(index.descending) and index.descending[i]:
             key += " DESC"
         keys.append(key)

@@ -90,6 +90,9 @@ class Index:
     where: str | None = None
     include: tuple[str, ...] = ()
     descending: tuple[bool, ...] = ()
+    opclasses: tuple[str | None, ...] = ()
+    """Operator class per key column when it is not the type's default (``gin_trgm_ops``);
+    empty when every key uses its default."""
     line: int | None = None
 
     @property

@@ -116,14 +116,12 @@ def test_cli_explain_and_advise(sandbox: Any, tmp_path: Path, capsys: Any) -> No
 
 def test_join_candidates_probe_the_foreign_key_side() -> None:
     """``a JOIN b ON a.x = b.y`` filtered on b: a(x) alone, with a's own range, and covering."""
-    import sqlglot
-
     from tools.candidates import IndexSpec, candidates
 
-    tree = sqlglot.parse_one(
-        "SELECT o.id FROM orders o JOIN stores s ON s.id = o.store_id WHERE s.region_id = $1 AND o.placed_at >= $2",
-        read="postgres",
-    )
+    tree = read_queries(
+        "SELECT o.id FROM orders o JOIN stores s ON s.id = o.store_id WHERE s.region_id = $1 AND o.placed_at >= $2"
+    )[0].tree
+    assert tree is not None
     found = candidates(tree, {"orders": {"id", "store_id", "placed_at"}, "stores": {"id", "region_id"}})
     assert IndexSpec("orders", ("store_id",)) in found
     assert IndexSpec("orders", ("store_id", "placed_at")) in found

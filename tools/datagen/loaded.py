@@ -37,5 +37,5 @@ def loaded_database(
             err = result.error
             raise DbarchError(f"the schema does not apply: {err.message}", file=err.file, line=err.line,
                               column=err.column, sqlstate=err.sqlstate, hint=err.hint)
-        data = generate_data(db.conn, volumes, options=options)
+        data = generate_data(db.conn, volumes, options=options, dsn=db.dsn)
         yield db, data

@@ -112,13 +112,13 @@ def random_expr(column: str, t: TypeInfo, rows: int, dom: Domain | None = None) 
         fhi: float = dom.high if dom is not None and dom.high is not None else min(flo + 1000.0, top)
         fhi = min(fhi, top)
         value = f"({_lit(flo)} + random() * {_lit(fhi - flo)})"
-        if ps and ps[0] <= 18:
+        unit = 10 ** ps[1] if ps and 0 <= ps[1] <= min(ps[0], 18) else 0
+        lo_units, span = (round(flo * unit), max(1, math.floor((fhi - flo) * unit))) if unit else (0, 0)
+        if unit and abs(lo_units) + span < 10**18:
             # whole units of the scale as bigint, times 10^-s: float8 -> numeric goes through
             # text and costs three times as much
-            unit = 10 ** ps[1]
-            lo_units, span = round(flo * unit), max(1, math.floor((fhi - flo) * unit))
             scaled = f"({lo_units} + floor(random() * {span}))::bigint"
-            return f"({scaled} * 0.{'0' * (ps[1] - 1)}1)::{cast}" if ps[1] else f"{scaled}::{cast}"
+            return f"({scaled} * 0.{'0' * (ps[1] - 1)}1)::{cast}" if ps and ps[1] else f"{scaled}::{cast}"
         if ps:
             return f"round(({value})::numeric, {ps[1]})::{cast}"
         return f"({value})::numeric::{cast}" if name == "money" else f"({value})::{cast}"

@@ -17,7 +17,7 @@ from sqlglot import exp
 
 from tools.errors import LintError
 from tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity
-from tools.lint.registry import RULES
+from tools.lint.registry import NODE_TYPES, RULES
 from tools.lint.rules._util import table_key
 from tools.lint.suppress import parse_suppressions
 from tools.parse import ParsedScript, ParsedStatement
@@ -114,6 +114,45 @@ def _run(rule: Rule, hook: str, items: Iterator[Diagnostic] | None, where: tuple
         ]
 
 
+NodeTypes = frozenset[type[exp.Expr]]
+
+
+def node_types(rule: type[Rule]) -> tuple[type[exp.Expression], ...] | None:
+    """The node types ``rule``'s ``check_statement`` needs in a tree to report anything
+    (``None``: it reads every statement). See :data:`tools.lint.registry.NODE_TYPES`."""
+    declared = getattr(rule, "node_types", None)
+    return tuple(declared) if declared is not None else NODE_TYPES.get(rule.id)
+
+
+def tree_types(st: ParsedStatement) -> NodeTypes:
+    """The types of every node of the statement's tree (one walk, shared by all rules)."""
+    return frozenset(type(node) for node in st.expression.walk()) if st.expression is not None else frozenset()
+
+
+class _Dispatch:
+    """Which statements each rule's ``check_statement`` is given: those whose tree holds a node
+    the rule needs. Trees with the same node types share one answer per rule."""
+
+    def __init__(self, statements: list[ParsedStatement]) -> None:
+        self.statements = statements
+        self.types = [tree_types(st) for st in statements]
+        self._memo: dict[tuple[tuple[type[exp.Expression], ...], NodeTypes], bool] = {}
+
+    def for_rule(self, rule: type[Rule]) -> list[ParsedStatement]:
+        wanted = node_types(rule)
+        if wanted is None:
+            return self.statements
+        out = []
+        memo = self._memo
+        for st, present in zip(self.statements, self.types, strict=True):
+            hit = memo.get((wanted, present))
+            if hit is None:
+                hit = memo[(wanted, present)] = any(issubclass(t, wanted) for t in present)
+            if hit:
+                out.append(st)
+        return out
+
+
 def _statement_lines(st: ParsedStatement) -> range:
     return range(st.line, st.line + st.text.count("\n") + 1)
 
@@ -148,10 +187,11 @@ def lint_script(
             found.append((-1, Diagnostic(PARSE_ERROR, Severity.ERROR, e.message, e.line or st.line,
                                          e.column or st.column, e.hint, script.source)))
     analysed = list(ctx.statements())
+    dispatch = _Dispatch(analysed)
     for order, rule in enumerate(rules):
         kind = type(rule)
         if kind.check_statement is not Rule.check_statement:  # skip hooks a rule leaves empty
-            for st in analysed:
+            for st in dispatch.for_rule(kind):
                 for d in _run(rule, "check_statement", rule.check_statement(st, ctx), (st.line, st.column), script.source):
                     found.append((order, d))
         if kind.check_schema is not Rule.check_schema:
@@ -164,13 +204,16 @@ def lint_script(
     overrides = severities or {}
     kept: list[tuple[int, Diagnostic]] = []
     suppressed = 0
+    any_suppression = bool(suppress.by_line or suppress.file)
     for order, d in found:
         if d.rule in ENGINE_IDS and any(rule_matches(t, d.rule, "engine") for t in ignore):
             continue
-        if suppress.silences(d.rule, families.get(d.rule, "engine"), d.line):
+        if any_suppression and suppress.silences(d.rule, families.get(d.rule, "engine"), d.line):
             suppressed += 1
             continue
-        d = replace(d, file=d.file or script.source, severity=overrides.get(d.rule, d.severity))
+        severity = overrides.get(d.rule, d.severity)
+        if not d.file or severity != d.severity:  # most findings need no copy
+            d = replace(d, file=d.file or script.source, severity=severity)
         if d.severity >= min_severity:
             kept.append((order, d))
     kept.sort(key=lambda od: (od[1].line, od[1].column, od[0]))

@@ -1,106 +1,70 @@
-"""Every lint rule, in the order they run and are listed: one explicit tuple, no discovery.
-
-The query and migration-safety rules are written in their own modules, which export their
-ordered ``RULES`` tuples (``tools/lint/rules/queries.py``, ``tools/lint/rules/migration.py``).
-"""
+"""Every lint rule, in the order they run and are listed: explicit tuples, no discovery."""
 
 from __future__ import annotations
 
+from sqlglot import exp
+
 from tools.lint.base import Rule
-from tools.lint.rules.indexes import (
-    IndexColumnOrder,
-    NoDuplicateIndex,
-    NoRedundantIndex,
-    TooManyIndexes,
-)
-from tools.lint.rules.integrity import (
-    IndexForeignKey,
-    PreferBigintPrimaryKey,
-    RequireForeignKey,
-    RequireNotNullForeignKey,
-    RequireOnDelete,
-    RequirePrimaryKey,
-    RequireSignCheck,
-    RequireUniqueNaturalKey,
-)
-from tools.lint.rules.naming import (
-    ConsistentCaseStyle,
-    ConsistentTablePlurality,
-    IdentifierTooLong,
-    NoQuotedMixedCase,
-    NoReservedWordIdentifier,
-)
-from tools.lint.rules.normalization import (
-    NoArrayOfIds,
-    NoDuplicatedColumnSet,
-    NoEntityAttributeValue,
-    NoListInColumn,
-    NoPolymorphicAssociation,
-    NoRepeatingGroups,
-    NoTransitiveDependency,
-)
-from tools.lint.rules.types import (
-    NoFloatMoney,
-    PreferIdentity,
-    PreferTextOverChar,
-    PreferTimestamptz,
-    PreferUuidType,
-)
+from tools.lint.rules import indexes, integrity, migration, naming, normalization, queries, types
 
-_OURS: tuple[type[Rule], ...] = (
-    # integrity: keys and references
-    RequirePrimaryKey,
-    RequireForeignKey,
-    IndexForeignKey,
-    RequireNotNullForeignKey,
-    RequireOnDelete,
-    PreferBigintPrimaryKey,
-    RequireUniqueNaturalKey,
-    RequireSignCheck,
-    # integrity: column types
-    NoFloatMoney,
-    PreferUuidType,
-    PreferTimestamptz,
-    PreferTextOverChar,
-    PreferIdentity,
-    # normalization
-    NoRepeatingGroups,
-    NoListInColumn,
-    NoArrayOfIds,
-    NoEntityAttributeValue,
-    NoPolymorphicAssociation,
-    NoTransitiveDependency,
-    NoDuplicatedColumnSet,
-    # indexes
-    NoDuplicateIndex,
-    NoRedundantIndex,
-    TooManyIndexes,
-    IndexColumnOrder,
-    # naming and portability
-    NoReservedWordIdentifier,
-    IdentifierTooLong,
-    NoQuotedMixedCase,
-    ConsistentCaseStyle,
-    ConsistentTablePlurality,
+RULES: tuple[type[Rule], ...] = (
+    *integrity.RULES,  # keys and references
+    *types.RULES,  # column types
+    *normalization.RULES,
+    *indexes.RULES,
+    *naming.RULES,  # naming and portability
+    *queries.RULES,
+    *migration.RULES,
 )
-
-
-# GUARD (temporary): queries.py and migration.py are being written in parallel; while one of
-# them cannot be imported yet, its rules are left out rather than breaking `dbarch lint`.
-# Replace with plain imports once both have landed.
-try:
-    from tools.lint.rules.queries import RULES as QUERY_RULES
-except ImportError:  # pragma: no cover - only while queries.py is unfinished
-    QUERY_RULES = ()
-try:
-    from tools.lint.rules.migration import RULES as MIGRATION_RULES
-except ImportError:  # pragma: no cover - only while migration.py is unfinished
-    MIGRATION_RULES = ()
-
-RULES: tuple[type[Rule], ...] = _OURS + QUERY_RULES + MIGRATION_RULES
-"""Every rule, in order. Ids must be unique (checked below)."""
+"""Every rule, in order: each family module exports its own ordered ``RULES`` tuple. Ids must
+be unique (checked below)."""
 
 BY_ID: dict[str, type[Rule]] = {r.id: r for r in RULES}
 assert len(BY_ID) == len(RULES), "duplicate rule id in the registry"
 
 FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(r.family for r in RULES))
+
+
+NODE_TYPES: dict[str, tuple[type[exp.Expression], ...]] = {
+    # the hook is `for x in stmt.expression.find_all(T)`: nothing to find, nothing to say
+    "select-star": (exp.Select,),
+    "implicit-cross-join": (exp.Select,),
+    "insert-without-columns": (exp.Insert,),
+    "order-by-random": (exp.Ordered,),
+    "large-offset": (exp.Offset,),
+    "leading-wildcard-like": (exp.Like, exp.ILike),
+    "not-in-subquery": (exp.In,),
+    "function-on-indexed-column": (exp.Where, exp.Join),
+    "require-on-delete": (exp.Reference,),
+    # column definitions (`column_defs`) and defined names (`defined_identifiers`)
+    "no-float-money": (exp.ColumnDef,),
+    "prefer-uuid-type": (exp.ColumnDef,),
+    "prefer-timestamptz": (exp.ColumnDef,),
+    "prefer-text-over-char": (exp.ColumnDef,),
+    "prefer-identity": (exp.ColumnDef,),
+    "no-reserved-word-identifier": (exp.Create, exp.Alter),
+    "identifier-too-long": (exp.Create, exp.Alter),
+    "no-quoted-mixed-case": (exp.Create, exp.Alter),
+    # migration rules: `existing_alter` (an ALTER TABLE), `index_target`, `dropped_indexes`
+    "add-not-null-column-without-default": (exp.Alter,),
+    "set-not-null": (exp.Alter,),
+    "ban-drop-not-null": (exp.Alter,),
+    "rename-column": (exp.Alter,),
+    "drop-column": (exp.Alter,),
+    "add-foreign-key-without-not-valid": (exp.Alter,),
+    "add-check-without-not-valid": (exp.Alter,),
+    "add-unique-constraint-in-place": (exp.Alter,),
+    "add-primary-key-in-place": (exp.Alter,),
+    "change-column-type": (exp.Alter,),
+    "volatile-default-rewrite": (exp.Alter,),
+    "rename-table": (exp.Alter,),
+    "create-index-non-concurrently": (exp.Index,),
+    "drop-index-non-concurrently": (exp.Drop,),
+    "concurrently-in-transaction": (exp.Index, exp.Drop),
+    "drop-table": (exp.Drop,),
+    "truncate-cascade": (exp.TruncateTable,),
+}
+"""Which sqlglot node types a rule's ``check_statement`` needs somewhere in a statement's tree
+to say anything: the engine skips the statements that contain none of them (a rule class may
+declare its own ``node_types`` instead, which wins). Rules not listed see every statement.
+``tests/lint/test_dispatch_perf.py`` checks that skipping never loses a finding."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -107,9 +107,37 @@ def type_text(stmt: ParsedStatement, col: exp.ColumnDef) -> str:
     if isinstance(cached, str):
         return cached
     kind = col.args.get("kind")
-    text = kind.sql("postgres").lower() if isinstance(kind, exp.DataType) else ""
+    text = _type_sql(kind) if isinstance(kind, exp.DataType) else ""
     col.meta["dbarch_type"] = text
     return text
+
+
+_TYPE_SQL: dict[Hashable, str] = {}
+"""Lower-cased PostgreSQL text of the type trees seen so far, by :func:`_shape`: a schema
+spells the same few types thousands of times, and generating SQL is the costly part."""
+
+
+def _type_sql(kind: exp.DataType) -> str:
+    try:
+        key: Hashable = _shape(kind)
+        hit = _TYPE_SQL.get(key)
+    except TypeError:  # an unhashable argument: generate every time
+        return kind.sql("postgres").lower()
+    if hit is None:
+        hit = kind.sql("postgres").lower()
+        if len(_TYPE_SQL) < 4096:
+            _TYPE_SQL[key] = hit
+    return hit
+
+
+def _shape(node: object) -> Hashable:
+    """Everything SQL generation reads from a tree: node types, arguments, comments."""
+    if isinstance(node, exp.Expression):
+        args = tuple((name, _shape(value)) for name, value in node.args.items())
+        return type(node), args, tuple(node.comments or ())
+    if isinstance(node, list):
+        return tuple(_shape(v) for v in node)
+    return type(node), node  # type too: 1 and True and 1.0 are equal keys otherwise
 
 
 def words(name: str) -> list[str]:

@@ -89,7 +89,8 @@ def _compute(script: ParsedScript) -> ScriptState:
         index, tree = st.statement.index, st.expression
         state.by_index[index] = StatementState(in_tx, session_timeout or local_timeout)
         if tree is None or not st.analysed:
-            if st.is_sql and st.error is None and script.dialect == "postgres":
+            # only a NOT VALID check waiting for its VALIDATE makes an opaque statement count
+            if pending and st.is_sql and st.error is None and script.dialect == "postgres":
                 _read_validate(state, pending, index, _pg_tree(st.text))
             continue
         if is_begin(tree):
@@ -271,13 +272,28 @@ def identifier_name(node: exp.Expression | None) -> str:
 def opaque_statements(ctx: LintContext) -> Iterator[tuple[ParsedStatement, Any]]:
     """Statements sqlglot keeps opaque (``ALTER TYPE ... ADD VALUE``, ``VALIDATE CONSTRAINT``),
     each with PostgreSQL's own parse tree (a pglast node) so rules can still read them."""
-    if ctx.script.dialect != "postgres":
-        return
-    for st in ctx.script.statements:
-        if st.is_sql and not st.analysed and st.error is None:
-            node = _pg_tree(st.text)
-            if node is not None:
-                yield st, node
+    yield from _opaque(ctx.script)
+
+
+_OPAQUE: dict[int, tuple[ParsedScript, list[tuple[ParsedStatement, Any]]]] = {}
+
+
+def _opaque(script: ParsedScript) -> list[tuple[ParsedStatement, Any]]:
+    """:func:`opaque_statements` of ``script``, parsed once per script for every rule asking."""
+    hit = _OPAQUE.get(id(script))
+    if hit is not None and hit[0] is script:
+        return hit[1]
+    found: list[tuple[ParsedStatement, Any]] = []
+    if script.dialect == "postgres":
+        for st in script.statements:
+            if st.is_sql and not st.analysed and st.error is None:
+                node = _pg_tree(st.text)
+                if node is not None:
+                    found.append((st, node))
+    if len(_OPAQUE) > 16:
+        _OPAQUE.clear()
+    _OPAQUE[id(script)] = (script, found)
+    return found
 
 
 @lru_cache(maxsize=512)
