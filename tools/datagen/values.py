@@ -135,12 +135,14 @@ def random_expr(column: str, t: TypeInfo, rows: int, dom: Domain | None = None) 
         return f"({body})::{cast}"
     if name == "bool":
         return "(random() < 0.5)"
+    # dates and times spread over the ten years up to now, so "the last day" is as selective as
+    # in a real table (now() is evaluated once per statement)
     if name == "date":
-        return "(DATE '2015-01-01' + floor(random() * 3650)::int)"
-    if name == "timestamptz":  # 2015-01-01 plus up to 3650 days; cheaper than timestamp -> timestamptz
-        return f"to_timestamp(1420070400 + floor(random() * 315360000))::{cast}"
+        return "(CURRENT_DATE - floor(random() * 3650)::int)"
+    if name == "timestamptz":  # cheaper than timestamp -> timestamptz
+        return f"to_timestamp(floor(extract(epoch FROM now())) - floor(random() * 315360000))::{cast}"
     if name == "timestamp":
-        return f"(TIMESTAMP '2015-01-01' + random() * INTERVAL '3650 days')::{cast}"
+        return f"(LOCALTIMESTAMP - random() * INTERVAL '3650 days')::{cast}"
     if name in ("time", "timetz"):
         return f"(TIME '00:00' + random() * INTERVAL '1 day')::{cast}"
     if name == "interval":
