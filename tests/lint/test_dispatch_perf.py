@@ -1,8 +1,8 @@
 """Dispatch by node type: a rule is given only the statements whose tree holds a node it needs,
 and skipping the others never loses a finding.
 
-For every rule with declared node types (``tools.lint.registry.NODE_TYPES`` or its own
-``node_types``), its ``check_statement`` runs over every statement of the golden fixtures, the
+For every rule whose class declares ``node_types`` (``tools.lint.registry.NODE_TYPES`` lists
+them), its ``check_statement`` runs over every statement of the golden fixtures, the
 docstring examples and the benchmark mix; a statement the engine would skip must give nothing.
 """
 

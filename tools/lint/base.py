@@ -14,10 +14,12 @@ cannot decide stays silent.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from sqlglot import exp
 
@@ -100,6 +102,64 @@ class LintContext:
         return key in self.existing.tables and key not in self.created_here
 
 
+T = TypeVar("T")
+E = TypeVar("E", bound=exp.Expr)
+
+_RUN_MEMO: ContextVar[dict[Hashable, Any] | None] = ContextVar("dbarch_lint_memo", default=None)
+
+
+@contextmanager
+def lint_run() -> Iterator[dict[Hashable, Any]]:
+    """One lint run: facts about its statements (their nodes, column definitions...) computed
+    once by :func:`memoized` and shared by every rule, forgotten when the run ends."""
+    memo: dict[Hashable, Any] = {}
+    token = _RUN_MEMO.set(memo)
+    try:
+        yield memo
+    finally:
+        _RUN_MEMO.reset(token)
+
+
+def memoized(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, once per :func:`lint_run` for ``key`` (every call outside a run computes).
+
+    Keys name the fact and the statement it is about: ``("column_defs", id(stmt))``. Ids are
+    safe within a run, since the script keeps its statements alive until it ends."""
+    memo = _RUN_MEMO.get()
+    if memo is None:
+        return compute()
+    try:
+        value: T = memo[key]
+    except KeyError:
+        value = memo[key] = compute()
+    return value
+
+
+def statement_nodes(stmt: ParsedStatement) -> tuple[exp.Expression, ...]:
+    """Every node of the statement's tree in ``walk()`` order (breadth first), walked once per
+    lint run; ``()`` for a statement without a tree."""
+    tree = stmt.expression
+    if tree is None:
+        return ()
+    return memoized(("nodes", id(stmt)), lambda: tuple(tree.walk()))  # type: ignore[arg-type]
+
+
+def find_all(stmt: ParsedStatement, *types: type[E]) -> list[E]:
+    """``stmt.expression.find_all(*types)`` as a list, in the same order, from the nodes
+    :func:`statement_nodes` walked once for every rule."""
+    return [cast(E, node) for node in statement_nodes(stmt) if isinstance(node, types)]
+
+
+def node_types_in(stmt: ParsedStatement) -> frozenset[type[exp.Expression]]:
+    """The types of every node of the statement's tree (for dispatch and quick "has any X")."""
+    return memoized(("types", id(stmt)), lambda: frozenset(map(type, statement_nodes(stmt))))
+
+
+def has_node(stmt: ParsedStatement, *types: type[exp.Expr]) -> bool:
+    """The statement's tree holds a node of one of ``types`` (or of a subclass)."""
+    return any(issubclass(t, types) for t in node_types_in(stmt))
+
+
 class Rule:
     """Base class of every lint rule. Override one or both ``check_*`` hooks."""
 
@@ -111,6 +171,10 @@ class Rule:
     fixable: ClassVar[bool] = False
     defaults: ClassVar[Mapping[str, Any]] = {}
     """Options a user may set in ``[tool.dbarch.lint.rules.<id>]`` and their defaults."""
+    node_types: ClassVar[tuple[type[exp.Expression], ...] | None] = None
+    """The node types ``check_statement`` needs somewhere in a statement's tree to report
+    anything: the engine gives it only the statements holding one (``None``: every statement).
+    ``tests/lint/test_dispatch_perf.py`` checks that skipping never loses a finding."""
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         unknown = sorted(set(options or {}) - set(self.defaults))

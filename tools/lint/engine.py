@@ -9,15 +9,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlglot import exp
 
 from tools.errors import LintError
-from tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity
-from tools.lint.registry import NODE_TYPES, RULES
+from tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity, lint_run, node_types_in
+from tools.lint.registry import RULES
 from tools.lint.rules._util import table_key
 from tools.lint.suppress import parse_suppressions
 from tools.parse import ParsedScript, ParsedStatement
@@ -31,7 +32,11 @@ ENGINE_IDS = (PARSE_ERROR, INTERNAL_ERROR)
 """Ids the engine reports itself (not rules): they can be ignored like any rule."""
 
 
-@dataclass(frozen=True, slots=True)
+def _no_edits() -> tuple[Edit, ...]:
+    return ()
+
+
+@dataclass(frozen=True)
 class LintReport:
     source: str
     diagnostics: tuple[Diagnostic, ...]
@@ -39,9 +44,14 @@ class LintReport:
     """SQL statements in the script."""
     skipped: int
     """Statements not analysed (opaque to sqlglot): no rule saw them."""
-    edits: tuple[Edit, ...] = ()
-    """Fixes for the fixable findings reported (apply with :func:`apply_edits`)."""
+    fixes: Callable[[], tuple[Edit, ...]] = field(default=_no_edits, repr=False, compare=False)
+    """Computes :attr:`edits`: only ``--fix`` reads them, so plain linting never pays for it."""
     suppressed: int = 0
+
+    @cached_property
+    def edits(self) -> tuple[Edit, ...]:
+        """Fixes for the fixable findings reported (apply with :func:`apply_edits`)."""
+        return self.fixes()
 
     def at_or_above(self, severity: Severity) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity >= severity)
@@ -114,43 +124,44 @@ def _run(rule: Rule, hook: str, items: Iterator[Diagnostic] | None, where: tuple
         ]
 
 
-NodeTypes = frozenset[type[exp.Expr]]
+NodeTypes = frozenset[type[exp.Expression]]
 
 
 def node_types(rule: type[Rule]) -> tuple[type[exp.Expression], ...] | None:
     """The node types ``rule``'s ``check_statement`` needs in a tree to report anything
-    (``None``: it reads every statement). See :data:`tools.lint.registry.NODE_TYPES`."""
+    (``None``: it reads every statement): the rule class's ``node_types``."""
     declared = getattr(rule, "node_types", None)
-    return tuple(declared) if declared is not None else NODE_TYPES.get(rule.id)
+    return tuple(declared) if declared is not None else None
 
 
 def tree_types(st: ParsedStatement) -> NodeTypes:
-    """The types of every node of the statement's tree (one walk, shared by all rules)."""
-    return frozenset(type(node) for node in st.expression.walk()) if st.expression is not None else frozenset()
+    """The types of every node of the statement's tree (one walk per lint run, shared by all rules)."""
+    return node_types_in(st)
 
 
 class _Dispatch:
     """Which statements each rule's ``check_statement`` is given: those whose tree holds a node
-    the rule needs. Trees with the same node types share one answer per rule."""
+    the rule needs. Statements are grouped by the set of node types in their tree (a script
+    has few distinct sets), and each rule decides once per group."""
 
     def __init__(self, statements: list[ParsedStatement]) -> None:
         self.statements = statements
-        self.types = [tree_types(st) for st in statements]
-        self._memo: dict[tuple[tuple[type[exp.Expression], ...], NodeTypes], bool] = {}
+        groups: dict[NodeTypes, list[int]] = {}
+        for i, st in enumerate(statements):
+            groups.setdefault(tree_types(st), []).append(i)
+        self.groups = list(groups.items())
 
     def for_rule(self, rule: type[Rule]) -> list[ParsedStatement]:
         wanted = node_types(rule)
         if wanted is None:
             return self.statements
-        out = []
-        memo = self._memo
-        for st, present in zip(self.statements, self.types, strict=True):
-            hit = memo.get((wanted, present))
-            if hit is None:
-                hit = memo[(wanted, present)] = any(issubclass(t, wanted) for t in present)
-            if hit:
-                out.append(st)
-        return out
+        hits = [members for present, members in self.groups if any(issubclass(t, wanted) for t in present)]
+        if len(hits) == len(self.groups):
+            return self.statements
+        if not hits:
+            return []
+        order = hits[0] if len(hits) == 1 else sorted(i for members in hits for i in members)
+        return [self.statements[i] for i in order]
 
 
 def _statement_lines(st: ParsedStatement) -> range:
@@ -176,6 +187,37 @@ def lint_script(
     chosen = select_rules(select, ignore)
     options = options or {}
     rules = [cls(options.get(cls.id)) for cls in chosen]
+    with lint_run():
+        diagnostics, analysed, suppressed = _lint(script, rules, ignore, existing, schema, min_severity, severities)
+
+    def fixes() -> tuple[Edit, ...]:
+        edits: list[Edit] = []
+        for rule in rules:
+            if not rule.fixable:
+                continue
+            lines = {d.line for d in diagnostics if d.rule == rule.id}
+            if not lines:
+                continue
+            for st in analysed:
+                if lines.intersection(_statement_lines(st)):
+                    edits.extend(_run_fix(rule, st))
+        return tuple(edits)
+
+    sql = script.sql_statements
+    skipped = sum(1 for s in sql if s.error is None and not s.analysed)
+    return LintReport(script.source, diagnostics, len(sql), skipped, fixes, suppressed)
+
+
+def _lint(
+    script: ParsedScript,
+    rules: list[Rule],
+    ignore: list[str],
+    existing: Schema | None,
+    schema: Schema | None,
+    min_severity: Severity,
+    severities: Mapping[str, Severity] | None,
+) -> tuple[tuple[Diagnostic, ...], list[ParsedStatement], int]:
+    """``(diagnostics, analysed statements, suppressed count)`` of one run of ``rules``."""
     base = existing or Schema()
     after = schema if schema is not None else build_schema(script, base)
     ctx = LintContext(script, after, base, _created_tables(script))
@@ -213,23 +255,12 @@ def lint_script(
             continue
         severity = overrides.get(d.rule, d.severity)
         if not d.file or severity != d.severity:  # most findings need no copy
-            d = replace(d, file=d.file or script.source, severity=severity)
+            d = Diagnostic(d.rule, severity, d.message, d.line, d.column, d.hint,
+                           d.file or script.source, d.end_line, d.end_column)
         if d.severity >= min_severity:
             kept.append((order, d))
     kept.sort(key=lambda od: (od[1].line, od[1].column, od[0]))
-    diagnostics = tuple(d for _, d in kept)
-
-    edits: list[Edit] = []
-    for rule in rules:
-        if not rule.fixable:
-            continue
-        lines = {d.line for d in diagnostics if d.rule == rule.id}
-        for st in analysed:
-            if lines.intersection(_statement_lines(st)):
-                edits.extend(_run_fix(rule, st))
-    sql = script.sql_statements
-    skipped = sum(1 for s in sql if s.error is None and not s.analysed)
-    return LintReport(script.source, diagnostics, len(sql), skipped, tuple(edits), suppressed)
+    return tuple(d for _, d in kept), analysed, suppressed
 
 
 def _run_fix(rule: Rule, st: ParsedStatement) -> list[Edit]:

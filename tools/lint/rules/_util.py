@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlglot import exp, tokens
 from sqlglot.dialects.dialect import Dialect
 
-from tools.lint.base import LintContext
+from tools.lint.base import LintContext, memoized
 from tools.parse import ParsedStatement
 from tools.schema import DEFAULT_SCHEMA, Column, Table, qualify
 
@@ -41,8 +41,13 @@ def _quoted(table: exp.Table) -> bool:
     return isinstance(ident, exp.Identifier) and bool(ident.args.get("quoted"))
 
 
-def column_defs(stmt: ParsedStatement) -> Iterator[ColumnDefIn]:
-    """Column definitions of a ``CREATE TABLE`` or ``ALTER TABLE ... ADD COLUMN`` statement."""
+def column_defs(stmt: ParsedStatement) -> tuple[ColumnDefIn, ...]:
+    """Column definitions of a ``CREATE TABLE`` or ``ALTER TABLE ... ADD COLUMN`` statement
+    (found once per lint run: every column-type rule asks)."""
+    return memoized(("column_defs", id(stmt)), lambda: tuple(_column_defs(stmt)))
+
+
+def _column_defs(stmt: ParsedStatement) -> Iterator[ColumnDefIn]:
     tree = stmt.expression
     if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
         table = tree.this.this

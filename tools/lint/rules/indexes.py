@@ -259,21 +259,26 @@ class IndexColumnOrder(Rule):
     severity = Severity.WARNING
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        candidates = [
+            (table, index)
+            for table, before in script_tables(ctx)
+            for index in _new_indexes(table, before)
+            if len(index.columns) >= 2 and index.method == "btree"
+        ]
+        if not candidates:  # no multi-column index: the queries need not be read at all
+            return
         queries = [p for st in ctx.statements() if st.expression is not None
                    and isinstance(st.expression, exp.Select | exp.Update | exp.Delete | exp.Union)
                    for p in query_predicates(st.expression)]
         if not queries:
             return
-        for table, before in script_tables(ctx):
-            for index in _new_indexes(table, before):
-                if len(index.columns) < 2 or index.method != "btree":
-                    continue
-                advice = self._advice(table.key, index.columns, queries)
-                if advice:
-                    yield self.diagnostic(
-                        index.line or table.line or 1, 1,
-                        message=f"Put {advice[1]} before {advice[0]} in index {_label(index)}: queries test {advice[1]} for equality and {advice[0]} by range",
-                    )
+        for table, index in candidates:
+            advice = self._advice(table.key, index.columns, queries)
+            if advice:
+                yield self.diagnostic(
+                    index.line or table.line or 1, 1,
+                    message=f"Put {advice[1]} before {advice[0]} in index {_label(index)}: queries test {advice[1]} for equality and {advice[0]} by range",
+                )
 
     @staticmethod
     def _advice(key: str, columns: tuple[str, ...], queries: list[dict[tuple[str, str], set[str]]]) -> tuple[str, str] | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sqlglot import exp
+
 from tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from tools.lint.rules import migration_columns as columns
 from tools.lint.rules import migration_constraints as constraints
@@ -52,6 +54,7 @@ class CreateIndexNonConcurrently(Rule):
     message = "Build indexes on existing tables CONCURRENTLY: CREATE INDEX holds a SHARE lock (writes blocked) for the whole build"
     hint = "CREATE INDEX CONCURRENTLY outside a transaction block; if it fails, DROP INDEX CONCURRENTLY the invalid index and retry"
     family = "migration"
+    node_types = (exp.Index,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         target = index_target(stmt.expression)
@@ -88,6 +91,7 @@ class DropIndexNonConcurrently(Rule):
     message = "Drop indexes of existing tables CONCURRENTLY: DROP INDEX waits for an ACCESS EXCLUSIVE lock and blocks all queries meanwhile"
     hint = "DROP INDEX CONCURRENTLY IF EXISTS, outside a transaction block"
     family = "migration"
+    node_types = (exp.Drop,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         tree = stmt.expression
@@ -128,6 +132,7 @@ class ConcurrentlyInTransaction(Rule):
     message = "Move CONCURRENTLY index operations out of the transaction block: PostgreSQL rejects them there"
     hint = "run CREATE/DROP INDEX CONCURRENTLY as its own statement after COMMIT (disable the migration tool's wrapping transaction for this file)"
     family = "migration"
+    node_types = (exp.Index, exp.Drop)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         tree = stmt.expression

@@ -62,6 +62,7 @@ class AddNotNullColumnWithoutDefault(Rule):
     message = "Give the new NOT NULL column a default: on a non-empty table the ADD COLUMN fails (under an ACCESS EXCLUSIVE lock)"
     hint = "add it with a constant DEFAULT (no rewrite since PostgreSQL 11), or add it nullable, backfill in batches, then take the SET NOT NULL path"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
@@ -135,6 +136,7 @@ class SetNotNull(Rule):
     message = "Prove NOT NULL with a validated CHECK first: SET NOT NULL holds ACCESS EXCLUSIVE (no reads or writes) for a full table scan"
     hint = "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c (in its own transaction); then SET NOT NULL (no scan on PostgreSQL 12+); then DROP CONSTRAINT c"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
@@ -175,6 +177,7 @@ class BanDropNotNull(Rule):
     message = "Make every reader handle NULL before dropping NOT NULL: clients that rely on it break (brief ACCESS EXCLUSIVE lock)"
     hint = "ship code that tolerates NULL in this column first; then drop NOT NULL with a suppression comment that says so"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
@@ -210,6 +213,7 @@ class RenameColumn(Rule):
     message = "Do not rename columns in place: running code that uses the old name breaks (brief ACCESS EXCLUSIVE lock)"
     hint = "expand and contract: add the new column, write both, backfill, move reads, then drop the old one"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
@@ -243,6 +247,7 @@ class DropColumn(Rule):
     message = "Stop using the column in code before dropping it: DROP COLUMN breaks running queries and loses data (brief ACCESS EXCLUSIVE lock)"
     hint = "deploy code that no longer reads or writes the column first (or mark it ignored in the ORM), then drop it in a later migration"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)

@@ -52,6 +52,7 @@ class AddForeignKeyWithoutNotValid(Rule):
     message = "Add foreign keys NOT VALID, then VALIDATE: a plain ADD FOREIGN KEY blocks writes on both tables (SHARE ROW EXCLUSIVE) for a full scan"
     hint = "ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID; then, in a separate transaction, VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: reads and writes go on)"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
@@ -93,6 +94,7 @@ class AddCheckWithoutNotValid(Rule):
     message = "Add check constraints NOT VALID, then VALIDATE: a plain ADD CHECK holds ACCESS EXCLUSIVE (no reads or writes) for a full scan"
     hint = "ADD CONSTRAINT ... CHECK (...) NOT VALID; then, in a separate transaction, VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE: reads and writes go on)"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
@@ -129,6 +131,7 @@ class AddUniqueConstraintInPlace(Rule):
     message = "Build the unique index CONCURRENTLY first: ADD UNIQUE holds ACCESS EXCLUSIVE (no reads or writes) while the index builds"
     hint = "CREATE UNIQUE INDEX CONCURRENTLY idx ON t (cols); then ALTER TABLE t ADD CONSTRAINT c UNIQUE USING INDEX idx"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
@@ -170,6 +173,7 @@ class AddPrimaryKeyInPlace(Rule):
     message = "Build the primary key's index CONCURRENTLY first: ADD PRIMARY KEY holds ACCESS EXCLUSIVE (no reads or writes) while it builds"
     hint = "make the columns NOT NULL (CHECK ... NOT VALID path), CREATE UNIQUE INDEX CONCURRENTLY idx; then ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX idx"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
@@ -221,7 +225,7 @@ class BanAlterDomainWithAddConstraint(Rule):
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         created: set[str] = set()  # domains this script creates: no column uses them yet
-        for stmt, node in opaque_statements(ctx):
+        for stmt, node in opaque_statements(ctx, frozenset({"CreateDomainStmt", "AlterDomainStmt"})):
             kind = type(node).__name__
             if kind == "CreateDomainStmt":
                 created.add(_type_key(tuple(n.sval for n in node.domainname)))

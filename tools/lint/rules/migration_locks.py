@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from tools.lint.base import LintContext
+from tools.lint.base import LintContext, find_all, has_node, memoized
 from tools.lint.rules._util import table_key
 from tools.lint.rules.migration_state import alter_table, existing_index, is_existing_at
 from tools.parse import ParsedStatement
@@ -29,7 +29,12 @@ def dropped_indexes(tree: exp.Expression | None) -> list[exp.Table]:
 
 
 def lock_taken(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | None:
-    """``(lock mode, table key)`` a statement must wait for on an existing table, if any."""
+    """``(lock mode, table key)`` a statement must wait for on an existing table, if any
+    (decided once per lint run: both timeout rules and the index rules ask)."""
+    return memoized(("lock_taken", id(ctx), id(stmt)), lambda: _lock_taken(ctx, stmt))
+
+
+def _lock_taken(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | None:
     tree = stmt.expression
     if (alter := alter_table(tree)) is not None:
         key, actions = alter
@@ -63,7 +68,9 @@ def lock_taken(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | Non
 def referenced_lock(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | None:
     """A foreign key from a new table still locks the existing table it references."""
     assert stmt.expression is not None
-    for ref in stmt.expression.find_all(exp.Reference):
+    if not has_node(stmt, exp.Reference):  # the node types are known already: no walk
+        return None
+    for ref in find_all(stmt, exp.Reference):
         table = ref.find(exp.Table)
         if table is not None and is_existing_at(ctx, stmt, table_key(table)):
             return "SHARE ROW EXCLUSIVE", table_key(table)

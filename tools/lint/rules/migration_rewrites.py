@@ -67,6 +67,7 @@ class ChangeColumnType(Rule):
     message = "Avoid changing a column type in place: it holds ACCESS EXCLUSIVE (no reads or writes) while the table is rewritten and its indexes rebuilt"
     hint = "add a new column, dual-write and backfill in batches, switch reads, then drop the old column"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
@@ -141,6 +142,7 @@ class VolatileDefaultRewrite(Rule):
     message = "Avoid volatile defaults when adding a column: the table is rewritten under ACCESS EXCLUSIVE (no reads or writes) for the whole rewrite"
     hint = "add the column without a default, SET DEFAULT in a second statement (new rows only), then backfill existing rows in batches"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from sqlglot import exp
 
-from tools.lint.base import LintContext
+from tools.lint.base import LintContext, memoized
 from tools.lint.rules._util import table_key
 from tools.parse import ParsedScript, ParsedStatement
 from tools.schema import DEFAULT_SCHEMA, Index, qualify
@@ -252,12 +252,18 @@ def _quoted(table: exp.Table) -> bool:
 
 
 def alter_table(tree: exp.Expression | None) -> tuple[str, list[exp.Expression]] | None:
-    """``(table key, actions)`` of an ``ALTER TABLE`` statement."""
-    if not isinstance(tree, exp.Alter) or str(tree.args.get("kind") or "").upper() != "TABLE":
+    """``(table key, actions)`` of an ``ALTER TABLE`` statement (read once per lint run: a
+    dozen migration rules ask about every ALTER)."""
+    if not isinstance(tree, exp.Alter):
         return None
-    if not isinstance(tree.this, exp.Table):
-        return None
-    return table_key(tree.this), list(tree.args.get("actions") or ())
+    key, actions = memoized(("alter_table", id(tree)), lambda: _alter_table(tree))
+    return None if key is None else (key, list(actions))
+
+
+def _alter_table(tree: exp.Alter) -> tuple[str | None, tuple[exp.Expression, ...]]:
+    if str(tree.args.get("kind") or "").upper() != "TABLE" or not isinstance(tree.this, exp.Table):
+        return None, ()
+    return table_key(tree.this), tuple(tree.args.get("actions") or ())
 
 
 def identifier_name(node: exp.Expression | None) -> str:
@@ -269,31 +275,76 @@ def identifier_name(node: exp.Expression | None) -> str:
     return node.name.lower() if node is not None else ""
 
 
-def opaque_statements(ctx: LintContext) -> Iterator[tuple[ParsedStatement, Any]]:
+def opaque_statements(
+    ctx: LintContext, kinds: frozenset[str] | None = None
+) -> Iterator[tuple[ParsedStatement, Any]]:
     """Statements sqlglot keeps opaque (``ALTER TYPE ... ADD VALUE``, ``VALIDATE CONSTRAINT``),
-    each with PostgreSQL's own parse tree (a pglast node) so rules can still read them."""
-    yield from _opaque(ctx.script)
+    each with PostgreSQL's own parse tree (a pglast node) so rules can still read them.
+
+    ``kinds`` (pglast node names, ``{"AlterEnumStmt"}``) keeps only those statements, and spares
+    building a tree for the others (a long ``CREATE FUNCTION`` body, a ``DO`` block): a
+    statement whose leading keywords cannot start one of ``kinds`` is never parsed."""
+    if kinds is None:
+        yield from _opaque(ctx.script)
+        return
+    prefixes = {_LEADING.get(kind) for kind in kinds}
+    known = frozenset(p for p in prefixes if p is not None)
+    for st, node in _opaque(ctx.script, None if None in prefixes else known):
+        if type(node).__name__ in kinds:
+            yield st, node
 
 
-_OPAQUE: dict[int, tuple[ParsedScript, list[tuple[ParsedStatement, Any]]]] = {}
+_LEADING: dict[str, tuple[str, str] | None] = {
+    "AlterEnumStmt": ("ALTER", "TYPE_P"),
+    "AlterDomainStmt": ("ALTER", "DOMAIN_P"),
+    "CreateDomainStmt": ("CREATE", "DOMAIN_P"),
+    "AlterTableStmt": ("ALTER", "TABLE"),
+}
+"""The first two keywords (pglast scanner token names) of each statement kind rules ask for;
+kinds not listed are always parsed."""
+
+_OPAQUE: dict[int, tuple[ParsedScript, dict[int, Any], dict[int, tuple[str, str] | None]]] = {}
 
 
-def _opaque(script: ParsedScript) -> list[tuple[ParsedStatement, Any]]:
-    """:func:`opaque_statements` of ``script``, parsed once per script for every rule asking."""
+def _opaque(
+    script: ParsedScript, prefixes: frozenset[tuple[str, str]] | None = None
+) -> list[tuple[ParsedStatement, Any]]:
+    """:func:`opaque_statements` of ``script`` whose leading keywords are in ``prefixes`` (all
+    when ``None``); each tree is built once per script for every rule asking."""
+    if script.dialect != "postgres":
+        return []
     hit = _OPAQUE.get(id(script))
-    if hit is not None and hit[0] is script:
-        return hit[1]
+    if hit is None or hit[0] is not script:
+        if len(_OPAQUE) > 16:
+            _OPAQUE.clear()
+        hit = _OPAQUE[id(script)] = (script, {}, {})
+    _, trees, leads = hit
     found: list[tuple[ParsedStatement, Any]] = []
-    if script.dialect == "postgres":
-        for st in script.statements:
-            if st.is_sql and not st.analysed and st.error is None:
-                node = _pg_tree(st.text)
-                if node is not None:
-                    found.append((st, node))
-    if len(_OPAQUE) > 16:
-        _OPAQUE.clear()
-    _OPAQUE[id(script)] = (script, found)
+    for st in script.statements:
+        if not st.is_sql or st.analysed or st.error is not None:
+            continue
+        key = st.statement.index
+        if key not in trees:
+            if prefixes is not None:
+                if key not in leads:
+                    leads[key] = _leading_keywords(st.text)
+                if leads[key] is not None and leads[key] not in prefixes:
+                    continue
+            trees[key] = _pg_tree(st.text)
+        if trees[key] is not None:
+            found.append((st, trees[key]))
     return found
+
+
+def _leading_keywords(text: str) -> tuple[str, str] | None:
+    """The first two tokens of ``text`` as pglast's scanner names them (``("ALTER", "TYPE_P")``)."""
+    from pglast import parser as pgparser
+
+    try:
+        tokens = [t.name for t in pgparser.scan(text) if t.name not in ("C_COMMENT", "SQL_COMMENT")]
+    except Exception:  # the scanner rejects it: let the parser decide
+        return None
+    return (tokens[0], tokens[1]) if len(tokens) >= 2 else None
 
 
 @lru_cache(maxsize=512)

@@ -49,6 +49,7 @@ class RenameTable(Rule):
     message = "Do not rename tables in place: running code that uses the old name breaks (brief ACCESS EXCLUSIVE lock)"
     hint = "rename and create a simple view with the old name in the same transaction, drop the view once no code uses it"
     family = "migration"
+    node_types = (exp.Alter,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
@@ -82,6 +83,7 @@ class DropTable(Rule):
     message = "Make sure nothing reads the table before dropping it: DROP TABLE loses the data for good (ACCESS EXCLUSIVE lock)"
     hint = "remove every use from the code first, back the data up, then drop it in a later migration"
     family = "migration"
+    node_types = (exp.Drop,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         tree = stmt.expression
@@ -117,6 +119,7 @@ class TruncateCascade(Rule):
     message = "Name every table to empty instead of TRUNCATE ... CASCADE: it silently empties all referencing tables (ACCESS EXCLUSIVE on each)"
     hint = "list the tables explicitly: TRUNCATE a, b; (RESTRICT fails loudly when you missed one)"
     family = "migration"
+    node_types = (exp.TruncateTable,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         tree = stmt.expression
@@ -154,7 +157,7 @@ class EnumAddValueWithoutPosition(Rule):
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         state = script_state(ctx)
-        for stmt, node in opaque_statements(ctx):
+        for stmt, node in opaque_statements(ctx, frozenset({"AlterEnumStmt"})):
             if type(node).__name__ != "AlterEnumStmt" or not node.newVal or node.oldVal:
                 continue
             names = [n.sval for n in node.typeName]

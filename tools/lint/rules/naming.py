@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from tools.lint.base import Diagnostic, LintContext, Rule, Severity, memoized
 from tools.lint.rules._util import is_plural, is_uncountable, words
 from tools.parse import ParsedStatement
 
@@ -17,8 +17,13 @@ RESERVED = frozenset(
 """PostgreSQL's reserved key words (Appendix C, "reserved" and "reserved (can be function or type)")."""
 
 
-def defined_identifiers(stmt: ParsedStatement) -> Iterator[tuple[str, exp.Identifier]]:
-    """``(kind, identifier)`` for each name a DDL statement defines (table, column, index...)."""
+def defined_identifiers(stmt: ParsedStatement) -> tuple[tuple[str, exp.Identifier], ...]:
+    """``(kind, identifier)`` for each name a DDL statement defines (table, column, index...),
+    found once per lint run for the five naming rules."""
+    return memoized(("defined_identifiers", id(stmt)), lambda: tuple(_defined(stmt)))
+
+
+def _defined(stmt: ParsedStatement) -> Iterator[tuple[str, exp.Identifier]]:
     tree = stmt.expression
     if isinstance(tree, exp.Create):
         target = tree.this
@@ -72,6 +77,7 @@ class NoReservedWordIdentifier(Rule):
     message = "Rename this identifier: it is a reserved word"
     hint = "pick a name that needs no quotes (orders, app_user, group_name)"
     family = "naming"
+    node_types = (exp.Create, exp.Alter)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         for kind, ident in defined_identifiers(stmt):
@@ -105,6 +111,7 @@ class IdentifierTooLong(Rule):
     message = "Shorten this identifier to 63 bytes or fewer"
     hint = "PostgreSQL truncates names to 63 bytes without an error"
     family = "naming"
+    node_types = (exp.Create, exp.Alter)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         for kind, ident in defined_identifiers(stmt):
@@ -138,6 +145,7 @@ class NoQuotedMixedCase(Rule):
     message = "Use a lower-case name instead of a quoted mixed-case one"
     hint = "snake_case names need no quotes in PostgreSQL"
     family = "naming"
+    node_types = (exp.Create, exp.Alter)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         for kind, ident in defined_identifiers(stmt):

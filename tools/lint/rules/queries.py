@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from tools.lint.base import Diagnostic, LintContext, Rule, Severity, find_all
 from tools.lint.rules import queries_index
 from tools.lint.rules.migration_state import located
 from tools.parse import ParsedStatement
@@ -50,10 +50,11 @@ class SelectStar(Rule):
     message = "List the columns you need instead of SELECT *"
     hint = "name each column; in views the column list is frozen at creation time anyway"
     family = "queries"
+    node_types = (exp.Select,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         assert stmt.expression is not None
-        for select in stmt.expression.find_all(exp.Select):
+        for select in find_all(stmt, exp.Select):
             star = projection_star(select)
             if star is not None and select.find_ancestor(exp.Exists) is None:
                 yield self.at(stmt, located(star))
@@ -83,10 +84,11 @@ class InsertWithoutColumns(Rule):
     message = "Name the target columns of the INSERT"
     hint = "INSERT INTO t (col_a, col_b) VALUES (...): values then match columns by name, not position"
     family = "queries"
+    node_types = (exp.Insert,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         assert stmt.expression is not None
-        for insert in stmt.expression.find_all(exp.Insert):
+        for insert in find_all(stmt, exp.Insert):
             if isinstance(insert.this, exp.Table) and not insert.args.get("default"):
                 yield self.at(stmt, located(insert.this))
 
@@ -121,10 +123,11 @@ class OrderByRandom(Rule):
     message = "Avoid ORDER BY random(): it sorts the whole input to pick a few rows"
     hint = "use TABLESAMPLE SYSTEM/BERNOULLI (tsm_system_rows for an exact count), or pick random ids within the key range"
     family = "queries"
+    node_types = (exp.Ordered,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         assert stmt.expression is not None
-        for ordered in stmt.expression.find_all(exp.Ordered):
+        for ordered in find_all(stmt, exp.Ordered):
             if is_random_call(ordered.this):
                 yield self.at(stmt, located(ordered))
 
@@ -163,12 +166,13 @@ class LargeOffset(Rule):
     message = "Paginate with a keyset (WHERE key > last seen) instead of a large OFFSET"
     hint = "remember the last row's sort key and query WHERE (sort_key, id) > (:last_key, :last_id) ORDER BY sort_key, id LIMIT n"
     family = "queries"
+    node_types = (exp.Offset,)
     defaults: ClassVar[dict[str, Any]] = {"threshold": 1000}
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         assert stmt.expression is not None
         threshold = int(self.options.get("threshold", 1000))
-        for offset in stmt.expression.find_all(exp.Offset):
+        for offset in find_all(stmt, exp.Offset):
             value = offset_value(offset)
             if value is not None and value >= threshold:
                 yield self.at(stmt, located(offset))
@@ -210,15 +214,19 @@ class ImplicitCrossJoin(Rule):
     message = "Join the table with an explicit ON condition: nothing links it to the others (a Cartesian product)"
     hint = "write FROM a JOIN b ON b.a_id = a.id; use CROSS JOIN when the product is intended"
     family = "queries"
+    node_types = (exp.Select,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         assert stmt.expression is not None
-        for select in stmt.expression.find_all(exp.Select):
+        for select in find_all(stmt, exp.Select):
+            comma_joined = list(_comma_joined(select))
+            if not comma_joined:  # the common case: no comma in FROM, nothing to read
+                continue
             where = select.args.get("where")
             conditions = list(where.find_all(exp.Predicate)) if where else []
             if any(not c.table for cond in conditions for c in cond.find_all(exp.Column)):
                 continue  # unqualified columns: cannot tell which tables a condition links
-            for table in _comma_joined(select):
+            for table in comma_joined:
                 alias = table.alias_or_name
                 linked = any(alias in q and len(q) > 1 for q in map(_qualifiers, conditions))
                 if not linked:

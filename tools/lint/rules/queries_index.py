@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import sqlglot
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from tools.lint.base import Diagnostic, LintContext, Rule, Severity, find_all
 from tools.lint.rules._util import table_key
 from tools.lint.rules.migration_state import identifier_name, located
 from tools.parse import ParsedStatement
@@ -142,10 +142,11 @@ class LeadingWildcardLike(Rule):
     message = "Index the column for a leading-wildcard LIKE: without a trigram index it scans the whole table"
     hint = "CREATE EXTENSION pg_trgm; CREATE INDEX ... USING gin (col gin_trgm_ops); or match on a prefix / use full-text search"
     family = "queries"
+    node_types = (exp.Like, exp.ILike)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         assert stmt.expression is not None
-        for like in stmt.expression.find_all(exp.Like, exp.ILike):
+        for like in find_all(stmt, exp.Like, exp.ILike):
             head = like_pattern_head(like.expression)
             match_all = head == "%" and isinstance(like.expression, exp.Literal)
             if not head or head[0] not in "%_" or match_all:
@@ -208,10 +209,11 @@ class NotInSubquery(Rule):
     message = "Use NOT EXISTS instead of NOT IN (subquery): one NULL in the subquery makes it match nothing"
     hint = "WHERE NOT EXISTS (SELECT 1 FROM t WHERE t.col = outer.col): NULL-safe and planned as an anti-join"
     family = "queries"
+    node_types = (exp.In,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         assert stmt.expression is not None
-        for node in stmt.expression.find_all(exp.In):
+        for node in find_all(stmt, exp.In):
             negated = isinstance(node.parent, exp.Not)
             query = node.args.get("query")
             select = query.this if isinstance(query, exp.Subquery) else query
@@ -279,10 +281,11 @@ class FunctionOnIndexedColumn(Rule):
     message = "Compare the bare column or add an expression index: a function around an indexed column cannot use its index"
     hint = "rewrite as a range on the column (created_at >= d AND created_at < d + 1), or CREATE INDEX ON t (lower(col))"
     family = "queries"
+    node_types = (exp.Where, exp.Join)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         assert stmt.expression is not None
-        clauses = [*stmt.expression.find_all(exp.Where), *(j.args["on"] for j in stmt.expression.find_all(exp.Join) if j.args.get("on"))]
+        clauses = [*find_all(stmt, exp.Where), *(j.args["on"] for j in find_all(stmt, exp.Join) if j.args.get("on"))]
         for clause in clauses:
             for pred in clause.find_all(*_COMPARISONS):
                 for operand in (pred.this, pred.args.get("expression")):

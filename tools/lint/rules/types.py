@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity
+from sqlglot import exp
+
+from tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity, memoized
 from tools.lint.rules._util import ColumnDefIn, column_defs, type_span, type_text, words
 from tools.parse import ParsedStatement
 from tools.types import base_type, canonical_type, is_serial
@@ -15,10 +17,20 @@ MONEY_WORDS = frozenset(
 NOT_MONEY_WORDS = frozenset(["rate", "ratio", "percent", "pct", "percentage", "count", "weight", "score", "factor"])
 
 
+def typed_columns(stmt: ParsedStatement) -> tuple[tuple[ColumnDefIn, str], ...]:
+    """Each column definition of ``stmt`` that spells a type, with that type as written
+    (:func:`type_text`): read once per lint run for the six column-type rules."""
+    return memoized(
+        ("typed_columns", id(stmt)),
+        lambda: tuple((c, w) for c in column_defs(stmt) if (w := type_text(stmt, c.node))),
+    )
+
+
 class _TypeRule(Rule):
     """Shared shape: decide per column definition, fix by replacing the written type."""
 
     family = "integrity"
+    node_types = (exp.ColumnDef,)  # reads only column definitions (`column_defs`)
 
     def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
         raise NotImplementedError
@@ -27,9 +39,8 @@ class _TypeRule(Rule):
         return None
 
     def _columns(self, stmt: ParsedStatement) -> Iterator[tuple[ColumnDefIn, str]]:
-        for col in column_defs(stmt):
-            written = type_text(stmt, col.node)
-            if written and self.matches(stmt, col, written):
+        for col, written in typed_columns(stmt):
+            if self.matches(stmt, col, written):
                 yield col, written
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
