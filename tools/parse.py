@@ -9,6 +9,7 @@ verdict is the only one.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -144,6 +145,38 @@ def parse_one(sql: str, dialect: str) -> exp.Expr:
         raise
 
 
+def validate_postgres(statements: list[Statement], source: str) -> dict[int, ParseError]:
+    """PostgreSQL's grammar on every SQL statement: the syntax errors by statement index.
+
+    One libpg_query call checks the whole run of statements (10x cheaper than one call each);
+    only when it fails is the failing statement located, and the rest checked after it."""
+    from pglast import parser as pgparser
+
+    sql = [st for st in statements if st.kind == StatementKind.SQL]
+    errors: dict[int, ParseError] = {}
+    start = 0
+    while start < len(sql):
+        chunk, offsets, at = [], [], 0
+        for st in sql[start:]:
+            offsets.append(at)
+            chunk.append(st.text)
+            at += len(st.text) + 3  # "\n;\n" after each: a trailing -- comment cannot eat the ;
+        try:
+            pgparser.parse_sql_json("\n;\n".join(chunk))
+            break
+        except pgparser.ParseError as exc:
+            location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else at
+            k = max(0, bisect.bisect_right(offsets, max(0, location)) - 1)
+            failing = sql[start + k]
+            error = _pg_syntax_error(failing, source)  # its own message and place
+            if error is None:  # fails only next to its neighbours (should not happen): say so
+                line, column = failing.position(max(0, location - offsets[k]))
+                error = ParseError(str(exc.args[0]), file=source, line=line, column=column, sqlstate="42601")
+            errors[failing.index] = error
+            start += k + 1
+    return errors
+
+
 def _pg_syntax_error(stmt: Statement, source: str) -> ParseError | None:
     from pglast import parser as pgparser
 
@@ -151,7 +184,9 @@ def _pg_syntax_error(stmt: Statement, source: str) -> ParseError | None:
         pgparser.parse_sql_json(stmt.text)  # validation only: no Python objects built
     except pgparser.ParseError as exc:
         message = str(exc.args[0]) if exc.args else str(exc)
-        location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+        location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else None
+        if location is None:  # "at end of input": point just past the statement's last character
+            location = len(stmt.text)
         line, column = stmt.position(max(0, location))
         return ParseError(message, file=source, line=line, column=column, sqlstate="42601")
     return None
@@ -208,8 +243,14 @@ def parse_script(
     dialect = normalize_dialect(dialect)
     parsed: list[ParsedStatement] = []
     notes: list[Note] = []
-    for stmt in split_statements(text, dialect):
-        ps = parse_statement(stmt, dialect=dialect, source=source, analyse=analyse)
+    statements = split_statements(text, dialect)
+    invalid = validate_postgres(statements, source) if dialect == "postgres" else {}
+    for stmt in statements:
+        error = invalid.get(stmt.index)
+        if error is not None:
+            parsed.append(ParsedStatement(stmt, None, error=error, analysed=False))
+            continue
+        ps = parse_statement(stmt, dialect=dialect, source=source, analyse=analyse, validate=False)
         parsed.append(ps)
         if stmt.kind == StatementKind.META:
             notes.append(Note(f"psql meta-command skipped: {stmt.text.split()[0]}", stmt.line, stmt.column, source))

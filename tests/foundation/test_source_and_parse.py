@@ -60,3 +60,13 @@ def test_other_dialects_use_sqlglot_errors_with_positions() -> None:
     script = parse_script("SELECT 1;\nSELECT (1 + ;", dialect="mysql", source="m.sql")
     (error,) = script.errors
     assert error.line == 2
+
+
+def test_every_syntax_error_is_found_not_only_the_first() -> None:
+    script = parse_script(
+        "SELECT 1;\nSELECT (;\nSELECT 2 -- a comment before the semicolon\n;\n"
+        "CREATE TABLE t (a int,, b int);\nSELECT 3;\nSELECT (",
+        source="f.sql",
+    )
+    assert [(e.line, e.column) for e in script.errors] == [(2, 9), (5, 23), (7, 9)]
+    assert script.errors[0].message == "syntax error at end of input"
