@@ -284,6 +284,7 @@ class _Background:
         self.spare: ScratchDatabase | None = None
         self.cond = threading.Condition()
         self.preparing = False
+        self.closing = False
         self.thread = threading.Thread(target=self._run, name="dbarch-sandbox", daemon=True)
         self.thread.start()
 
@@ -310,6 +311,7 @@ class _Background:
         self.tasks.join()
 
     def finish(self) -> None:
+        self.closing = True  # pending spares are not made any more: nobody will take them
         self.tasks.put(None)
         self.thread.join(timeout=30)
         with self.cond:
