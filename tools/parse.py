@@ -168,7 +168,7 @@ def validate_postgres(statements: list[Statement], source: str) -> dict[int, Par
             location = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else at
             k = max(0, bisect.bisect_right(offsets, max(0, location)) - 1)
             failing = sql[start + k]
-            error = _pg_syntax_error(failing, source)  # its own message and place
+            error = pg_syntax_error(failing, source)  # its own message and place
             if error is None:  # fails only next to its neighbours (should not happen): say so
                 line, column = failing.position(max(0, location - offsets[k]))
                 error = ParseError(str(exc.args[0]), file=source, line=line, column=column, sqlstate="42601")
@@ -177,7 +177,8 @@ def validate_postgres(statements: list[Statement], source: str) -> dict[int, Par
     return errors
 
 
-def _pg_syntax_error(stmt: Statement, source: str) -> ParseError | None:
+def pg_syntax_error(stmt: Statement, source: str) -> ParseError | None:
+    """PostgreSQL's own verdict on one statement's syntax: the located error, or ``None``."""
     from pglast import parser as pgparser
 
     try:
@@ -217,7 +218,7 @@ def parse_statement(
     if stmt.kind != StatementKind.SQL:
         return ParsedStatement(stmt, None, analysed=False)
     if dialect == "postgres" and validate:
-        error = _pg_syntax_error(stmt, source)
+        error = pg_syntax_error(stmt, source)
         if error is not None:
             return ParsedStatement(stmt, None, error=error, analysed=False)
     if not analyse:

@@ -18,6 +18,7 @@ from sqlglot.errors import ParseError as SqlglotParseError
 from sqlglot.errors import TokenError
 
 from tools.errors import DbarchError, ParseError
+from tools.parse import pg_syntax_error
 from tools.statements import Statement, StatementKind, split_statements
 
 _QUERY_TYPES = (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Insert, exp.Update, exp.Delete,
@@ -71,6 +72,7 @@ def _read_one(index: int, stmt: Statement, source: str) -> Query:
             message = first.get("description") or message
             line, column = stmt.position(_offset(stmt.text, first.get("line") or 1, first.get("col") or 1))
         bad: DbarchError = ParseError(message, file=source, line=line, column=column, sqlstate="42601")
+        bad = pg_syntax_error(stmt, source) or bad  # PostgreSQL's own words and place, when it agrees
         return Query(index, source, stmt, stmt.text, None, error=bad)
     except Exception as exc:  # sqlglot internals on exotic input
         err: DbarchError = ParseError(f"cannot analyse this query: {exc}", file=source, line=stmt.line, column=stmt.column)
