@@ -59,7 +59,8 @@ class _VersionAction(argparse.Action):
     """``--version``, reading the installed metadata only when asked (it costs ~40 ms)."""
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
-        parser.exit(message=f"dbarch {_version()}\n")
+        print(f"dbarch {_version()}")
+        parser.exit()
 
 
 def _version() -> str:
