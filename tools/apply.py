@@ -19,30 +19,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import psycopg
+import psycopg.sql
 
 from tools.errors import DbarchError, SandboxError
 from tools.parse import Note, ParsedScript, ParsedStatement
-from tools.sandbox import Sandbox, ScratchDatabase
-
-_SKIP_PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("CREATE", "DATABASE"), "CREATE DATABASE skipped: each check runs in its own scratch database"),
-    (("DROP", "DATABASE"), "DROP DATABASE skipped: each check runs in its own scratch database"),
-    (("ALTER", "DATABASE"), "ALTER DATABASE skipped: each check runs in its own scratch database"),
-    (("CREATE", "ROLE"), "CREATE ROLE skipped: roles are outside a scratch database"),
-    (("CREATE", "USER"), "CREATE USER skipped: roles are outside a scratch database"),
-    (("ALTER", "ROLE"), "ALTER ROLE skipped: roles are outside a scratch database"),
-    (("DROP", "ROLE"), "DROP ROLE skipped: roles are outside a scratch database"),
-    (("SET", "ROLE"), "SET ROLE skipped: the check runs as the sandbox's own role"),
-    (("SET", "SESSION", "AUTHORIZATION"), "SET SESSION AUTHORIZATION skipped"),
-    (("RESET", "ROLE"), "RESET ROLE skipped"),
+from tools.restore_policy import (
+    MISSING_EXTENSION_HINTS,
+    THIRD_PARTY_HINTS,
+    UNDEFINED,
+    extension_name,
+    first_words,
+    head,
+    is_copy_from_stdin,
+    may_become_note,
+    roles_text,
+    skip_reason,
+    superuser_skip,
 )
-
-_MISSING_EXTENSION_HINTS = {
-    "pgcrypto": "gen_random_uuid() is core since PostgreSQL 13; digest()/crypt() need a server with "
-    "pgcrypto (--sandbox-dsn)",
-    "uuid-ossp": "use gen_random_uuid() (core since PostgreSQL 13) instead of uuid_generate_v4()",
-    "hypopg": "hypothetical indexes need a server with hypopg (--sandbox-dsn)",
-}
+from tools.sandbox import Sandbox, ScratchDatabase
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,40 +47,6 @@ class ApplyResult:
     executed: int = 0
     notes: tuple[Note, ...] = field(default=())
     duration_ms: float = 0.0
-
-
-def _words(text: str, n: int = 4) -> tuple[str, ...]:
-    return tuple(w.upper().strip("(;") for w in text.split()[:n])
-
-
-def skip_reason(stmt: ParsedStatement) -> str | None:
-    """Why a statement is skipped in a scratch database, or ``None`` when it runs."""
-    words = _words(stmt.text, 6)
-    for prefix, reason in _SKIP_PREFIXES:
-        if words[: len(prefix)] == prefix:
-            return reason
-    upper = " ".join(stmt.text.upper().split())
-    if words[:1] == ("ALTER",) and " OWNER TO " in f" {upper} ":
-        return "ownership change skipped (like pg_restore --no-owner)"
-    return None
-
-
-def _is_copy_from_stdin(stmt: ParsedStatement) -> bool:
-    words = [w.upper().strip(";") for w in stmt.text.replace("(", " ( ").replace(")", " ) ").split()]
-    return bool(words) and words[0] == "COPY" and any(
-        words[k] == "FROM" and words[k + 1] == "STDIN" for k in range(len(words) - 1)
-    )
-
-
-def _extension_name(stmt: ParsedStatement) -> str | None:
-    words = stmt.text.split()
-    upper = [w.upper() for w in words]
-    if upper[:2] != ["CREATE", "EXTENSION"]:
-        return None
-    rest = words[2:]
-    if [w.upper() for w in rest[:3]] == ["IF", "NOT", "EXISTS"]:
-        rest = rest[3:]
-    return rest[0].strip('";').lower() if rest else None
 
 
 def server_error(exc: psycopg.Error, stmt: ParsedStatement, source: str) -> DbarchError:
@@ -122,10 +82,12 @@ _BARRIERS = frozenset(
 def _batchable(stmt: ParsedStatement) -> bool:
     """True for statements that may share one round trip with their neighbours. Transaction
     control, CONCURRENTLY and statements whose errors are turned into notes run alone."""
-    words = _words(stmt.text, 6)
+    words = first_words(stmt.text, 6)
     if not words or (words[0] in _BARRIERS and not (words[0] == "ALTER" and words[1] in ("TABLE", "SEQUENCE"))):
         return False
-    return "CONCURRENTLY" not in words and _extension_name(stmt) is None
+    if head(stmt.text, 2) != ("CREATE", "FUNCTION") and may_become_note(stmt):
+        return False  # a refusal would fail the whole batch and replay it one statement at a time
+    return "CONCURRENTLY" not in words and extension_name(stmt) is None
 
 
 class _Applier:
@@ -136,6 +98,9 @@ class _Applier:
         self.notes: list[Note] = []
         self.executed = 0
         self.available: set[str] | None = None
+        self.preinstalled: set[str] | None = None
+        self.skipped: list[tuple[int, str]] = []
+        """Statements skipped for want of superuser rights: (line, note)."""
         self.batch: list[ParsedStatement] = []
         self.batch_source = ""
 
@@ -172,37 +137,156 @@ class _Applier:
 
     def run_one(self, stmt: ParsedStatement, source: str, data: str | None) -> DbarchError | None:
         conn = self.conn
-        ext = _extension_name(stmt)
+        ext = extension_name(stmt)
+        # inside the script's own transaction, a statement whose refusal becomes a note runs
+        # under a savepoint: the refusal must not abort the rest of the transaction
+        guarded = conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS and may_become_note(stmt)
         try:
-            if ext is not None and self.sandbox.embedded:
-                if self.available is None:
-                    self.available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
-                if ext not in self.available:
-                    return DbarchError(
-                        f'extension "{ext}" is not available in the sandbox (embedded PostgreSQL 18 '
-                        "ships without ICU, OpenSSL, pgcrypto, uuid-ossp and hypopg)",
-                        file=source, line=stmt.line, column=stmt.column, sqlstate="0A000",
-                        hint=_MISSING_EXTENSION_HINTS.get(ext, "point --sandbox-dsn at a server that has it"),
-                    )
-                _run_as_admin(self.db, stmt.text)
+            if guarded:
+                conn.execute("SAVEPOINT dbarch_statement")
+            if ext is not None:
+                error, ran = self.install(stmt, ext, source)
+                if not ran:
+                    if guarded:
+                        conn.execute("RELEASE SAVEPOINT dbarch_statement")
+                    return error
             elif data is not None:
                 with conn.cursor() as cur, cur.copy(stmt.text) as copy:
                     copy.write(data)
             else:
                 conn.execute(stmt.text, prepare=False)
             self.executed += 1
+            if guarded:
+                conn.execute("RELEASE SAVEPOINT dbarch_statement")
         except psycopg.Error as exc:
-            words = _words(stmt.text, 2)
-            if words[:1] in (("GRANT",), ("REVOKE",)) and exc.sqlstate == "42704":
-                message = "grant skipped: " + (exc.diag.message_primary or "role does not exist")
-                self.notes.append(Note(message, stmt.line, stmt.column, source))
+            if guarded:  # the transaction goes on (a real error stops the run anyway)
+                conn.execute("ROLLBACK TO SAVEPOINT dbarch_statement")
+            note = self.as_note(stmt, exc)
+            if note is None and exc.sqlstate == "42704":
+                rewritten = self.without_missingroles_text(stmt)
+                if rewritten is not None:
+                    return self.run_rewritten(stmt, source, *rewritten)
+            if note is not None:
+                self.notes.append(Note(note, stmt.line, stmt.column, source))
                 return None
-            if words == ("COMMENT", "ON") and exc.sqlstate == "42501":
-                message = "comment skipped: the sandbox role does not own that object"
-                self.notes.append(Note(message, stmt.line, stmt.column, source))
-                return None
-            return server_error(exc, stmt, source)
+            return self.located(exc, stmt, source)
         return None
+
+    def install(self, stmt: ParsedStatement, ext: str, source: str) -> tuple[DbarchError | None, bool]:
+        """``CREATE EXTENSION`` / ``CREATE LANGUAGE``: with the sandbox's own rights, or a note
+        when a new database already has it, or an error naming what is missing."""
+        conn = self.conn
+        language = head(stmt.text, 2) == ("CREATE", "LANGUAGE")
+        what = "language" if language else "extension"
+        if self.preinstalled is None:  # what every new database has (plpgsql), before the script
+            self.preinstalled = {
+                r[0] for r in conn.execute("SELECT extname FROM pg_extension UNION SELECT lanname FROM pg_language")
+            }
+        upper = " ".join(stmt.text.upper().split())
+        if ext in self.preinstalled and " IF NOT EXISTS " not in upper and " OR REPLACE " not in upper:
+            # pre-9.1 dumps create plpgsql, which every database has had since PostgreSQL 9.0
+            message = f"CREATE {what.upper()} {ext} skipped: every new database already has it"
+            self.notes.append(Note(message, stmt.line, stmt.column, source))
+            return None, False
+        if not self.sandbox.embedded:
+            conn.execute(stmt.text, prepare=False)
+            return None, True
+        if self.available is None:
+            self.available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
+        if ext not in self.available:
+            if ext in MISSING_EXTENSION_HINTS:
+                why = "the embedded PostgreSQL 18 is built without ICU, OpenSSL, pgcrypto, uuid-ossp and hypopg"
+            else:
+                why = "it does not ship with the embedded PostgreSQL 18"
+            hint = MISSING_EXTENSION_HINTS.get(ext) or THIRD_PARTY_HINTS.get(ext)
+            return DbarchError(
+                f'{what} "{ext}" is not available in the sandbox ({why})',
+                file=source, line=stmt.line, column=stmt.column, sqlstate="0A000",
+                hint=hint or "point --sandbox-dsn at a server that has it",
+            ), False
+        _run_as_admin(self.db, stmt.text, grant_to=conn.info.user)
+        return None, True
+
+    def as_note(self, stmt: ParsedStatement, exc: psycopg.Error) -> str | None:
+        """The note that replaces the server's refusal of ``stmt``, when a restore into a
+        scratch database by a role that is not a superuser could not do better."""
+        words = head(stmt.text, 4)
+        state, server = exc.sqlstate, exc.diag.message_primary or ""
+        if words[:1] in (("GRANT",), ("REVOKE",)) and state == "42704":
+            return "grant skipped: " + (server or "role does not exist")
+        if words[:3] == ("ALTER", "DEFAULT", "PRIVILEGES") and state in ("42704", "42501"):
+            # they only apply to objects created later, by roles that a scratch database lacks
+            return "default privileges skipped: " + (server or "role does not exist")
+        if words[:2] == ("COMMENT", "ON") and state == "42501" and words[2:4] != ("EVENT", "TRIGGER"):
+            return "comment skipped: the sandbox role does not own that object"
+        if words[:2] == ("CREATE", "SCHEMA") and state == "42P06" and '"public"' in server:
+            # dumps of a database whose public schema was recreated; every new database has it
+            return "CREATE SCHEMA public skipped: every new database already has it"
+        if state == "42501" or state == "22023":
+            note = superuser_skip(stmt, exc)
+            if note is not None:
+                self.skipped.append((stmt.line, note))
+            return note
+        return None
+
+    def located(self, exc: psycopg.Error, stmt: ParsedStatement, source: str) -> DbarchError:
+        """The server's error, with a hint when a statement skipped earlier may explain it."""
+        error = server_error(exc, stmt, source)
+        if exc.sqlstate in UNDEFINED and self.skipped:
+            line, note = self.skipped[-1]
+            because = f"line {line} was skipped ({note}); this statement may need what it would have created"
+            error.hint = f"{error.hint}; {because}" if error.hint else because
+        return error
+
+    def without_missingroles_text(self, stmt: ParsedStatement) -> tuple[str, str] | None:
+        """``stmt`` rewritten without the roles the sandbox lacks, and the note saying so: a
+        policy ``TO`` them applies ``TO PUBLIC`` (its expressions are still checked), a
+        schema ``AUTHORIZATION`` them belongs to the sandbox's role (like ``--no-owner``)."""
+        from pglast import ast, enums, parse_sql
+        from pglast.stream import RawStream
+
+        try:
+            (raw,) = parse_sql(stmt.text)
+        except Exception:  # pglast refusing the text: nothing to rewrite
+            return None
+        node = raw.stmt
+        named = enums.RoleSpecType.ROLESPEC_CSTRING
+        if isinstance(node, (ast.CreatePolicyStmt, ast.AlterPolicyStmt)) and node.roles:
+            names = [r.rolename for r in node.roles if r.roletype == named and r.rolename]
+            missing = self.missingroles_text(names)
+            if not missing:
+                return None
+            kept = tuple(r for r in node.roles if r.roletype != named or r.rolename not in missing)
+            node.roles = kept or (ast.RoleSpec(roletype=enums.RoleSpecType.ROLESPEC_PUBLIC),)
+            target = "the other roles" if kept else "PUBLIC"
+            note = f"policy checked for {target}: {roles_text(missing)} in the sandbox"
+        elif isinstance(node, ast.CreateSchemaStmt) and node.authrole is not None and node.authrole.rolename:
+            missing = self.missingroles_text([node.authrole.rolename])
+            if not missing:
+                return None
+            node.schemaname = node.schemaname or node.authrole.rolename
+            node.authrole = None
+            note = f"AUTHORIZATION skipped: {roles_text(missing)} (like pg_restore --no-owner)"
+        else:
+            return None
+        return RawStream()(node), note
+
+    def run_rewritten(self, stmt: ParsedStatement, source: str, text: str, note: str) -> DbarchError | None:
+        try:
+            self.conn.execute(text, prepare=False)
+        except psycopg.Error as exc:  # located at the statement: positions belong to the rewrite
+            error = self.located(exc, stmt, source)
+            error.line, error.column = stmt.line, stmt.column
+            return error
+        self.executed += 1
+        self.notes.append(Note(note, stmt.line, stmt.column, source))
+        return None
+
+    def missingroles_text(self, names: Sequence[str]) -> list[str]:
+        if not names:
+            return []
+        found = {r[0] for r in self.conn.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", [list(names)])}
+        return [n for n in names if n not in found]
 
 
 def apply_scripts(
@@ -229,7 +313,7 @@ def apply_scripts(
             queued, error = applier.queue(stmt, script.source)
             if error is None and not queued:
                 data = None
-                if _is_copy_from_stdin(stmt):
+                if is_copy_from_stdin(stmt):
                     following = script.statements[i + 1] if i + 1 < len(script.statements) else None
                     data = following.text + "\n" if following and following.statement.kind == "copy_data" else ""
                 error = applier.run_one(stmt, script.source, data)
@@ -251,9 +335,19 @@ def apply_scripts(
     )
 
 
-def _run_as_admin(db: ScratchDatabase, text: str) -> None:
+def _run_as_admin(db: ScratchDatabase, text: str, *, grant_to: str | None = None) -> None:
+    """Run ``text`` as the sandbox's administrator. With ``grant_to``, that role may then use
+    the foreign-data wrappers an extension brought (postgres_fdw...), as a database owner to
+    whom the administrator granted them would: otherwise ``CREATE SERVER`` is refused."""
     try:
         with psycopg.connect(db.admin_dsn, autocommit=True) as admin:
             admin.execute(text, prepare=False)
+            if grant_to:
+                for (name,) in admin.execute("SELECT fdwname FROM pg_foreign_data_wrapper").fetchall():
+                    admin.execute(
+                        psycopg.sql.SQL("GRANT USAGE ON FOREIGN DATA WRAPPER {} TO {}").format(
+                            psycopg.sql.Identifier(name), psycopg.sql.Identifier(grant_to)
+                        )
+                    )
     except psycopg.OperationalError as exc:
         raise SandboxError(f"cannot reach the scratch database as administrator: {exc}") from exc
