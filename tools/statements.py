@@ -60,6 +60,8 @@ def _newlines(text: str) -> tuple[int, ...]:
 
 
 _HEAD_WORDS = re.compile(r"[A-Za-z_]+")
+_HEAD_FIVE = re.compile(r"(?:[^A-Za-z_]*([A-Za-z_]+))?" * 5)
+"""The first five words of a statement (``_HEAD_WORDS.findall(...)[:5]`` in one match)."""
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
 
 
@@ -127,17 +129,19 @@ class _Splitter:
     def skip_quoted(self, i: int, quote: str, backslash: bool) -> int:
         text, n = self.text, self.n
         i += 1
-        while i < n:
-            c = text[i]
-            if backslash and c == "\\":
-                i += 2
-                continue
-            if c == quote:
-                if i + 1 < n and text[i + 1] == quote:
-                    i += 2
+        while i < n:  # jump from quote to quote (and backslash) with str.find, not char by char
+            j = text.find(quote, i)
+            if backslash:
+                k = text.find("\\", i, n if j < 0 else j)
+                if k >= 0:
+                    i = k + 2
                     continue
-                return i + 1
-            i += 1
+            if j < 0:
+                return n
+            if j + 1 < n and text[j + 1] == quote:
+                i = j + 2
+                continue
+            return j + 1
         return n
 
     def dollar_tag(self, i: int) -> str | None:
@@ -171,7 +175,8 @@ class _Splitter:
 
     def statement(self, start: int) -> int:
         text, n = self.text, self.n
-        head = [w.upper() for w in _HEAD_WORDS.findall(text, start, min(n, start + 200))[:5]]
+        found = _HEAD_FIVE.match(text, start, min(n, start + 200))
+        head = [w.upper() for w in found.groups() if w is not None] if found is not None else []
         in_routine = "FUNCTION" in head or "PROCEDURE" in head
         special = self.routine_special if in_routine else self.special
         i = start

@@ -137,12 +137,18 @@ def _type_sql(kind: exp.DataType) -> str:
 
 def _shape(node: object) -> Hashable:
     """Everything SQL generation reads from a tree: node types, arguments, comments."""
-    if isinstance(node, exp.Expression):
-        args = tuple((name, _shape(value)) for name, value in node.args.items())
+    if isinstance(node, exp.Expression):  # leaves inline: the same keys in fewer calls
+        args = tuple([
+            (name, _shape(value) if isinstance(value, _NESTED) else (type(value), value))
+            for name, value in node.args.items()
+        ])
         return type(node), args, tuple(node.comments or ())
     if isinstance(node, list):
-        return tuple(_shape(v) for v in node)
+        return tuple([_shape(v) for v in node])
     return type(node), node  # type too: 1 and True and 1.0 are equal keys otherwise
+
+
+_NESTED = (exp.Expression, list)
 
 
 def words(name: str) -> list[str]:
