@@ -59,9 +59,8 @@ def _newlines(text: str) -> tuple[int, ...]:
     return tuple(out)
 
 
-_HEAD_WORDS = re.compile(r"[A-Za-z_]+")
 _HEAD_FIVE = re.compile(r"(?:[^A-Za-z_]*([A-Za-z_]+))?" * 5)
-"""The first five words of a statement (``_HEAD_WORDS.findall(...)[:5]`` in one match)."""
+"""The first five words of a statement, in one match."""
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
 
 
