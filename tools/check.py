@@ -37,6 +37,8 @@ class CheckResult:
     lint: tuple[Any, ...] = ()
     """Lint diagnostics (:class:`tools.lint.base.Diagnostic`)."""
     timings_ms: dict[str, float] = field(default_factory=dict)
+    scripts: tuple[ParsedScript, ...] = field(default=(), repr=False, compare=False)
+    """The parsed sources (not in :meth:`to_dict`), for callers that go on with them."""
 
     @property
     def ok(self) -> bool:
@@ -61,10 +63,6 @@ class CheckResult:
             "lint": [d.to_dict() for d in self.lint],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
-
-
-def parse_sources(sources: Sequence[SqlSource], dialect: str) -> list[ParsedScript]:
-    return [parse_script(src.text, dialect=dialect, source=src.name) for src in sources]
 
 
 def check_sources(
@@ -155,6 +153,7 @@ def check_sources(
         apply_attempted=attempted,
         lint=tuple(diagnostics),
         timings_ms=timings,
+        scripts=tuple(scripts),
     )
 
 

@@ -47,11 +47,10 @@ def run(args: argparse.Namespace) -> int:
             sandbox.close()
     transpiled = None
     if args.to:
-        from tools.check import parse_sources
         from tools.transpile import transpile_script
 
         target = normalize_dialect(args.to)
-        transpiled = [transpile_script(s, target) for s in parse_sources(sources, dialect)]
+        transpiled = [transpile_script(s, target) for s in result.scripts]
     if args.format == "json":
         data = result.to_dict()
         if transpiled is not None:

@@ -24,7 +24,7 @@ from typing import Any, ClassVar, TypeVar, cast
 from sqlglot import exp
 
 from tools.errors import LintError
-from tools.parse import ParsedScript, ParsedStatement, start_offset
+from tools.parse import ParsedScript, ParsedStatement
 from tools.schema import Schema
 
 
@@ -221,8 +221,6 @@ class Rule:
         line, column = stmt.locate(node)
         return self.diagnostic(line, column, **kw)
 
-
-_start_offset = start_offset  # kept for callers of the first version
 
 
 EXISTING_PREFIX = "-- existing:"

@@ -8,13 +8,14 @@ an existing table (see :func:`tools.lint.rules.migration_locks.lock_taken`) with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sqlglot import exp
 
 from tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from tools.lint.rules.migration_locks import lock_taken
 from tools.lint.rules.migration_state import display, is_begin, script_state
+from tools.parse import ParsedStatement
 
 
 class MissingLockTimeout(Rule):
@@ -49,18 +50,27 @@ class MissingLockTimeout(Rule):
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         state = script_state(ctx)
-        for stmt in ctx.statements():
-            if state.at(stmt).lock_timeout:
-                continue
-            taken = lock_taken(ctx, stmt)
-            if taken is not None:
-                lock, key = taken
-                message = (
-                    f"Set lock_timeout before taking locks on existing tables: this statement "
-                    f"waits for {lock} on {display(key)} and blocks every later query while it waits"
-                )
-                yield self.at(stmt, message=message)
-                return
+        found = first_unguarded_lock(ctx, lambda stmt: bool(state.at(stmt).lock_timeout))
+        if found is not None:
+            stmt, lock, key = found
+            yield self.at(stmt, message=(
+                f"Set lock_timeout before taking locks on existing tables: this statement "
+                f"waits for {lock} on {display(key)} and blocks every later query while it waits"
+            ))
+
+
+def first_unguarded_lock(
+    ctx: LintContext, guarded: Callable[[ParsedStatement], bool]
+) -> tuple[ParsedStatement, str, str] | None:
+    """The first statement that takes a lock on an existing table while ``guarded`` (a timeout
+    in force) is false for it: (statement, lock, table key). Both timeout rules fire there once."""
+    for stmt in ctx.statements():
+        if guarded(stmt):
+            continue
+        taken = lock_taken(ctx, stmt)
+        if taken is not None:
+            return stmt, taken[0], taken[1]
+    return None
 
 
 def timeout_settings(tree: exp.Set, name: str) -> Iterator[tuple[bool, bool]]:
@@ -137,18 +147,13 @@ class RequireStatementTimeout(Rule):
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         before = statement_timeout_before(ctx)
-        for stmt in ctx.statements():
-            if before.get(stmt.statement.index):
-                continue
-            taken = lock_taken(ctx, stmt)
-            if taken is not None:
-                lock, key = taken
-                message = (
-                    f"Set statement_timeout before taking locks on existing tables: this statement "
-                    f"holds {lock} on {display(key)} for as long as it runs"
-                )
-                yield self.at(stmt, message=message)
-                return
+        found = first_unguarded_lock(ctx, lambda stmt: bool(before.get(stmt.statement.index)))
+        if found is not None:
+            stmt, lock, key = found
+            yield self.at(stmt, message=(
+                f"Set statement_timeout before taking locks on existing tables: this statement "
+                f"holds {lock} on {display(key)} for as long as it runs"
+            ))
 
 
 RULES: tuple[type[Rule], ...] = (MissingLockTimeout, RequireStatementTimeout)
