@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: install chat test lint bench docs clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/python -c 'import sys; assert sys.version_info >= (3, 11), "dbarch needs Python 3.11+"'
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -21,16 +21,19 @@ chat: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# mypy cannot follow setuptools' editable finder, so it reads the packages through a
+# `dbarch` symlink to the checkout (the same mapping setup.py installs).
 lint: $(STAMP)
-	$(BIN)/ruff check agent tools memory tests bench
-	$(BIN)/mypy
+	$(BIN)/ruff check agent tools memory evals prompts tests bench
+	@mkdir -p $(VENV)/mypy-path && ln -sfn "$(CURDIR)" $(VENV)/mypy-path/dbarch
+	MYPYPATH=$(VENV)/mypy-path $(BIN)/mypy -p dbarch.agent -p dbarch.tools -p dbarch.memory -p dbarch.evals
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q squawk-cli sqlfluff  # the lint benchmark's peers (benchmark only)
 	@set -e; for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 docs: $(STAMP)
-	$(BIN)/python -m tools.lint.docs
+	$(BIN)/python -m dbarch.tools.lint.docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

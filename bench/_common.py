@@ -28,9 +28,9 @@ MIXED_ROWS = "customers=50000,products=10000,orders=400000,order_lines=500000,ca
 
 @contextmanager
 def scratch_with(schema: str) -> Iterator[tuple[Any, Any]]:
-    from tools.apply import apply_scripts
-    from tools.parse import parse_script
-    from tools.sandbox import Sandbox
+    from dbarch.tools.sandbox import Sandbox
+    from dbarch.tools.sandbox.apply import apply_scripts
+    from dbarch.tools.sql.parse import parse_script
 
     box = Sandbox()
     box.start()

@@ -44,9 +44,9 @@ SELECT c.country, count(*) FROM customers c WHERE c.created_at >= $1 GROUP BY c.
 
 
 def main() -> None:
-    from tools.advisor import advise
-    from tools.datagen import generate_data, parse_rows
-    from tools.queries import read_queries
+    from dbarch.tools.datagen import generate_data, parse_rows
+    from dbarch.tools.perf.advisor import advise
+    from dbarch.tools.sql.queries import read_queries
 
     with scratch_with(SCHEMA) as (_, db):
         data = generate_data(db.conn, parse_rows(ROWS), dsn=db.dsn)

@@ -19,7 +19,7 @@ from _common import MIXED, MIXED_ROWS, scratch_with
 
 
 def main() -> None:
-    from tools.datagen import DatagenResult, generate_data, parse_rows
+    from dbarch.tools.datagen import DatagenResult, generate_data, parse_rows
 
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     results: list[tuple[DatagenResult, float]] = []

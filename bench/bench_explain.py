@@ -23,9 +23,9 @@ REPEAT = 30
 
 
 def main() -> None:
-    from tools.datagen import generate_data, parse_rows
-    from tools.explain import explain_query
-    from tools.queries import read_queries
+    from dbarch.tools.datagen import generate_data, parse_rows
+    from dbarch.tools.perf.explain import explain_query
+    from dbarch.tools.sql.queries import read_queries
 
     with scratch_with(MIXED) as (_, db):
         generate_data(db.conn, parse_rows("customers=20000,products=2000,orders=100000,order_lines=100000,categories=100"))

@@ -124,9 +124,9 @@ def time_sqlfluff(path: Path, repeat: int = 1) -> Result | None:
 def breakdown(text: str) -> dict[str, float]:
     """dbarch in-process, phase by phase, with the CLI's garbage-collection policy
     (``agent/cli/main.py``: collect rarely in one-shot commands)."""
-    from tools.lint import render
-    from tools.lint.engine import build_schema, lint_script
-    from tools.parse import parse_script
+    from dbarch.tools.lint import render
+    from dbarch.tools.lint.engine import build_schema, lint_script
+    from dbarch.tools.sql.parse import parse_script
 
     thresholds = gc.get_threshold()
     gc.collect()
@@ -187,9 +187,9 @@ CURRENT = (
 
 def compare_with_squawk() -> None:
     """For each migration: the rules squawk reports, and ours."""
-    from tools.lint.engine import lint_script
-    from tools.model_sql import schema_from_sql
-    from tools.parse import parse_script
+    from dbarch.tools.lint.engine import lint_script
+    from dbarch.tools.schema.from_sql import schema_from_sql
+    from dbarch.tools.sql.parse import parse_script
 
     exe = _exe("squawk")
     existing = schema_from_sql(CURRENT)

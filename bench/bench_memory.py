@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from memory import Workspace, add_plan, read_notes, record_decision, update_plan  # noqa: E402
+from dbarch.memory import Workspace, add_plan, read_notes, record_decision, update_plan  # noqa: E402
 
 ROUNDS = 200
 TARGET_MS = 10.0
@@ -96,7 +96,7 @@ def single_writes(root: Path) -> None:
 
 WRITER = """
 import sys
-from memory import Workspace, add_note
+from dbarch.memory import Workspace, add_note
 ws = Workspace(sys.argv[1])
 for i in range(int(sys.argv[3])):
     add_note(ws, "lesson", f"entry {sys.argv[2]}-{i}")

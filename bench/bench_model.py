@@ -29,9 +29,9 @@ import sqlglot  # noqa: E402
 
 from bench.bench_lint import generate  # noqa: E402
 from bench.gen_schema import pg_dump_schema  # noqa: E402
-from tools.model_sql import schema_from_script  # noqa: E402
-from tools.parse import parse_script  # noqa: E402
-from tools.statements import StatementKind, split_statements  # noqa: E402
+from dbarch.tools.schema.from_sql import schema_from_script  # noqa: E402
+from dbarch.tools.sql.parse import parse_script  # noqa: E402
+from dbarch.tools.sql.statements import StatementKind, split_statements  # noqa: E402
 
 TARGET_BYTES = 600_000
 

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import psycopg  # noqa: E402
 
 from bench.gen_schema import pg_dump_schema  # noqa: E402
-from tools.sandbox import Sandbox, SandboxSettings  # noqa: E402
-from tools.sandbox.server import EmbeddedServer  # noqa: E402
+from dbarch.tools.sandbox import Sandbox, SandboxSettings  # noqa: E402
+from dbarch.tools.sandbox.server import EmbeddedServer  # noqa: E402
 
 
 def median_ms(samples: list[float]) -> float:
@@ -101,7 +101,7 @@ def bench_check_200(rounds: int = 3) -> None:
                         "-f", str(path)], capture_output=True, check=False)
         raw.append(time.perf_counter() - t)
         t = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "agent.cli.main", "check", str(path)],
+        proc = subprocess.run([sys.executable, "-m", "dbarch.agent.cli.main", "check", str(path)],
                               capture_output=True, text=True, check=False,
                               cwd=Path(__file__).resolve().parents[1])
         ours.append(time.perf_counter() - t)

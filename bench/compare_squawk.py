@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.lint.engine import lint_script
-from tools.lint.registry import BY_ID
-from tools.model_sql import schema_from_sql
-from tools.parse import parse_script
+from dbarch.tools.lint.engine import lint_script
+from dbarch.tools.lint.registry import BY_ID
+from dbarch.tools.schema.from_sql import schema_from_sql
+from dbarch.tools.sql.parse import parse_script
 
 FAMILIES: dict[str, frozenset[str]] = {
     "require-concurrent-index-creation": frozenset({"create-index-non-concurrently"}),

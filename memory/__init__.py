@@ -5,11 +5,17 @@ paths, a cross-process lock, atomic renames, a journal line per write) and edite
 sections dbarch owns. See ``docs/memory.md``.
 """
 
-from memory.migrations import Migration, list_migrations, next_number, write_migration
-from memory.notes import Note, add_note, read_notes
-from memory.soul import Decision, read_decisions, read_schema_sql, record_decision, set_schema
-from memory.state import Plan, add_plan, read_plans, update_plan
-from memory.workspace import Workspace, WriteResult
+from dbarch.memory.migrations import Migration, list_migrations, next_number, write_migration
+from dbarch.memory.notes import Note, add_note, read_notes
+from dbarch.memory.soul import (
+    Decision,
+    read_decisions,
+    read_schema_sql,
+    record_decision,
+    set_schema,
+)
+from dbarch.memory.state import Plan, add_plan, read_plans, update_plan
+from dbarch.memory.workspace import Workspace, WriteResult
 
 __all__ = [
     "Decision",

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tools.errors import WorkspaceError
+from dbarch.tools.errors import WorkspaceError
 
 LOCK_NAME = "lock"
 DEFAULT_LOCK_TIMEOUT = 30.0

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from memory.migrations import list_migrations
-from memory.soul import read_schema_sql
-from memory.workspace import Workspace
-from tools.errors import WorkspaceError
+from dbarch.memory.migrations import list_migrations
+from dbarch.memory.soul import read_schema_sql
+from dbarch.memory.workspace import Workspace
+from dbarch.tools.errors import WorkspaceError
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +42,9 @@ class DriftReport:
 def replay_migrations(ws: Workspace, sandbox: Any) -> tuple[tuple[str, ...], Any]:
     """Apply every file of ``migrations/`` in order in a fresh scratch database and read the
     resulting schema model back from the catalog: (files replayed, :class:`tools.schema.Schema`)."""
-    from tools.apply import apply_scripts
-    from tools.catalog import schema_from_catalog
-    from tools.parse import parse_script
+    from dbarch.tools.sandbox.apply import apply_scripts
+    from dbarch.tools.schema.from_catalog import schema_from_catalog
+    from dbarch.tools.sql.parse import parse_script
 
     migrations = list_migrations(ws)
     scripts = [parse_script(m.read(ws), dialect="postgres", source=m.file) for m in migrations]
@@ -69,8 +69,8 @@ def replay_migrations(ws: Workspace, sandbox: Any) -> tuple[tuple[str, ...], Any
 
 def check_drift(ws: Workspace, sandbox: Any) -> DriftReport:
     """Replay ``migrations/`` in ``sandbox`` and compare with the schema of ``00_soul.md``."""
-    from tools.diff import diff_schemas
-    from tools.model_sql import schema_from_sql
+    from dbarch.tools.schema.diff import diff_schemas
+    from dbarch.tools.schema.from_sql import schema_from_sql
 
     files, replayed = replay_migrations(ws, sandbox)
     stated = schema_from_sql(read_schema_sql(ws))

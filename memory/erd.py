@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from tools.schema import ForeignKey, Schema, Table
+from dbarch.tools.schema.model import ForeignKey, Schema, Table
 
 _SHORT_TYPES = {
     "character varying": "varchar",
@@ -54,8 +54,8 @@ def erd_from_schema(schema: Schema) -> str:
 
 def erd_from_sql(sql: str, *, source_name: str = "<sql>") -> str:
     """The diagram for a SQL script; a parse error is raised with its line and column."""
-    from tools.model_sql import schema_from_script
-    from tools.parse import parse_script
+    from dbarch.tools.schema.from_sql import schema_from_script
+    from dbarch.tools.sql.parse import parse_script
 
     script = parse_script(sql, dialect="postgres", source=source_name)
     if script.errors:

@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from memory.paths import MIGRATION_NAME, MIGRATIONS_DIR, migration_relative, slugify
-from memory.sections import check_text
-from memory.workspace import Workspace
-from tools.errors import WorkspaceError
+from dbarch.memory.paths import MIGRATION_NAME, MIGRATIONS_DIR, migration_relative, slugify
+from dbarch.memory.sections import check_text
+from dbarch.memory.workspace import Workspace
+from dbarch.tools.errors import WorkspaceError
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from memory import records, sections
-from memory.paths import MEMORY
-from memory.sections import SectionSpec
-from memory.workspace import Workspace
-from tools.errors import WorkspaceError
+from dbarch.memory import records, sections
+from dbarch.memory.paths import MEMORY
+from dbarch.memory.sections import SectionSpec
+from dbarch.memory.workspace import Workspace
+from dbarch.tools.errors import WorkspaceError
 
 PREFIX = "M"
 CATEGORIES: dict[str, str] = {

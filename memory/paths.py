@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from tools.errors import WorkspaceError
+from dbarch.tools.errors import WorkspaceError
 
 SOUL = "00_soul.md"
 STATE = "01_state.md"

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from memory.sections import check_text
-from tools.errors import WorkspaceError
+from dbarch.memory.sections import check_text
+from dbarch.tools.errors import WorkspaceError
 
 HEADING = re.compile(
     r"^###[ \t]+(?P<id>[A-Z]+-[0-9]+)\b[ \t]*(?:[·:—–-][ \t]*)?(?P<title>.*?)[ \t\r]*$"

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tools.errors import WorkspaceError
+from dbarch.tools.errors import WorkspaceError
 
 _MARKER = re.compile(r"^<!-- dbarch:(?P<kind>begin|end) (?P<name>[a-z][a-z0-9_-]*) -->[ \t\r]*$")
 _MARKER_ANYWHERE = re.compile(r"<!--\s*dbarch\s*:", re.IGNORECASE)

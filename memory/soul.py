@@ -12,11 +12,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from memory import records, sections
-from memory.paths import SOUL
-from memory.sections import SectionSpec
-from memory.workspace import Workspace, WriteResult
-from tools.errors import WorkspaceError
+from dbarch.memory import records, sections
+from dbarch.memory.paths import SOUL
+from dbarch.memory.sections import SectionSpec
+from dbarch.memory.workspace import Workspace, WriteResult
+from dbarch.tools.errors import WorkspaceError
 
 PREFIX = "D"
 EMPTY_SCHEMA = "```sql\n-- no tables yet\n```\n"
@@ -118,7 +118,7 @@ def set_schema(
     raised as it is (file ``source_name``, line, column) and nothing is written.
     """
     if erd is None:
-        from memory.erd import erd_from_sql
+        from dbarch.memory.erd import erd_from_sql
 
         erd = erd_from_sql(sql, source_name=source_name)
     sections.check_text(sql, what="schema SQL")

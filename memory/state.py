@@ -12,11 +12,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from memory import records, sections
-from memory.paths import STATE, check_relative
-from memory.sections import SectionSpec
-from memory.workspace import Workspace
-from tools.errors import WorkspaceError
+from dbarch.memory import records, sections
+from dbarch.memory.paths import STATE, check_relative
+from dbarch.memory.sections import SectionSpec
+from dbarch.memory.workspace import Workspace
+from dbarch.tools.errors import WorkspaceError
 
 PREFIX = "P"
 STATUSES: tuple[str, ...] = ("planned", "in progress", "applied", "abandoned")

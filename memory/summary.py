@@ -24,13 +24,13 @@ import math
 from collections.abc import Callable
 from functools import cache
 
-from memory.migrations import list_migrations
-from memory.notes import read_notes
-from memory.soul import read_decisions, read_schema_sql
-from memory.state import Plan, read_plans
-from memory.workspace import Workspace
-from tools.errors import DbarchError
-from tools.schema import Schema, Table
+from dbarch.memory.migrations import list_migrations
+from dbarch.memory.notes import read_notes
+from dbarch.memory.soul import read_decisions, read_schema_sql
+from dbarch.memory.state import Plan, read_plans
+from dbarch.memory.workspace import Workspace
+from dbarch.tools.errors import DbarchError
+from dbarch.tools.schema.model import Schema, Table
 
 DEFAULT_BUDGET = 1500
 CHARS_PER_TOKEN = 3.5
@@ -149,7 +149,7 @@ def _schema(ws: Workspace) -> tuple[Schema, str | None]:
     if not sql.strip():
         return Schema(), None
     try:
-        from tools.model_sql import schema_from_sql
+        from dbarch.tools.schema.from_sql import schema_from_sql
 
         return schema_from_sql(sql), None
     except DbarchError as exc:

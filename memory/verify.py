@@ -12,17 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from memory.migrations import Migration, Verifier
-from memory.workspace import Workspace
-from tools.errors import WorkspaceError
+from dbarch.memory.migrations import Migration, Verifier
+from dbarch.memory.workspace import Workspace
+from dbarch.tools.errors import WorkspaceError
 
 
 def sandbox_verifier(ws: Workspace, sandbox: Any) -> Verifier:
     """A verifier applying migrations in ``sandbox`` (a :class:`tools.sandbox.Sandbox`)."""
 
     def verify(sql: str, file: str, earlier: Sequence[Migration]) -> None:
-        from tools.check import check_sources
-        from tools.source import SqlSource
+        from dbarch.tools.check import check_sources
+        from dbarch.tools.sql.source import SqlSource
 
         sources = [SqlSource(m.file, m.read(ws)) for m in earlier]
         sources.append(SqlSource(file, sql))

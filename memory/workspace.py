@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from memory import journal
-from memory.atomic import DEFAULT_LOCK_TIMEOUT, WorkspaceLock, atomic_write, os_error
-from memory.paths import WorkspacePaths
-from tools.errors import WorkspaceError
+from dbarch.memory import journal
+from dbarch.memory.atomic import DEFAULT_LOCK_TIMEOUT, WorkspaceLock, atomic_write, os_error
+from dbarch.memory.paths import WorkspacePaths
+from dbarch.tools.errors import WorkspaceError
 
 Change = Callable[[str | None], tuple[str, str]]
 """Given the file's current text (``None`` when it does not exist), the new text and a summary."""

@@ -32,7 +32,7 @@ def dbarch_home() -> Path:
 @pytest.fixture(scope="session")
 def sandbox(dbarch_home: Path) -> Iterator[object]:
     """A started sandbox on the embedded PostgreSQL server, shared by the whole session."""
-    from tools.sandbox import Sandbox
+    from dbarch.tools.sandbox import Sandbox
 
     box = Sandbox()
     box.start()
@@ -41,8 +41,8 @@ def sandbox(dbarch_home: Path) -> Iterator[object]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    from tools.sandbox.server import EmbeddedServer
-    from tools.sandbox.settings import SandboxSettings
+    from dbarch.tools.sandbox.server import EmbeddedServer
+    from dbarch.tools.sandbox.settings import SandboxSettings
 
     root = SandboxSettings().runtime_root
     with contextlib.suppress(Exception):

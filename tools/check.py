@@ -14,10 +14,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.errors import DbarchError
-from tools.parse import Note, ParsedScript, parse_script
-from tools.schema import Schema
-from tools.source import SqlSource
+from dbarch.tools.errors import DbarchError
+from dbarch.tools.schema.model import Schema
+from dbarch.tools.sql.parse import Note, ParsedScript, parse_script
+from dbarch.tools.sql.source import SqlSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +80,8 @@ def check_sources(
     server. Sources are applied one after another in the same scratch database, so a folder
     of migrations is checked as it would be replayed.
     """
-    from tools.model_sql import schema_from_script
-    from tools.parse import analyse_script
+    from dbarch.tools.schema.from_sql import schema_from_script
+    from dbarch.tools.sql.parse import analyse_script
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -158,7 +158,7 @@ def check_sources(
 
 
 def _apply(sandbox: Any, scripts: Sequence[ParsedScript]) -> tuple[Any, dict[str, float]]:
-    from tools.apply import apply_scripts
+    from dbarch.tools.sandbox.apply import apply_scripts
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -174,8 +174,8 @@ def _apply(sandbox: Any, scripts: Sequence[ParsedScript]) -> tuple[Any, dict[str
 
 def _lint(scripts: Sequence[ParsedScript], before: Sequence[Schema], after: Sequence[Schema]) -> list[Any]:
     """Lint each script against the schema the earlier ones produced (their tables are live)."""
-    from tools.lint.config import load_config
-    from tools.lint.engine import lint_script
+    from dbarch.tools.lint.config import load_config
+    from dbarch.tools.lint.engine import lint_script
 
     config = load_config()  # [tool.dbarch.lint] of the nearest pyproject.toml
     found: list[Any] = []

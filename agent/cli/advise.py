@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from agent.cli.common import make_sandbox, print_json
-from agent.cli.explain import add_workload_args, load_workload, read_schema, render_report
+from dbarch.agent.cli.common import make_sandbox, print_json
+from dbarch.agent.cli.explain import add_workload_args, load_workload, read_schema, render_report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,10 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from tools.advisor import advise
-    from tools.datagen import resolve_volumes
-    from tools.datagen.loaded import loaded_database
-    from tools.errors import UsageError
+    from dbarch.tools.datagen import resolve_volumes
+    from dbarch.tools.datagen.loaded import loaded_database
+    from dbarch.tools.errors import UsageError
+    from dbarch.tools.perf.advisor import advise
 
     if args.budget_mb <= 0:
         raise UsageError("--budget-mb must be positive")

@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from agent.cli import check as check_cmd
+    from dbarch.agent.cli import check as check_cmd
 
     print("The chat REPL is not built yet (it comes with the interfaces issue).")
     print(f"Meanwhile, this is what every proposed schema goes through: dbarch check {EXAMPLE.name}\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from agent.cli.common import (
+from dbarch.agent.cli.common import (
     add_input_args,
     add_sandbox_args,
     make_sandbox,
@@ -33,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from tools.check import check_sources
-    from tools.parse import normalize_dialect
+    from dbarch.tools.check import check_sources
+    from dbarch.tools.sql.parse import normalize_dialect
 
     sources = read_sources(args)
     dialect = normalize_dialect(args.dialect)
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             sandbox.close()
     transpiled = None
     if args.to:
-        from tools.transpile import transpile_script
+        from dbarch.tools.sql.transpile import transpile_script
 
         target = normalize_dialect(args.to)
         transpiled = [transpile_script(s, target) for s in result.scripts]
@@ -71,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_text(result: object, texts: dict[str, str]) -> None:
-    from agent.cli.common import render_error, render_located
-    from tools.check import CheckResult
+    from dbarch.agent.cli.common import render_error, render_located
+    from dbarch.tools.check import CheckResult
 
     assert isinstance(result, CheckResult)
     color = sys.stdout.isatty()

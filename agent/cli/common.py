@@ -8,9 +8,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tools.errors import DbarchError
-    from tools.sandbox import Sandbox
-    from tools.source import SqlSource
+    from dbarch.tools.errors import DbarchError
+    from dbarch.tools.sandbox import Sandbox
+    from dbarch.tools.sql.source import SqlSource
 
 
 def add_sandbox_args(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +33,7 @@ def add_input_args(parser: argparse.ArgumentParser, *, files: bool = True) -> No
 
 
 def make_sandbox(args: argparse.Namespace) -> Sandbox:
-    from tools.sandbox import Sandbox, SandboxSettings
+    from dbarch.tools.sandbox import Sandbox, SandboxSettings
 
     settings = SandboxSettings()
     if getattr(args, "sandbox_dsn", None):
@@ -42,7 +42,7 @@ def make_sandbox(args: argparse.Namespace) -> Sandbox:
 
 
 def read_sources(args: argparse.Namespace) -> list[SqlSource]:
-    from tools.source import DEFAULT_MAX_BYTES, read_sql
+    from dbarch.tools.sql.source import DEFAULT_MAX_BYTES, read_sql
 
     limit = args.max_bytes or DEFAULT_MAX_BYTES
     return [read_sql(path, max_bytes=limit) for path in args.files]

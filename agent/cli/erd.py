@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     import shutil
 
-    from memory.erd import erd_from_sql
+    from dbarch.memory.erd import erd_from_sql
 
     if args.format == "svg" and shutil.which("mmdc") is None:
         print(
@@ -37,12 +37,12 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     if args.file:
-        from tools.source import read_sql
+        from dbarch.tools.sql.source import read_sql
 
         source = read_sql(args.file)
         text, name = source.text, source.name
     else:
-        from memory import Workspace, read_schema_sql
+        from dbarch.memory import Workspace, read_schema_sql
 
         text, name = read_schema_sql(Workspace(args.workspace)), "00_soul.md"
     diagram = erd_from_sql(text, source_name=name) + "\n"

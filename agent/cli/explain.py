@@ -6,12 +6,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from agent.cli.common import add_sandbox_args, make_sandbox, print_json
+from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
 if TYPE_CHECKING:
-    from tools.explain import QueryReport
-    from tools.queries import Query
-    from tools.source import SqlSource
+    from dbarch.tools.perf.explain import QueryReport
+    from dbarch.tools.sql.queries import Query
+    from dbarch.tools.sql.source import SqlSource
 
 
 def add_workload_args(p: argparse.ArgumentParser, *, single: bool) -> None:
@@ -48,9 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def load_workload(args: argparse.Namespace) -> list[Query]:
-    from tools.errors import UsageError
-    from tools.queries import read_queries
-    from tools.source import decode_sql, read_sql
+    from dbarch.tools.errors import UsageError
+    from dbarch.tools.sql.queries import read_queries
+    from dbarch.tools.sql.source import decode_sql, read_sql
 
     if getattr(args, "query", None) and args.queries:
         raise UsageError("give either a QUERY argument or --queries FILE, not both")
@@ -67,15 +67,15 @@ def load_workload(args: argparse.Namespace) -> list[Query]:
 
 
 def read_schema(args: argparse.Namespace) -> list[SqlSource]:
-    from tools.source import read_sql
+    from dbarch.tools.sql.source import read_sql
 
     return [read_sql(path) for path in args.schema]
 
 
 def run(args: argparse.Namespace) -> int:
-    from tools.datagen import resolve_volumes
-    from tools.datagen.loaded import loaded_database
-    from tools.explain import explain_query
+    from dbarch.tools.datagen import resolve_volumes
+    from dbarch.tools.datagen.loaded import loaded_database
+    from dbarch.tools.perf.explain import explain_query
 
     volumes = resolve_volumes(args.rows)
     queries = load_workload(args)

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.cli.common import add_input_args
+from dbarch.agent.cli.common import add_input_args
 
 if TYPE_CHECKING:
-    from tools.lint.config import LintConfig
-    from tools.lint.engine import LintReport
-    from tools.source import SqlSource
+    from dbarch.tools.lint.config import LintConfig
+    from dbarch.tools.lint.engine import LintReport
+    from dbarch.tools.sql.source import SqlSource
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -45,11 +45,11 @@ def _split(value: str | None) -> list[str] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tools.errors import UsageError
-    from tools.lint.base import Severity
-    from tools.lint.engine import lint_script
-    from tools.parse import normalize_dialect, parse_script
-    from tools.source import read_sql
+    from dbarch.tools.errors import UsageError
+    from dbarch.tools.lint.base import Severity
+    from dbarch.tools.lint.engine import lint_script
+    from dbarch.tools.sql.parse import normalize_dialect, parse_script
+    from dbarch.tools.sql.source import read_sql
 
     if args.write and not args.fix:
         raise UsageError("--write needs --fix", hint="dbarch lint --fix --write FILE")
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     dialect = normalize_dialect(args.dialect)
     existing = None
     if args.schema:
-        from tools.model_sql import schema_from_sql
+        from dbarch.tools.schema.from_sql import schema_from_sql
 
         existing = schema_from_sql(read_sql(args.schema).text, dialect)
 
@@ -86,14 +86,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read(args: argparse.Namespace) -> list[SqlSource]:
-    from agent.cli.common import read_sources
+    from dbarch.agent.cli.common import read_sources
 
     return read_sources(args)
 
 
 def _config(args: argparse.Namespace) -> LintConfig:
-    from tools.errors import UsageError
-    from tools.lint.config import LintConfig, load_config
+    from dbarch.tools.errors import UsageError
+    from dbarch.tools.lint.config import LintConfig, load_config
 
     if args.no_config:
         return LintConfig()
@@ -107,9 +107,9 @@ def _config(args: argparse.Namespace) -> LintConfig:
 
 
 def _print(args: argparse.Namespace, sources: list[SqlSource], reports: list[LintReport]) -> None:
-    from tools.lint import render
-    from tools.lint.engine import select_rules
-    from tools.lint.registry import RULES
+    from dbarch.tools.lint import render
+    from dbarch.tools.lint.engine import select_rules
+    from dbarch.tools.lint.registry import RULES
 
     if args.format == "json":
         sys.stdout.write(render.render_json(reports))
@@ -133,7 +133,7 @@ def _fix(
     """Print the fixes as a unified diff (or write them); exit 1 while findings remain."""
     import difflib
 
-    from tools.lint.engine import apply_edits
+    from dbarch.tools.lint.engine import apply_edits
 
     remaining = 0
     for src, report in zip(sources, reports, strict=True):

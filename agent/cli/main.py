@@ -46,9 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"agent.cli.{name}")
+            module = importlib.import_module(f"dbarch.agent.cli.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name == f"agent.cli.{name}":
+            if exc.name == f"dbarch.agent.cli.{name}":
                 continue  # a command group not built yet
             raise
         module.register(subparsers)
@@ -73,7 +73,7 @@ def _version() -> str:
 
 
 def log_path() -> Path:
-    from tools.sandbox.settings import user_home
+    from dbarch.tools.sandbox.settings import user_home
 
     return user_home() / "logs" / "dbarch.log"
 
@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    from tools.errors import DbarchError
+    from dbarch.tools.errors import DbarchError
 
     if args.command not in LONG_RUNNING:
         # A one-shot command builds many short-lived syntax trees (parent pointers make them

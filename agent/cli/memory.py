@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from agent.cli.common import add_sandbox_args, make_sandbox, print_json
+from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
 SHOW_FILES = {"soul": "00_soul.md", "state": "01_state.md", "memory": "02_memory.md"}
 
@@ -108,7 +108,7 @@ def _notice(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from memory import Workspace
+    from dbarch.memory import Workspace
 
     ws = Workspace(args.workspace, notice=_notice)
     handler = {
@@ -127,8 +127,8 @@ def run(args: argparse.Namespace) -> int:
 def _show(ws: Any, args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from memory import read_decisions, read_notes, read_plans, read_schema_sql
-    from memory.summary import summarize
+    from dbarch.memory import read_decisions, read_notes, read_plans, read_schema_sql
+    from dbarch.memory.summary import summarize
 
     if args.what == "summary":
         text = summarize(ws, budget=args.budget)
@@ -168,7 +168,7 @@ def _log(ws: Any, args: argparse.Namespace) -> int:
 
 
 def _check(ws: Any, args: argparse.Namespace) -> int:
-    from memory.drift import check_drift
+    from dbarch.memory.drift import check_drift
 
     sandbox = make_sandbox(args)
     try:
@@ -190,7 +190,7 @@ def _check(ws: Any, args: argparse.Namespace) -> int:
 def _decide(ws: Any, args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from memory import record_decision
+    from dbarch.memory import record_decision
 
     d = record_decision(
         ws,
@@ -207,7 +207,7 @@ def _decide(ws: Any, args: argparse.Namespace) -> int:
 def _plan(ws: Any, args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from memory import add_plan, update_plan
+    from dbarch.memory import add_plan, update_plan
 
     if args.action == "add":
         p = add_plan(
@@ -230,7 +230,7 @@ def _plan(ws: Any, args: argparse.Namespace) -> int:
 def _note(ws: Any, args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from memory import add_note
+    from dbarch.memory import add_note
 
     n = add_note(ws, args.category, args.text, title=args.title)
     print_json(asdict(n)) if args.format == "json" else print(
@@ -240,15 +240,15 @@ def _note(ws: Any, args: argparse.Namespace) -> int:
 
 
 def _schema(ws: Any, args: argparse.Namespace) -> int:
-    from memory import set_schema
-    from tools.errors import UsageError
-    from tools.source import read_sql
+    from dbarch.memory import set_schema
+    from dbarch.tools.errors import UsageError
+    from dbarch.tools.sql.source import read_sql
 
     if args.from_migrations == (args.file is not None):
         raise UsageError("give either FILE.sql or --from-migrations", hint="dbarch memory schema --help")
     if args.from_migrations:
-        from memory.drift import replay_migrations
-        from tools.render_ddl import schema_to_sql
+        from dbarch.memory.drift import replay_migrations
+        from dbarch.tools.schema.to_sql import schema_to_sql
 
         sandbox = make_sandbox(args)
         try:
@@ -271,9 +271,9 @@ def _schema(ws: Any, args: argparse.Namespace) -> int:
 def _migrate(ws: Any, args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from memory import write_migration
-    from memory.verify import sandbox_verifier
-    from tools.source import read_sql
+    from dbarch.memory import write_migration
+    from dbarch.memory.verify import sandbox_verifier
+    from dbarch.tools.sql.source import read_sql
 
     source = read_sql(args.file)
     sandbox = make_sandbox(args)

@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tools.lint.base import Rule
+    from dbarch.tools.lint.base import Rule
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,9 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from tools.errors import UsageError
-    from tools.lint.docs import render_rule, rule_doc
-    from tools.lint.registry import BY_ID, RULES
+    from dbarch.tools.errors import UsageError
+    from dbarch.tools.lint.docs import render_rule, rule_doc
+    from dbarch.tools.lint.registry import BY_ID, RULES
 
     if args.id is not None:
         rule = BY_ID.get(args.id)

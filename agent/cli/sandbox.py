@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from agent.cli.common import add_sandbox_args, make_sandbox, print_json
+from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from tools.sandbox.server import EmbeddedServer
+    from dbarch.tools.sandbox.server import EmbeddedServer
 
     sandbox = make_sandbox(args)
     if args.action == "start":

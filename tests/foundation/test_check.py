@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.check import check_sources
-from tools.sandbox import Sandbox
-from tools.source import SqlSource, read_sql
+from dbarch.tools.check import check_sources
+from dbarch.tools.sandbox import Sandbox
+from dbarch.tools.sql.source import SqlSource, read_sql
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "check"
 
@@ -59,7 +59,7 @@ def test_an_available_extension_is_installed_for_the_check(sandbox: Sandbox) -> 
 
 
 def test_a_hanging_statement_is_reported_as_a_timeout(sandbox: Sandbox) -> None:
-    from tools.sandbox import SandboxSettings
+    from dbarch.tools.sandbox import SandboxSettings
 
     quick = Sandbox(SandboxSettings(statement_timeout_ms=300))
     try:

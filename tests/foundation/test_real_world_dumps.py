@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.check import CheckResult, check_sources
-from tools.sandbox import Sandbox
-from tools.source import SqlSource, read_sql
+from dbarch.tools.check import CheckResult, check_sources
+from dbarch.tools.sandbox import Sandbox
+from dbarch.tools.sql.source import SqlSource, read_sql
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "check"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tools.errors import SandboxError
-from tools.sandbox import Sandbox, SandboxSettings
-from tools.sandbox.server import EmbeddedServer
+from dbarch.tools.errors import SandboxError
+from dbarch.tools.sandbox import Sandbox, SandboxSettings
+from dbarch.tools.sandbox.server import EmbeddedServer
 
 
 def test_each_scratch_database_is_isolated_and_dropped(sandbox: Sandbox) -> None:
@@ -90,7 +90,7 @@ def test_a_stale_pid_file_does_not_block_the_next_start(tmp_path: Path) -> None:
 CHILD = """
 import sys, time
 from pathlib import Path
-from tools.sandbox import Sandbox, SandboxSettings
+from dbarch.tools.sandbox import Sandbox, SandboxSettings
 box = Sandbox(SandboxSettings(root=Path(sys.argv[1])))
 box.start()
 print("ready", flush=True)

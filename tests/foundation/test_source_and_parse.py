@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from tools.errors import InputError
-from tools.parse import parse_script
-from tools.source import decode_sql, read_sql
+from dbarch.tools.errors import InputError
+from dbarch.tools.sql.parse import parse_script
+from dbarch.tools.sql.source import decode_sql, read_sql
 
 
 def test_a_missing_file_says_so(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The statement splitter: every statement, with its place in the file, and nothing else."""
 
-from tools.statements import StatementKind, split_statements
+from dbarch.tools.sql.statements import StatementKind, split_statements
 
 
 def texts(sql: str) -> list[str]:

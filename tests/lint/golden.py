@@ -10,8 +10,8 @@ import json
 import os
 from pathlib import Path
 
-from tools.lint.engine import lint_script
-from tools.parse import parse_script
+from dbarch.tools.lint.engine import lint_script
+from dbarch.tools.sql.parse import parse_script
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lint"
 

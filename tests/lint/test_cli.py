@@ -14,7 +14,7 @@ GOOD = "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamptz NOT 
 
 def dbarch(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "agent.cli.main", *args],
+        [sys.executable, "-m", "dbarch.agent.cli.main", *args],
         cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from tools.lint.base import LintContext, Rule, split_example
-from tools.lint.engine import _Dispatch, node_types, tree_types
-from tools.lint.registry import BY_ID, NODE_TYPES, RULES
-from tools.model_sql import schema_from_sql
-from tools.parse import ParsedScript, parse_script
-from tools.schema import Schema
+from dbarch.tools.lint.base import LintContext, Rule, split_example
+from dbarch.tools.lint.engine import _Dispatch, node_types, tree_types
+from dbarch.tools.lint.registry import BY_ID, NODE_TYPES, RULES
+from dbarch.tools.schema.from_sql import schema_from_sql
+from dbarch.tools.schema.model import Schema
+from dbarch.tools.sql.parse import ParsedScript, parse_script
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tools.errors import LintError
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.config import load_config
-from tools.lint.engine import apply_edits, lint_script, select_rules
-from tools.lint.registry import BY_ID, RULES
-from tools.parse import parse_script
-from tools.schema import Schema
+from dbarch.tools.errors import LintError
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.config import load_config
+from dbarch.tools.lint.engine import apply_edits, lint_script, select_rules
+from dbarch.tools.lint.registry import BY_ID, RULES
+from dbarch.tools.schema.model import Schema
+from dbarch.tools.sql.parse import parse_script
 
 
 def rules_of(sql: str, **kw: object) -> list[str]:
@@ -111,7 +111,7 @@ class _Crashes(Rule):
 
 
 def test_a_crashing_rule_becomes_an_internal_diagnostic(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tools.lint.engine as engine
+    import dbarch.tools.lint.engine as engine
 
     monkeypatch.setattr(engine, "RULES", (*engine.RULES, _Crashes))
     report = lint_script(parse_script("CREATE TABLE t (id bigint PRIMARY KEY);"), select=["crashes"])
@@ -129,7 +129,7 @@ def test_whole_script_context_index_created_later_counts() -> None:
 
 
 def test_tables_from_the_existing_schema_are_not_reported_again() -> None:
-    from tools.lint.engine import build_schema
+    from dbarch.tools.lint.engine import build_schema
 
     existing = build_schema(parse_script("CREATE TABLE legacy (a timestamp);"), None)
     sql = "CREATE TABLE t (id bigint PRIMARY KEY);"

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from sqlglot import exp
 
-from tools.lint import engine
-from tools.lint.base import Rule, find_all, lint_run, memoized, statement_nodes
-from tools.lint.engine import lint_script
-from tools.lint.registry import NODE_TYPES, RULES
-from tools.lint.rules import migration_state
-from tools.model_sql import schema_from_sql
-from tools.parse import parse_script
+from dbarch.tools.lint import engine
+from dbarch.tools.lint.base import Rule, find_all, lint_run, memoized, statement_nodes
+from dbarch.tools.lint.engine import lint_script
+from dbarch.tools.lint.registry import NODE_TYPES, RULES
+from dbarch.tools.lint.rules import migration_state
+from dbarch.tools.schema.from_sql import schema_from_sql
+from dbarch.tools.sql.parse import parse_script
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,10 +6,10 @@ import json
 import os
 from pathlib import Path
 
-from tools.lint.engine import lint_script
-from tools.lint.registry import RULES
-from tools.lint.render import render_github, render_json, render_sarif, render_text
-from tools.parse import parse_script
+from dbarch.tools.lint.engine import lint_script
+from dbarch.tools.lint.registry import RULES
+from dbarch.tools.lint.render import render_github, render_json, render_sarif, render_text
+from dbarch.tools.sql.parse import parse_script
 
 SQL = "CREATE TABLE events (\n\tid bigserial PRIMARY KEY,\n    happened_at timestamp NOT NULL\n);\n"
 SNAPSHOT = Path(__file__).parent / "snapshots" / "text_output.txt"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from tools.lint.base import Rule
-from tools.lint.docs import SECTIONS, expected_files, rule_doc
-from tools.lint.engine import build_schema, lint_script
-from tools.lint.registry import RULES
-from tools.parse import parse_script
+from dbarch.tools.lint.base import Rule
+from dbarch.tools.lint.docs import SECTIONS, expected_files, rule_doc
+from dbarch.tools.lint.engine import build_schema, lint_script
+from dbarch.tools.lint.registry import RULES
+from dbarch.tools.sql.parse import parse_script
 
 IDS = [r.id for r in RULES]
 

@@ -11,11 +11,11 @@ import textwrap
 
 import pytest
 
-from tools.lint.base import Rule, split_example
-from tools.lint.engine import lint_script
-from tools.lint.rules.migration import RULES
-from tools.model_sql import schema_from_sql
-from tools.parse import parse_script
+from dbarch.tools.lint.base import Rule, split_example
+from dbarch.tools.lint.engine import lint_script
+from dbarch.tools.lint.rules.migration import RULES
+from dbarch.tools.schema.from_sql import schema_from_sql
+from dbarch.tools.sql.parse import parse_script
 
 CURRENT = """
 CREATE TABLE orgs (id bigint PRIMARY KEY, name text);

@@ -10,12 +10,12 @@ import textwrap
 
 import pytest
 
-from tools.lint import engine
-from tools.lint.registry import RULES
-from tools.lint.rules.integrity import PreferBigintOverInt
-from tools.lint.rules.types import PreferTextField
-from tools.model_sql import schema_from_sql
-from tools.parse import parse_script
+from dbarch.tools.lint import engine
+from dbarch.tools.lint.registry import RULES
+from dbarch.tools.lint.rules.integrity import PreferBigintOverInt
+from dbarch.tools.lint.rules.types import PreferTextField
+from dbarch.tools.schema.from_sql import schema_from_sql
+from dbarch.tools.sql.parse import parse_script
 
 CURRENT = """
 CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL);

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tools.lint.engine import lint_script
-from tools.lint.registry import RULES
-from tools.lint.render import render_sarif
-from tools.parse import parse_script
+from dbarch.tools.lint.engine import lint_script
+from dbarch.tools.lint.registry import RULES
+from dbarch.tools.lint.render import render_sarif
+from dbarch.tools.sql.parse import parse_script
 
 jsonschema = pytest.importorskip("jsonschema", reason="dev dependency jsonschema>=4 is not installed")
 

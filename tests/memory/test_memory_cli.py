@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from agent.cli.main import main
+from dbarch.agent.cli.main import main
 
 
 def dbarch(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

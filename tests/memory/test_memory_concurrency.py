@@ -10,12 +10,12 @@ from pathlib import Path
 
 from memhelp import popen_python
 
-from memory import Workspace, read_decisions, read_notes
-from memory.sections import find_sections
+from dbarch.memory import Workspace, read_decisions, read_notes
+from dbarch.memory.sections import find_sections
 
 WRITER = """
 import sys
-from memory import Workspace, add_note, record_decision
+from dbarch.memory import Workspace, add_note, record_decision
 print("ready", flush=True)
 ws = Workspace(sys.argv[1])
 who = sys.argv[2]
@@ -29,7 +29,7 @@ for i in range(int(sys.argv[3])):
 KILLED_WRITER = """
 import sys
 from pathlib import Path
-from memory.atomic import atomic_write
+from dbarch.memory.atomic import atomic_write
 target = Path(sys.argv[1])
 print("ready", flush=True)
 i = 0

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from memory import Workspace, set_schema, write_migration
-from memory.drift import check_drift
-from tools.errors import WorkspaceError
+from dbarch.memory import Workspace, set_schema, write_migration
+from dbarch.memory.drift import check_drift
+from dbarch.tools.errors import WorkspaceError
 
 pytestmark = pytest.mark.sandbox
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from memory.erd import erd_from_sql, mermaid_type
+from dbarch.memory.erd import erd_from_sql, mermaid_type
 
 SHOP = """
 create table orgs (id bigint primary key, name varchar(200) not null unique);

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli.main import main
+from dbarch.agent.cli.main import main
 
 
 @pytest.mark.usefixtures("sandbox")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from memory import (
+from dbarch.memory import (
     Workspace,
     add_note,
     add_plan,
@@ -20,8 +20,8 @@ from memory import (
     record_decision,
     update_plan,
 )
-from memory.sections import end_marker
-from tools.errors import WorkspaceError
+from dbarch.memory.sections import end_marker
+from dbarch.tools.errors import WorkspaceError
 
 DAY = dt.date(2025, 11, 25)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from memory import Migration, Workspace, list_migrations, next_number, write_migration
-from tools.errors import DbarchError, WorkspaceError
+from dbarch.memory import Migration, Workspace, list_migrations, next_number, write_migration
+from dbarch.tools.errors import DbarchError, WorkspaceError
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

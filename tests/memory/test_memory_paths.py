@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from memhelp import read_only
 
-from memory import Workspace, record_decision
-from memory.paths import check_relative, slugify
-from tools.errors import WorkspaceError
+from dbarch.memory import Workspace, record_decision
+from dbarch.memory.paths import check_relative, slugify
+from dbarch.tools.errors import WorkspaceError
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_a_symlink_inside_the_workspace_is_refused_too(tmp_path: Path) -> None:
 
 
 def test_a_symlinked_migrations_folder_is_refused(tmp_path: Path) -> None:
-    from memory import write_migration
+    from dbarch.memory import write_migration
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

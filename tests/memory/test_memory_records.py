@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from memory import (
+from dbarch.memory import (
     Workspace,
     add_note,
     add_plan,
@@ -17,7 +17,7 @@ from memory import (
     record_decision,
     update_plan,
 )
-from tools.errors import WorkspaceError
+from dbarch.tools.errors import WorkspaceError
 
 DAY = dt.date(2025, 11, 25)
 
@@ -140,8 +140,8 @@ def test_a_torn_last_journal_line_is_skipped_and_the_next_entry_starts_afresh(ws
 
 
 def test_a_schema_that_does_not_parse_is_refused_with_its_position(ws_dir: Path) -> None:
-    from memory import set_schema
-    from tools.errors import ParseError
+    from dbarch.memory import set_schema
+    from dbarch.tools.errors import ParseError
 
     with pytest.raises(ParseError) as info:
         set_schema(

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from memory import Workspace, list_migrations, write_migration
-from memory.verify import sandbox_verifier
-from tools.errors import WorkspaceError
+from dbarch.memory import Workspace, list_migrations, write_migration
+from dbarch.memory.verify import sandbox_verifier
+from dbarch.tools.errors import WorkspaceError
 
 pytestmark = pytest.mark.sandbox
 

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from memory import Workspace, add_note, add_plan, record_decision, set_schema, update_plan
-from memory.summary import estimate_tokens, summarize
+from dbarch.memory import Workspace, add_note, add_plan, record_decision, set_schema, update_plan
+from dbarch.memory.summary import estimate_tokens, summarize
 
 DAY = dt.date(2025, 11, 25)
 

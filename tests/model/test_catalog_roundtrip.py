@@ -10,11 +10,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from tools.catalog import schema_from_catalog
-from tools.diff import diff_schemas
-from tools.model_sql import schema_from_sql
-from tools.parse import parse_script
-from tools.sandbox import Sandbox
+from dbarch.tools.sandbox import Sandbox
+from dbarch.tools.schema.diff import diff_schemas
+from dbarch.tools.schema.from_catalog import schema_from_catalog
+from dbarch.tools.schema.from_sql import schema_from_sql
+from dbarch.tools.sql.parse import parse_script
 
 pytestmark = pytest.mark.sandbox
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.diff import SchemaDifference, diff_schemas, normalize_expression
-from tools.model_sql import schema_from_sql
+from dbarch.tools.schema.diff import SchemaDifference, diff_schemas, normalize_expression
+from dbarch.tools.schema.from_sql import schema_from_sql
 
 
 def diff(expected_sql: str, actual_sql: str, **kwargs: bool) -> list[str]:

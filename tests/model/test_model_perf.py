@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from tools import model_sql
-from tools.model_build import Builder
-from tools.model_sql import schema_from_script, schema_from_sql
-from tools.parse import parse_script
-from tools.statements import Statement
+from dbarch.tools.schema import from_sql as model_sql
+from dbarch.tools.schema.build import Builder
+from dbarch.tools.schema.from_sql import schema_from_script, schema_from_sql
+from dbarch.tools.sql.parse import parse_script
+from dbarch.tools.sql.statements import Statement
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tools.model_sql import schema_from_script, schema_from_sql
-from tools.parse import parse_script
-from tools.schema import ForeignKey, Index, Schema, Table
+from dbarch.tools.schema.from_sql import schema_from_script, schema_from_sql
+from dbarch.tools.schema.model import ForeignKey, Index, Schema, Table
+from dbarch.tools.sql.parse import parse_script
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "schemas"
 

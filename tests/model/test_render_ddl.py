@@ -8,12 +8,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tools.catalog import schema_from_catalog
-from tools.diff import diff_schemas
-from tools.model_sql import schema_from_sql
-from tools.render_ddl import quote, schema_to_sql
-from tools.sandbox import Sandbox
-from tools.schema import Schema
+from dbarch.tools.sandbox import Sandbox
+from dbarch.tools.schema.diff import diff_schemas
+from dbarch.tools.schema.from_catalog import schema_from_catalog
+from dbarch.tools.schema.from_sql import schema_from_sql
+from dbarch.tools.schema.model import Schema
+from dbarch.tools.schema.to_sql import quote, schema_to_sql
 
 SCHEMAS = Path(__file__).parents[1] / "fixtures" / "schemas"
 CASES = sorted(p.name for p in SCHEMAS.glob("*.sql"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.types import base_type, canonical_type, is_serial
+from dbarch.tools.schema.types import base_type, canonical_type, is_serial
 
 CASES = [
     # integers and serials

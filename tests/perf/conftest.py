@@ -12,8 +12,8 @@ import pytest
 @pytest.fixture
 def schema_db(sandbox: Any) -> Callable[[str], AbstractContextManager[Any]]:
     """``with schema_db(sql) as db:`` a scratch database where ``sql`` has been applied."""
-    from tools.apply import apply_scripts
-    from tools.parse import parse_script
+    from dbarch.tools.sandbox.apply import apply_scripts
+    from dbarch.tools.sql.parse import parse_script
 
     @contextmanager
     def make(sql: str) -> Iterator[Any]:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tools.datagen import generate_data, parse_rows, resolve_volumes
-from tools.errors import UsageError
+from dbarch.tools.datagen import generate_data, parse_rows, resolve_volumes
+from dbarch.tools.errors import UsageError
 
 MIXED = """
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
@@ -143,7 +143,7 @@ def test_chunked_and_background_load_keeps_counts_and_constraints(
 ) -> None:
     """Large tables split across worker connections (and the serial fallback) give the same
     rows and a database whose every constraint the server validated."""
-    import tools.datagen.fill as fill
+    import dbarch.tools.datagen.fill as fill
 
     monkeypatch.setattr(fill, "CHUNK_ROWS", 1000)
     chunked: list[str] = []

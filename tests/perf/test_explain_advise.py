@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tools.advisor import advise
-from tools.datagen import generate_data, parse_rows
-from tools.explain import explain_query
-from tools.queries import read_queries
+from dbarch.tools.datagen import generate_data, parse_rows
+from dbarch.tools.perf.advisor import advise
+from dbarch.tools.perf.explain import explain_query
+from dbarch.tools.sql.queries import read_queries
 
 SCHEMA = """
 CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE,
@@ -95,7 +95,7 @@ def test_advisor_finds_the_index_that_removes_a_seq_scan(loaded: Any) -> None:
 
 
 def test_cli_explain_and_advise(sandbox: Any, tmp_path: Path, capsys: Any) -> None:
-    from agent.cli.main import main
+    from dbarch.agent.cli.main import main
 
     schema = tmp_path / "s.sql"
     schema.write_text(SCHEMA)
@@ -116,7 +116,7 @@ def test_cli_explain_and_advise(sandbox: Any, tmp_path: Path, capsys: Any) -> No
 
 def test_join_candidates_probe_the_foreign_key_side() -> None:
     """``a JOIN b ON a.x = b.y`` filtered on b: a(x) alone, with a's own range, and covering."""
-    from tools.candidates import IndexSpec, candidates
+    from dbarch.tools.perf.candidates import IndexSpec, candidates
 
     tree = read_queries(
         "SELECT o.id FROM orders o JOIN stores s ON s.id = o.store_id WHERE s.region_id = $1 AND o.placed_at >= $2"

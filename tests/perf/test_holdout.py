@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tools.advisor import advise
-from tools.datagen import generate_data, resolve_volumes
-from tools.queries import read_queries
+from dbarch.tools.datagen import generate_data, resolve_volumes
+from dbarch.tools.perf.advisor import advise
+from dbarch.tools.sql.queries import read_queries
 
 HOLDOUT = Path(__file__).parent / "fixtures" / "holdout"
 MEASURED_FOUND = 8

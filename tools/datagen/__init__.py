@@ -4,9 +4,9 @@
 reads the ``--rows`` option. See :mod:`tools.datagen.plan` for how each constraint is honoured.
 """
 
-from tools.datagen.generate import DatagenResult, TableLoad, generate_data
-from tools.datagen.plan import Options
-from tools.datagen.volumes import (
+from dbarch.tools.datagen.generate import DatagenResult, TableLoad, generate_data
+from dbarch.tools.datagen.plan import Options
+from dbarch.tools.datagen.volumes import (
     DEFAULT_ROWS,
     Volumes,
     load_volume_file,

@@ -16,9 +16,9 @@ from typing import Any
 
 import psycopg
 
-from tools.datagen.introspect import ForeignKeyInfo, TableInfo, _quote
-from tools.datagen.parallel import Workers
-from tools.datagen.plan import Options, ParentKeys, TablePlan, insert_sql, pick_expr
+from dbarch.tools.datagen.introspect import ForeignKeyInfo, TableInfo, _quote
+from dbarch.tools.datagen.parallel import Workers
+from dbarch.tools.datagen.plan import Options, ParentKeys, TablePlan, insert_sql, pick_expr
 
 Key = tuple[str, str]
 KeysTables = dict[tuple[Key, tuple[str, ...]], str]

@@ -16,8 +16,8 @@ from typing import Any
 
 import psycopg
 
-from tools.datagen.introspect import _quote
-from tools.datagen.parallel import Workers
+from dbarch.tools.datagen.introspect import _quote
+from dbarch.tools.datagen.parallel import Workers
 
 ForeignKey = tuple[str, str, str]
 """``(qualified table, constraint name, pg_get_constraintdef)``."""

@@ -16,15 +16,15 @@ from typing import Any
 
 import psycopg
 
-from tools.datagen.fill import KeysTables, bump_sequences, fill, update_pass
-from tools.datagen.foreign_keys import drop_foreign_keys, restore_foreign_keys
-from tools.datagen.indexes import SetAside, restore, set_aside
-from tools.datagen.introspect import TableInfo, read_tables
-from tools.datagen.order import FillOrder, fill_order
-from tools.datagen.parallel import Workers, default_workers
-from tools.datagen.plan import Options, ParentKeys, TablePlan, plan_table
-from tools.datagen.volumes import Volumes
-from tools.errors import UsageError
+from dbarch.tools.datagen.fill import KeysTables, bump_sequences, fill, update_pass
+from dbarch.tools.datagen.foreign_keys import drop_foreign_keys, restore_foreign_keys
+from dbarch.tools.datagen.indexes import SetAside, restore, set_aside
+from dbarch.tools.datagen.introspect import TableInfo, read_tables
+from dbarch.tools.datagen.order import FillOrder, fill_order
+from dbarch.tools.datagen.parallel import Workers, default_workers
+from dbarch.tools.datagen.plan import Options, ParentKeys, TablePlan, plan_table
+from dbarch.tools.datagen.volumes import Volumes
+from dbarch.tools.errors import UsageError
 
 Key = tuple[str, str]
 BULK_ROWS = 5_000

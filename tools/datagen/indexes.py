@@ -13,7 +13,7 @@ from typing import Any
 
 import psycopg
 
-from tools.datagen.introspect import TableInfo, _quote
+from dbarch.tools.datagen.introspect import TableInfo, _quote
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 
-from tools.datagen.generate import DatagenResult, generate_data
-from tools.datagen.plan import Options
-from tools.datagen.volumes import Volumes
-from tools.errors import DbarchError
-from tools.sandbox import Sandbox, ScratchDatabase
-from tools.source import SqlSource
+from dbarch.tools.datagen.generate import DatagenResult, generate_data
+from dbarch.tools.datagen.plan import Options
+from dbarch.tools.datagen.volumes import Volumes
+from dbarch.tools.errors import DbarchError
+from dbarch.tools.sandbox import Sandbox, ScratchDatabase
+from dbarch.tools.sql.source import SqlSource
 
 
 @contextlib.contextmanager
@@ -23,8 +23,8 @@ def loaded_database(
     Raises the schema's first parse or server error (located in its file) as a
     :class:`~tools.errors.DbarchError`.
     """
-    from tools.apply import apply_scripts
-    from tools.parse import parse_script
+    from dbarch.tools.sandbox.apply import apply_scripts
+    from dbarch.tools.sql.parse import parse_script
 
     scripts = [parse_script(s.text, dialect="postgres", source=s.name) for s in schema]
     for script in scripts:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tools.datagen.introspect import ForeignKeyInfo, TableInfo
+from dbarch.tools.datagen.introspect import ForeignKeyInfo, TableInfo
 
 Key = tuple[str, str]
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from tools.datagen.checks import column_domains
-from tools.datagen.introspect import ForeignKeyInfo, TableInfo, _quote
-from tools.datagen.values import random_expr, unique_expr
+from dbarch.tools.datagen.checks import column_domains
+from dbarch.tools.datagen.introspect import ForeignKeyInfo, TableInfo, _quote
+from dbarch.tools.datagen.values import random_expr, unique_expr
 
 Key = tuple[str, str]
 _PERMUTE = (2_654_435_761, 2_246_822_519, 3_266_489_917, 668_265_263)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 
-from tools.datagen.checks import Domain
-from tools.datagen.introspect import TypeInfo
+from dbarch.tools.datagen.checks import Domain
+from dbarch.tools.datagen.introspect import TypeInfo
 
 _INT_RANGE = {"int2": (-32768, 32767), "int4": (-(2**31), 2**31 - 1), "int8": (-(2**63), 2**63 - 1)}
 _TEXT = ("text", "varchar", "bpchar", "citext", "name")

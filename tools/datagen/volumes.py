@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.errors import UsageError
+from dbarch.tools.errors import UsageError
 
 DEFAULT_ROWS = 10_000
 """Rows per table when the user states no volume for it."""

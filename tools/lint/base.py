@@ -23,9 +23,9 @@ from typing import Any, ClassVar, TypeVar, cast
 
 from sqlglot import exp
 
-from tools.errors import LintError
-from tools.parse import ParsedScript, ParsedStatement
-from tools.schema import Schema
+from dbarch.tools.errors import LintError
+from dbarch.tools.schema.model import Schema
+from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
 
 class Severity(IntEnum):

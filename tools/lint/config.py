@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.errors import LintError
-from tools.lint.base import Severity
+from dbarch.tools.errors import LintError
+from dbarch.tools.lint.base import Severity
 
 
 @dataclass(frozen=True, slots=True)

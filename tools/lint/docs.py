@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.lint.base import Rule
+from dbarch.tools.lint.base import Rule
 
 SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead")
 EXISTING_PREFIX = "-- existing:"
@@ -119,7 +119,7 @@ def expected_files(rules: tuple[type[Rule], ...]) -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tools.lint.registry import RULES
+    from dbarch.tools.lint.registry import RULES
 
     parser = argparse.ArgumentParser(prog="python -m tools.lint.docs", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail when docs/rules is out of date")

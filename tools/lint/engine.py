@@ -16,13 +16,21 @@ from typing import Any
 
 from sqlglot import exp
 
-from tools.errors import LintError
-from tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity, lint_run, node_types_in
-from tools.lint.registry import RULES
-from tools.lint.rules._util import table_key
-from tools.lint.suppress import parse_suppressions
-from tools.parse import ParsedScript, ParsedStatement
-from tools.schema import Schema
+from dbarch.tools.errors import LintError
+from dbarch.tools.lint.base import (
+    Diagnostic,
+    Edit,
+    LintContext,
+    Rule,
+    Severity,
+    lint_run,
+    node_types_in,
+)
+from dbarch.tools.lint.registry import RULES
+from dbarch.tools.lint.rules._util import table_key
+from dbarch.tools.lint.suppress import parse_suppressions
+from dbarch.tools.schema.model import Schema
+from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +98,7 @@ def select_rules(
 
 
 def build_schema(script: ParsedScript, base: Schema | None) -> Schema:
-    from tools.model_sql import schema_from_script
+    from dbarch.tools.schema.from_sql import schema_from_script
 
     try:
         return schema_from_script(script, base=base)

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from tools.lint.base import Rule
-from tools.lint.rules import indexes, integrity, migration, naming, normalization, queries, types
+from dbarch.tools.lint.base import Rule
+from dbarch.tools.lint.rules import (
+    indexes,
+    integrity,
+    migration,
+    naming,
+    normalization,
+    queries,
+    types,
+)
 
 RULES: tuple[type[Rule], ...] = (
     *integrity.RULES,  # keys and references

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from tools.lint.base import Diagnostic, Rule, Severity
-from tools.lint.engine import ENGINE_IDS, LintReport
+from dbarch.tools.lint.base import Diagnostic, Rule, Severity
+from dbarch.tools.lint.engine import ENGINE_IDS, LintReport
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 DOCS_PATH = "docs/rules/{id}.md"

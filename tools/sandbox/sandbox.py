@@ -26,9 +26,9 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from tools.errors import SandboxError
-from tools.sandbox.server import EmbeddedServer
-from tools.sandbox.settings import SandboxSettings
+from dbarch.tools.errors import SandboxError
+from dbarch.tools.sandbox.server import EmbeddedServer
+from dbarch.tools.sandbox.settings import SandboxSettings
 
 TEMPLATE = "dbarch_template"
 SCRATCH_PREFIX = "dbarch_s_"

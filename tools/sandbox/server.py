@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.errors import SandboxError
+from dbarch.tools.errors import SandboxError
 
 PORT = 5432
 SOCKET_PATH_LIMIT = 107

@@ -9,9 +9,9 @@ from functools import lru_cache
 from sqlglot import exp, tokens
 from sqlglot.dialects.dialect import Dialect
 
-from tools.lint.base import LintContext, memoized
-from tools.parse import ParsedStatement
-from tools.schema import DEFAULT_SCHEMA, Column, Table, qualify
+from dbarch.tools.lint.base import LintContext, memoized
+from dbarch.tools.schema.model import DEFAULT_SCHEMA, Column, Table, qualify
+from dbarch.tools.sql.parse import ParsedStatement
 
 
 @dataclass(frozen=True, slots=True)

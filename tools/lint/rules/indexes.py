@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.rules._util import script_tables, table_key
-from tools.schema import Index, Table
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules._util import script_tables, table_key
+from dbarch.tools.schema.model import Index, Table
 
 
 def _new_indexes(table: Table, before: Table | None) -> list[Index]:

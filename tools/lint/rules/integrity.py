@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.rules._util import column_at, script_tables
-from tools.lint.rules.integrity_references import (
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules._util import column_at, script_tables
+from dbarch.tools.lint.rules.integrity_references import (
     IndexForeignKey,
     RequireForeignKey,
     RequireNotNullForeignKey,
     RequireOnDelete,
 )
-from tools.lint.rules.integrity_values import RequireSignCheck, RequireUniqueNaturalKey
-from tools.schema import Column, ForeignKey, Table
-from tools.types import base_type
+from dbarch.tools.lint.rules.integrity_values import RequireSignCheck, RequireUniqueNaturalKey
+from dbarch.tools.schema.model import Column, ForeignKey, Table
+from dbarch.tools.schema.types import base_type
 
 
 class RequirePrimaryKey(Rule):

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.rules._util import column_at, find_table_for, script_tables, singular
-from tools.parse import ParsedStatement
-from tools.schema import Table
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules._util import column_at, find_table_for, script_tables, singular
+from dbarch.tools.schema.model import Table
+from dbarch.tools.sql.parse import ParsedStatement
 
 
 def _fk_columns(table: Table) -> set[str]:

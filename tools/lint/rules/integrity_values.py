@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tools.lint.base import Diagnostic, LintContext, Rule
-from tools.lint.rules._util import column_at, script_tables, words
-from tools.schema import Table
-from tools.types import base_type
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule
+from dbarch.tools.lint.rules._util import column_at, script_tables, words
+from dbarch.tools.schema.model import Table
+from dbarch.tools.schema.types import base_type
 
 NATURAL_KEYS = frozenset(
     ["email", "email_address", "username", "user_name", "login", "slug", "sku", "handle", "isbn", "ean", "upc"]

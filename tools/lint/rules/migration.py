@@ -14,15 +14,15 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.rules import migration_columns as columns
-from tools.lint.rules import migration_constraints as constraints
-from tools.lint.rules import migration_rewrites as rewrites
-from tools.lint.rules import migration_tables as tables
-from tools.lint.rules import migration_timeouts as timeouts
-from tools.lint.rules.migration_locks import dropped_indexes, index_target, lock_taken
-from tools.lint.rules.migration_state import existing_index, is_existing_at, script_state
-from tools.parse import ParsedStatement
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules import migration_columns as columns
+from dbarch.tools.lint.rules import migration_constraints as constraints
+from dbarch.tools.lint.rules import migration_rewrites as rewrites
+from dbarch.tools.lint.rules import migration_tables as tables
+from dbarch.tools.lint.rules import migration_timeouts as timeouts
+from dbarch.tools.lint.rules.migration_locks import dropped_indexes, index_target, lock_taken
+from dbarch.tools.lint.rules.migration_state import existing_index, is_existing_at, script_state
+from dbarch.tools.sql.parse import ParsedStatement
 
 __all__ = ["RULES", "dropped_indexes", "index_target", "lock_taken"]
 

@@ -8,15 +8,15 @@ from collections.abc import Iterator
 import sqlglot
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.rules.migration_state import (
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules.migration_state import (
     alter_table,
     identifier_name,
     is_existing_at,
     not_null_check_column,
     script_state,
 )
-from tools.parse import ParsedStatement
+from dbarch.tools.sql.parse import ParsedStatement
 
 
 def existing_alter(

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.rules.migration_columns import constraint_kinds, existing_alter
-from tools.lint.rules.migration_state import opaque_statements, qualify
-from tools.parse import ParsedStatement
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules.migration_columns import constraint_kinds, existing_alter
+from dbarch.tools.lint.rules.migration_state import opaque_statements, qualify
+from dbarch.tools.sql.parse import ParsedStatement
 
 
 def added_constraints(actions: list[exp.Expression]) -> Iterator[exp.Expression]:

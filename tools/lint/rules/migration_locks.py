@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from tools.lint.base import LintContext, find_all, has_node, memoized
-from tools.lint.rules._util import table_key
-from tools.lint.rules.migration_state import alter_table, existing_index, is_existing_at
-from tools.parse import ParsedStatement
+from dbarch.tools.lint.base import LintContext, find_all, has_node, memoized
+from dbarch.tools.lint.rules._util import table_key
+from dbarch.tools.lint.rules.migration_state import alter_table, existing_index, is_existing_at
+from dbarch.tools.sql.parse import ParsedStatement
 
 
 def index_target(tree: exp.Expression | None) -> tuple[exp.Create, str] | None:

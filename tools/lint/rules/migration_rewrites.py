@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.rules.migration_columns import SERIAL_TYPES, constraint_kinds, existing_alter
-from tools.lint.rules.migration_state import identifier_name
-from tools.parse import ParsedStatement
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules.migration_columns import SERIAL_TYPES, constraint_kinds, existing_alter
+from dbarch.tools.lint.rules.migration_state import identifier_name
+from dbarch.tools.sql.parse import ParsedStatement
 
 _VARCHAR = frozenset({exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT})
 

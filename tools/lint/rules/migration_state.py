@@ -18,10 +18,10 @@ from typing import Any, cast
 
 from sqlglot import exp
 
-from tools.lint.base import LintContext, memoized
-from tools.lint.rules._util import table_key
-from tools.parse import ParsedScript, ParsedStatement
-from tools.schema import DEFAULT_SCHEMA, Index, qualify
+from dbarch.tools.lint.base import LintContext, memoized
+from dbarch.tools.lint.rules._util import table_key
+from dbarch.tools.schema.model import DEFAULT_SCHEMA, Index, qualify
+from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
 
 @dataclass(frozen=True, slots=True)

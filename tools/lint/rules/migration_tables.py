@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.rules._util import table_key
-from tools.lint.rules.migration_columns import existing_alter
-from tools.lint.rules.migration_state import (
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules._util import table_key
+from dbarch.tools.lint.rules.migration_columns import existing_alter
+from dbarch.tools.lint.rules.migration_state import (
     alter_table,
     existed_before_script,
     identifier_name,
@@ -20,7 +20,7 @@ from tools.lint.rules.migration_state import (
     qualify,
     script_state,
 )
-from tools.parse import ParsedStatement
+from dbarch.tools.sql.parse import ParsedStatement
 
 
 class RenameTable(Rule):

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.rules.migration_locks import lock_taken
-from tools.lint.rules.migration_state import display, is_begin, script_state
-from tools.parse import ParsedStatement
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules.migration_locks import lock_taken
+from dbarch.tools.lint.rules.migration_state import display, is_begin, script_state
+from dbarch.tools.sql.parse import ParsedStatement
 
 
 class MissingLockTimeout(Rule):

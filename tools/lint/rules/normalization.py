@@ -8,14 +8,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tools.lint.base import Diagnostic, LintContext, Rule
-from tools.lint.rules._util import column_at, script_tables, words
-from tools.lint.rules.normalization_dependencies import (
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule
+from dbarch.tools.lint.rules._util import column_at, script_tables, words
+from dbarch.tools.lint.rules.normalization_dependencies import (
     NoDuplicatedColumnSet,
     NoTransitiveDependency,
 )
-from tools.lint.rules.normalization_tables import NoEntityAttributeValue, NoPolymorphicAssociation
-from tools.types import base_type
+from dbarch.tools.lint.rules.normalization_tables import (
+    NoEntityAttributeValue,
+    NoPolymorphicAssociation,
+)
+from dbarch.tools.schema.types import base_type
 
 _NUMBERED = re.compile(r"^([a-z][a-z_]*?)_?(\d+)$")
 """A column name ending in a number: ``phone1``, ``address_2`` (an identifier, not SQL text)."""

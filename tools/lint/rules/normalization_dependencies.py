@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from tools.lint.rules._util import column_at, script_tables, singular
-from tools.schema import Column, Table
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules._util import column_at, script_tables, singular
+from dbarch.tools.schema.model import Column, Table
 
 
 class NoTransitiveDependency(Rule):

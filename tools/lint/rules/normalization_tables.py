@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tools.lint.base import Diagnostic, LintContext, Rule
-from tools.lint.rules._util import column_at, script_tables
-from tools.schema import Table
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule
+from dbarch.tools.lint.rules._util import column_at, script_tables
+from dbarch.tools.schema.model import Table
 
 ATTRIBUTE_NAMES = frozenset(
     ["attribute", "attribute_name", "attr", "attr_name", "key", "property", "property_name", "field", "field_name", "meta_key", "attribute_key"]

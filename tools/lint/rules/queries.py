@@ -9,10 +9,10 @@ from typing import Any, ClassVar
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity, find_all
-from tools.lint.rules import queries_index
-from tools.lint.rules.migration_state import located
-from tools.parse import ParsedStatement
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, find_all
+from dbarch.tools.lint.rules import queries_index
+from dbarch.tools.lint.rules.migration_state import located
+from dbarch.tools.sql.parse import ParsedStatement
 
 
 def projection_star(select: exp.Select) -> exp.Expr | None:

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 import sqlglot
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, LintContext, Rule, Severity, find_all
-from tools.lint.rules._util import table_key
-from tools.lint.rules.migration_state import identifier_name, located
-from tools.parse import ParsedStatement
-from tools.schema import Column, Schema, Table
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, find_all
+from dbarch.tools.lint.rules._util import table_key
+from dbarch.tools.lint.rules.migration_state import identifier_name, located
+from dbarch.tools.schema.model import Column, Schema, Table
+from dbarch.tools.sql.parse import ParsedStatement
 
 _SCOPES = (exp.Select, exp.Update, exp.Delete)
 

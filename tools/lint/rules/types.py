@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity, memoized
-from tools.lint.rules._util import ColumnDefIn, column_defs, type_span, type_text, words
-from tools.parse import ParsedStatement
-from tools.types import base_type, canonical_type, is_serial
+from dbarch.tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity, memoized
+from dbarch.tools.lint.rules._util import ColumnDefIn, column_defs, type_span, type_text, words
+from dbarch.tools.schema.types import base_type, canonical_type, is_serial
+from dbarch.tools.sql.parse import ParsedStatement
 
 MONEY_WORDS = frozenset(
     ["price", "amount", "total", "cost", "balance", "fee", "fees", "salary", "wage", "wages", "tax", "discount", "subtotal", "revenue", "payment", "charge", "refund", "paid", "due", "budget", "income", "expense", "expenses"]

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import psycopg
 import psycopg.sql
 
-from tools.errors import DbarchError, SandboxError
-from tools.parse import Note, ParsedScript, ParsedStatement
-from tools.restore_policy import (
+from dbarch.tools.errors import DbarchError, SandboxError
+from dbarch.tools.sandbox import Sandbox, ScratchDatabase
+from dbarch.tools.sandbox.restore_policy import (
     MISSING_EXTENSION_HINTS,
     THIRD_PARTY_HINTS,
     UNDEFINED,
@@ -36,7 +36,7 @@ from tools.restore_policy import (
     skip_reason,
     superuser_skip,
 )
-from tools.sandbox import Sandbox, ScratchDatabase
+from dbarch.tools.sql.parse import Note, ParsedScript, ParsedStatement
 
 
 @dataclass(frozen=True, slots=True)

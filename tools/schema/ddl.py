@@ -13,10 +13,10 @@ from dataclasses import replace
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from tools.model_build import Builder, ident_name, table_ref
-from tools.model_names import choose_name, column_addition, index_column_name
-from tools.schema import Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique
-from tools.types import is_serial
+from dbarch.tools.schema.build import Builder, ident_name, table_ref
+from dbarch.tools.schema.model import Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique
+from dbarch.tools.schema.names import choose_name, column_addition, index_column_name
+from dbarch.tools.schema.types import is_serial
 
 TYPE_STOP_WORDS = frozenset(
     {

@@ -25,9 +25,9 @@ from typing import Any
 import psycopg
 from sqlglot import exp
 
-from tools.candidates import IndexSpec, candidates
-from tools.explain import QueryReport, explain_query
-from tools.queries import Query
+from dbarch.tools.perf.candidates import IndexSpec, candidates
+from dbarch.tools.perf.explain import QueryReport, explain_query
+from dbarch.tools.sql.queries import Query
 
 MIN_ROUND_GAIN = 0.10
 MIN_QUERY_GAIN = 0.10

@@ -15,7 +15,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel
 
-from tools.parse import ParsedScript, ParsedStatement
+from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
 DT = exp.DataType.Type
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 
-from tools.schema import DEFAULT_SCHEMA, Column, Schema, Table
-from tools.types import canonical_type
+from dbarch.tools.schema.model import DEFAULT_SCHEMA, Column, Schema, Table
+from dbarch.tools.schema.types import canonical_type
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 LOOSE_CAST_TYPES = frozenset({"text", "varchar", "char", "bpchar", "regclass", "name"})

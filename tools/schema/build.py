@@ -18,9 +18,9 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token, Tokenizer
 
-from tools.parse import ParsedStatement
-from tools.schema import DEFAULT_SCHEMA, Schema, Table, qualify
-from tools.types import ALIASES, base_type, canonical_type
+from dbarch.tools.schema.model import DEFAULT_SCHEMA, Schema, Table, qualify
+from dbarch.tools.schema.types import ALIASES, base_type, canonical_type
+from dbarch.tools.sql.parse import ParsedStatement
 
 BUILTIN_TYPES = frozenset(ALIASES.values())
 

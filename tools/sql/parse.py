@@ -20,8 +20,8 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError as SqlglotParseError
 from sqlglot.errors import TokenError
 
-from tools.errors import ParseError
-from tools.statements import Statement, StatementKind, split_statements
+from dbarch.tools.errors import ParseError
+from dbarch.tools.sql.statements import Statement, StatementKind, split_statements
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import psycopg
 
-from tools.schema import (
+from dbarch.tools.schema.model import (
     Check,
     Column,
     ForeignKey,

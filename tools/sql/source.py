@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.errors import InputError, position_at
+from dbarch.tools.errors import InputError, position_at
 
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 """Largest SQL input read by default (8 MiB); ``--max-bytes`` raises it."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import psycopg
 
-from tools.parse import ParsedStatement
+from dbarch.tools.sql.parse import ParsedStatement
 
 SKIP_PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("CREATE", "DATABASE"), "CREATE DATABASE skipped: each check runs in its own scratch database"),

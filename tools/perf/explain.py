@@ -18,9 +18,9 @@ from typing import Any
 import psycopg
 from psycopg import sql as psql
 
-from tools.errors import DbarchError
-from tools.plan_summary import Finding, PlanNode, summarise
-from tools.queries import Query
+from dbarch.tools.errors import DbarchError
+from dbarch.tools.perf.plan_summary import Finding, PlanNode, summarise
+from dbarch.tools.sql.queries import Query
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +145,7 @@ class _ParamUse:
 
 def sample_parameters(conn: psycopg.Connection[Any], query: Query) -> tuple[str | None, ...]:
     """A value for each ``$n`` drawn from the column it is compared with (NULL when unknown)."""
-    from tools.candidates import parameter_columns
+    from dbarch.tools.perf.candidates import parameter_columns
 
     uses = parameter_columns(query.tree) if query.tree is not None else {}
     values: list[str | None] = []

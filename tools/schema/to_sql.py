@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from tools.schema import DEFAULT_SCHEMA, Check, Column, ForeignKey, Index, Schema, Table
+from dbarch.tools.schema.model import (
+    DEFAULT_SCHEMA,
+    Check,
+    Column,
+    ForeignKey,
+    Index,
+    Schema,
+    Table,
+)
 
 
 def quote(name: str) -> str:

@@ -17,9 +17,9 @@ from sqlglot import exp
 from sqlglot.errors import ParseError as SqlglotParseError
 from sqlglot.errors import TokenError
 
-from tools.errors import DbarchError, ParseError
-from tools.parse import pg_syntax_error
-from tools.statements import Statement, StatementKind, split_statements
+from dbarch.tools.errors import DbarchError, ParseError
+from dbarch.tools.sql.parse import pg_syntax_error
+from dbarch.tools.sql.statements import Statement, StatementKind, split_statements
 
 _QUERY_TYPES = (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Insert, exp.Update, exp.Delete,
                 exp.Merge, exp.Values)

@@ -16,9 +16,9 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from tools import model_ddl as ddl
-from tools.model_build import Builder, ident_name, table_ref
-from tools.schema import qualify
+from dbarch.tools.schema import ddl as ddl
+from dbarch.tools.schema.build import Builder, ident_name, table_ref
+from dbarch.tools.schema.model import qualify
 
 
 def _drop_column(b: Builder, key: str, name: str) -> None:

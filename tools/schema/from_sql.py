@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from tools import model_alter, model_ddl
-from tools.model_build import Builder, table_ref
-from tools.parse import ParsedScript, ParsedStatement, parse_script
-from tools.schema import Schema
+from dbarch.tools.schema import alter as model_alter
+from dbarch.tools.schema import ddl as model_ddl
+from dbarch.tools.schema.build import Builder, table_ref
+from dbarch.tools.schema.model import Schema
+from dbarch.tools.sql.parse import ParsedScript, ParsedStatement, parse_script
 
 
 def _create(b: Builder, node: exp.Create) -> None:

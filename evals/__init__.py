@@ -1,0 +1,1 @@
+"""dbarch's eval suite: cases, deterministic scorers, the runner and its reports."""

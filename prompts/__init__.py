@@ -1,0 +1,1 @@
+"""The architect's prompts, kept as text files beside this module."""

@@ -1,0 +1,1 @@
+"""Performance: EXPLAIN, plan summaries, index candidates and the index advisor."""

@@ -1,0 +1,1 @@
+"""SQL input: reading sources, splitting statements, parsing, query extraction, translation."""
