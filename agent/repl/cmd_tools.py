@@ -1,0 +1,177 @@
+"""Slash commands over the verification tools: /check /lint /explain /advise /erd.
+
+They call :mod:`dbarch.agent.operations` in-process (never the CLI) on the session's shared
+sandbox, and work without a model.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dbarch.agent.repl import render
+
+if TYPE_CHECKING:
+    from dbarch.agent.repl.state import ReplState
+    from dbarch.tools.sql.source import SqlSource
+
+
+def _usage(message: str, syntax: str) -> Exception:
+    from dbarch.tools.errors import UsageError
+
+    return UsageError(message, hint=f"usage: {syntax}")
+
+
+def _words(arg: str, syntax: str) -> list[str]:
+    try:
+        return shlex.split(arg)
+    except ValueError as exc:
+        raise _usage(f"cannot read the arguments: {exc}", syntax) from None
+
+
+def _read(path: str) -> SqlSource:
+    from dbarch.tools.sql.source import read_sql
+
+    return read_sql(str(Path(path).expanduser()))
+
+
+def check(state: ReplState, arg: str) -> None:
+    from dbarch.agent import operations
+
+    files = _words(arg, "/check FILE...")
+    if not files:
+        raise _usage("name the SQL files to check", "/check FILE...")
+    sources = [_read(f) for f in files]
+    with state.console.status("checking in the sandbox..."):
+        result = operations.check(sources, sandbox=state.sandbox())
+    render.check_result(state.console, result, {s.name: s.text for s in sources})
+
+
+def lint(state: ReplState, arg: str) -> None:
+    from dbarch.agent import operations
+
+    files = _words(arg, "/lint FILE...")
+    if not files:
+        raise _usage("name the SQL files to lint", "/lint FILE...")
+    total = 0
+    for source in (_read(f) for f in files):
+        report = operations.lint(source)
+        render.findings(state.console, report.diagnostics, {source.name: source.text})
+        total += len(report.diagnostics)
+    style = "green" if not total else "yellow"
+    state.console.print(f"[{style}]{total} lint finding(s) in {len(files)} file(s)[/]")
+
+
+@dataclass
+class _Workload:
+    schema: list[SqlSource]
+    queries: SqlSource
+    rows: str | None
+    analyze: bool
+    budget_mb: float
+
+
+def _workload(state: ReplState, arg: str, syntax: str) -> _Workload:
+    """Leading options (``--rows``, ``--schema``, ``--analyze``, ``--budget-mb``), then the
+    queries: a ``.sql`` file, or the query text itself."""
+    from dbarch.agent import operations
+    from dbarch.tools.sql.source import SqlSource
+
+    rest = arg.strip()
+    rows, schema_files, analyze, budget = None, [], False, 1024.0
+    while rest.startswith("--"):
+        option, _, rest = rest.partition(" ")
+        rest = rest.lstrip()
+        if option == "--analyze":
+            analyze = True
+            continue
+        if option not in ("--rows", "--schema", "--budget-mb"):
+            raise _usage(f"unknown option {option}", syntax)
+        value, _, rest = rest.partition(" ")
+        rest = rest.lstrip()
+        if not value:
+            raise _usage(f"{option} needs a value", syntax)
+        if option == "--rows":
+            rows = value
+        elif option == "--schema":
+            schema_files.append(value)
+        else:
+            try:
+                budget = float(value)
+            except ValueError:
+                raise _usage(f"--budget-mb needs a number, not {value!r}", syntax) from None
+    if not rest:
+        raise _usage("give a query, or a .sql file of queries", syntax)
+    if rest.endswith(".sql") and " " not in rest:
+        queries = _read(rest)
+    else:
+        queries = SqlSource("<query>", rest)
+    schema = [_read(f) for f in schema_files] or [operations.workspace_schema(state.ws())]
+    return _Workload(schema, queries, rows, analyze, budget)
+
+
+def explain(state: ReplState, arg: str) -> None:
+    from dbarch.agent import operations
+    from dbarch.agent.cli.explain import render_report
+
+    syntax = "/explain [--rows SPEC] [--schema FILE] [--analyze] QUERY|FILE"
+    w = _workload(state, arg, syntax)
+    with state.console.status("loading synthetic data and explaining..."):
+        done = operations.explain(w.schema, w.queries, sandbox=state.sandbox(), rows=w.rows,
+                                  analyze=w.analyze)
+    for notice in done.data.notices:
+        render.dim(state.console, f"note: {notice}")
+    render.dim(state.console, f"data: {done.data.total_rows:,} rows in {len(done.data.tables)} tables "
+                              f"({done.data.seconds:.1f} s)")
+    for report in done.reports:
+        _plain(state, render_report(report))
+
+
+def advise(state: ReplState, arg: str) -> None:
+    from dbarch.agent import operations
+    from dbarch.agent.cli.explain import render_report
+
+    syntax = "/advise [--rows SPEC] [--schema FILE] [--budget-mb N] QUERIES.sql|QUERY"
+    w = _workload(state, arg, syntax)
+    with state.console.status("trying index candidates in the sandbox..."):
+        done = operations.advise(w.schema, w.queries, sandbox=state.sandbox(), rows=w.rows,
+                                 budget_mb=w.budget_mb, analyze=w.analyze)
+    advice = done.advice
+    for notice in [*done.data.notices, *advice.notices]:
+        render.dim(state.console, f"note: {notice}")
+    render.dim(state.console, f"data: {done.data.total_rows:,} rows; {advice.candidates_tried} "
+                              f"candidate indexes tried in {advice.seconds:.1f} s")
+    if advice.recommendations:
+        state.console.print("[bold]Recommended indexes:[/]")
+        for r in advice.recommendations:
+            _plain(state, f"  {r.ddl}  -- {r.size_bytes / 1_048_576:.1f} MB, serves queries "
+                          f"{', '.join(map(str, r.queries))}")
+    else:
+        state.console.print("[green]No new index would help this workload enough.[/]")
+    for e in advice.existing:
+        _plain(state, f"  existing index {e.name} on {e.table}: {e.reason}")
+    if state.verbose:
+        for q in advice.queries:
+            _plain(state, render_report(q.before, heading=f"{q.before.label} before"))
+            if q.after is not None and q.before.ok:
+                _plain(state, render_report(q.after, heading=f"{q.after.label} after"))
+
+
+def erd(state: ReplState, arg: str) -> None:
+    from dbarch.agent import operations
+
+    files = _words(arg, "/erd [FILE.sql]")
+    if len(files) > 1:
+        raise _usage("one schema file at most", "/erd [FILE.sql]")
+    source = _read(files[0]) if files else operations.workspace_schema(state.ws())
+    from rich.syntax import Syntax
+
+    state.console.print(Syntax(operations.erd(source), "text", word_wrap=True))
+
+
+def _plain(state: ReplState, text: str) -> None:
+    from rich.text import Text
+
+    state.console.print(Text(text))
