@@ -34,27 +34,34 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 
 
 def verification_line(result: Any) -> Text:
-    """``verified: parsed · lint 0 errors, 2 warnings · applied in sandbox · 3 plans checked``."""
+    """``verified: parsed · lint 0 errors, 2 warnings · applied in sandbox · 3 plans checked``.
+
+    ``result`` is a :class:`dbarch.agent.result.DesignResult`. Shown under every answer, also
+    when there was nothing to verify, so that silence never passes for a check.
+    """
     if _get(result, "refused"):
-        reason = _get(result, "refusal_reason") or _get(result, "reason") or ""
+        reason = _get(result, "refusal_reason") or ""
         return Text(f"refused: {reason}".rstrip(": "), style="yellow")
     v = _get(result, "verification")
-    if v is None or not _get(result, "ddl", True):
-        return Text("verified: no SQL in this answer, nothing to check", style="dim")
+    if v is None or not _get(v, "sql_found"):
+        return Text("verification: no SQL in this answer, nothing to check", style="dim")
     parts: list[str] = []
     parsed = _get(v, "parsed")
     parts.append("parsed" if parsed else "did NOT parse" if parsed is False else "not parsed")
-    lint = _get(v, "lint") or _get(v, "lint_findings") or ()
-    counts: dict[str, int] = {}
-    for finding in lint:
-        sev = str(_get(finding, "severity", "info"))
-        counts[sev] = counts.get(sev, 0) + 1
-    parts.append("lint " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "clean"))
+    lint = _get(v, "lint")
+    counts = {sev: int(_get(lint, sev, 0) or 0) for sev in ("error", "warning", "info")}
+    parts.append("lint " + (", ".join(f"{n} {s}" for s, n in counts.items() if n) or "clean"))
     applied = _get(v, "applied")
-    parts.append("applied in sandbox" if applied else "NOT applied" if applied is False else "not applied")
-    plans = _get(v, "explains") or _get(v, "explain") or _get(v, "plans") or ()
+    parts.append("applied in sandbox" if applied else "NOT applied" if applied is False
+                 else "not applied")
+    plans = _get(v, "plans") or ()
     parts.append(f"{len(plans)} plan(s) checked")
-    ok = bool(parsed) and bool(applied) and not counts.get("error")
+    not_checked = _get(v, "not_checked") or ()
+    if not_checked:
+        parts.append("not checked: " + "; ".join(map(str, not_checked)))
+    if _get(v, "tool_round_limit_reached"):
+        parts.append("tool-round limit reached")
+    ok = bool(parsed) and bool(applied) and not counts["error"] and not _get(v, "errors")
     return Text(("verified: " if ok else "verification: ") + " · ".join(parts),
                 style="green" if ok else "bold yellow")
 

@@ -88,6 +88,9 @@ def ask(state: ReplState, request: str) -> None:
             elif kind == "ToolEndEvent":
                 answer.close()
                 _tool_line(console, event, verbose=state.verbose)
+            elif kind == "StatusEvent":
+                answer.close()
+                console.print(Text(f"  · {event.text}", style="dim"))
             elif kind == "FinalEvent":
                 result = event.result
     except KeyboardInterrupt:
