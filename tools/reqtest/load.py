@@ -108,7 +108,7 @@ class _File(BaseModel):
 def load_requirement_tests(text: str, *, source: str = "<tests>") -> tuple[RequirementTest, ...]:
     """Parse YAML or JSON ``text`` into tests; a :class:`UsageError` with the line otherwise."""
     data, root = _parse(text, source)
-    return _build(data, root, source)
+    return _build(data, root, source, text)
 
 
 def load_requirement_tests_file(path: str | Path) -> tuple[RequirementTest, ...]:
@@ -180,7 +180,7 @@ def _parse(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     return data, root
 
 
-def _build(data: Any, root: yaml.Node | None, source: str) -> tuple[RequirementTest, ...]:
+def _build(data: Any, root: yaml.Node | None, source: str, text: str = "") -> tuple[RequirementTest, ...]:
     wrapped = isinstance(data, dict)
     try:
         specs = _File.model_validate(data).tests if wrapped else _File.model_validate({"tests": data}).tests
@@ -203,7 +203,7 @@ def _build(data: Any, root: yaml.Node | None, source: str) -> tuple[RequirementT
         steps = []
         for j, st in enumerate(spec.steps):
             step_line = _sql_line(root, (*path, "steps", j), wrapped)
-            _refuse_transaction_control(st.sql, source, step_line)
+            _check_sql(st.sql, source, step_line, _cut_by_comment(root, (*path, "steps", j), wrapped, text))
             steps.append(Step(st.sql, st.expect.build(), step_line))
         tests.append(RequirementTest(spec.name, tuple(steps), spec.description.strip(), test_line, source))
     return tuple(tests)
@@ -273,7 +273,21 @@ def _sql_line(root: yaml.Node | None, step: tuple[Any, ...], wrapped: bool) -> i
     return node.start_mark.line + (2 if block else 1)
 
 
-def _refuse_transaction_control(sql: str, source: str, line: int | None) -> None:
+def _cut_by_comment(root: yaml.Node | None, step: tuple[Any, ...], wrapped: bool, text: str) -> bool:
+    """True when the step's SQL is a plain YAML scalar followed by `` #...`` on its line:
+    YAML read ``VALUES ('sale #1')`` as ``VALUES ('sale`` and a comment."""
+    node = _node(root, step, wrapped)
+    if isinstance(node, yaml.MappingNode):
+        node = next((v for k, v in node.value if getattr(k, "value", None) == "sql"), None)
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None or not text:
+        return False
+    end = node.end_mark.index
+    stop = text.find("\n", end)
+    rest = text[end:] if stop < 0 else text[end:stop]
+    return rest.lstrip().startswith("#")
+
+
+def _check_sql(sql: str, source: str, line: int | None, cut: bool) -> None:
     """Steps run inside the test's transaction: COMMIT, ROLLBACK, SAVEPOINT... would break it."""
     from pglast import ast, parse_sql
     from pglast.parser import ParseError as PgParseError
@@ -281,6 +295,11 @@ def _refuse_transaction_control(sql: str, source: str, line: int | None) -> None
     try:
         statements = parse_sql(sql)
     except PgParseError:
+        if cut:
+            raise UsageError(
+                "the step's SQL was cut at ' #', which YAML reads as the start of a comment",
+                file=source, line=line, hint="write the SQL as a block (sql: |) or in double quotes",
+            ) from None
         return  # the server reports the syntax error when the test runs (the test fails)
     for raw in statements:
         if isinstance(raw.stmt, ast.TransactionStmt):
