@@ -34,7 +34,7 @@ class SavedTests:
     """How many tests it holds (0 when only listed, not read)."""
 
 
-TestsVerifier = Callable[[Sequence["RequirementTest"], str], None]
+RequirementTestsVerifier = Callable[[Sequence["RequirementTest"], str], None]
 """``verify(tests, file)`` raises a DbarchError when the tests must not be saved."""
 
 
@@ -68,7 +68,7 @@ def save_requirement_tests(
     name: str,
     tests: str | Sequence[RequirementTest],
     *,
-    verify: TestsVerifier | None = None,
+    verify: RequirementTestsVerifier | None = None,
 ) -> SavedTests:
     """Validate ``tests`` (YAML/JSON text, kept as written, or test values) and save them as
     ``tests/NNN_<name>.yaml``; the file of that name is replaced if it exists."""
@@ -111,7 +111,7 @@ def check_saved_tests(
     return run_requirement_tests(sources, tests, sandbox=sandbox, statement_timeout_ms=statement_timeout_ms)
 
 
-def tests_verifier(ws: Workspace, sandbox: Any) -> TestsVerifier:
+def requirement_tests_verifier(ws: Workspace, sandbox: Any) -> RequirementTestsVerifier:
     """A verifier that refuses tests failing against the replayed migrations (they would be
     saved broken: a rule the design does not enforce, or a test that is wrong)."""
 

@@ -221,7 +221,7 @@ def _print_saved_tests(report: Any) -> None:
 def _tests(ws: Any, args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from dbarch.memory.reqtests import save_requirement_tests, tests_verifier
+    from dbarch.memory.reqtests import requirement_tests_verifier, save_requirement_tests
     from dbarch.tools.errors import UsageError
 
     try:
@@ -235,7 +235,7 @@ def _tests(ws: Any, args: argparse.Namespace) -> int:
     sandbox = None if args.no_verify else make_sandbox(args)
     try:
         saved = save_requirement_tests(
-            ws, args.name, text, verify=None if sandbox is None else tests_verifier(ws, sandbox)
+            ws, args.name, text, verify=None if sandbox is None else requirement_tests_verifier(ws, sandbox)
         )
     finally:
         if sandbox is not None:

@@ -188,7 +188,7 @@ def _build(data: Any, root: yaml.Node | None, source: str, text: str = "") -> tu
         # an unknown field (a typo) explains a missing one: report it first
         err = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         loc = tuple(err["loc"]) if wrapped else tuple(err["loc"])[1:]
-        line = _line(root, loc, wrapped)
+        line = _line(root, loc, wrapped, key=err["type"] == "extra_forbidden")
         raise UsageError(f"{_where(loc, wrapped)}{_message(err)}", file=source, line=line, hint=_HINT) from None
     tests: list[RequirementTest] = []
     seen: dict[str, int | None] = {}
@@ -212,6 +212,8 @@ def _build(data: Any, root: yaml.Node | None, source: str, text: str = "") -> tu
 def _where(loc: tuple[Any, ...], wrapped: bool) -> str:
     """``test 2, step 1, expect.error: `` from pydantic's location of the error."""
     parts = list(loc[1:] if wrapped and loc[:1] == ("tests",) else loc)
+    if wrapped and not parts:
+        return "tests: "
     if not parts or not isinstance(parts[0], int):
         return ""
     text = f"test {parts[0] + 1}"
@@ -232,23 +234,26 @@ def _message(err: Any) -> str:
     if kind == "missing":
         return "this field is required"
     if kind == "extra_forbidden":
-        return "unknown field (a test has name, description, steps; a step has sql, expect)"
+        return (f"unknown field {err['loc'][-1]!r} (a test has name, description, steps; a step has sql, "
+                "expect; an expectation has ok or error)")
     return msg.removeprefix("Value error, ")
 
 
 # -- lines -------------------------------------------------------------------------------------
-def _node(root: yaml.Node | None, path: tuple[Any, ...], wrapped: bool) -> yaml.Node | None:
+def _node(root: yaml.Node | None, path: tuple[Any, ...], wrapped: bool, *, key: bool = False) -> yaml.Node | None:
     node = root
     if node is None:
         return None
     if not wrapped and path[:1] == ("tests",):
         path = path[1:]
-    for part in path:
+    for i, part in enumerate(path):
         child: yaml.Node | None = None
+        last = i == len(path) - 1
         if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             child = node.value[part]
         elif isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            child = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            child = None if key and last else next(
+                (v for k, v in node.value if getattr(k, "value", None) == part), None)
             if child is None:  # an unknown key: point at the key itself
                 child = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
         if child is None:
@@ -257,8 +262,8 @@ def _node(root: yaml.Node | None, path: tuple[Any, ...], wrapped: bool) -> yaml.
     return node
 
 
-def _line(root: yaml.Node | None, path: tuple[Any, ...], wrapped: bool) -> int | None:
-    node = _node(root, path, wrapped)
+def _line(root: yaml.Node | None, path: tuple[Any, ...], wrapped: bool, *, key: bool = False) -> int | None:
+    node = _node(root, path, wrapped, key=key)
     return node.start_mark.line + 1 if node is not None else None
 
 

@@ -43,6 +43,8 @@ class StepOutcome:
 
 @dataclass(frozen=True, slots=True)
 class TestResult:
+    __test__ = False  # not a pytest test class
+
     name: str
     kind: Literal["positive", "negative"]
     passed: bool
@@ -94,6 +96,8 @@ class LoadedTable:
 
 @dataclass(frozen=True, slots=True)
 class TestReport:
+    __test__ = False  # not a pytest test class
+
     ok: bool
     """The schema was set up, there was at least one test, and every test passed."""
     total: int
