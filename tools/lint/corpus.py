@@ -71,9 +71,11 @@ def _directive(line: str) -> tuple[str, str] | None:
 
 def read_families(text: str, where: str = "") -> list[FamilyCase]:
     """The snippets of one family file."""
-    family, rules = "", ()
+    family, rules = "", tuple[str, ...]()
     cases: list[FamilyCase] = []
-    name, existing, body, assume, line_no = "", [], [], False, 0
+    existing: list[str] = []
+    body: list[str] = []
+    name, assume, line_no = "", False, 0
 
     def flush() -> None:
         if name:

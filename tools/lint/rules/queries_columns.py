@@ -78,7 +78,7 @@ class DuplicateColumnAssignment(Rule):
                     for d in tree.this.expressions if isinstance(d, exp.ColumnDef | exp.Identifier)]
             yield from self._report(stmt, "declared", defs)
         elif kind in {"VIEW", "MATERIALIZED VIEW"} and isinstance(tree.expression, exp.Select):
-            outputs = []
+            outputs: list[tuple[str, exp.Expression]] = []
             for item in tree.expression.expressions:
                 if isinstance(item, exp.Alias):
                     outputs.append((identifier_name(item.args.get("alias")), item))
