@@ -202,9 +202,12 @@ class Case(_Model):
             for n in (r.from_, r.to):
                 if n not in names:
                     raise ValueError(f"relationship names entity {n!r} that `expect.entities` does not list")
-        for c in (*self.expect.constraints, *self.expect.types, *self.expect.access_patterns):
-            if c.entity not in names:
-                raise ValueError(f"{type(c).__name__.lower()} names entity {c.entity!r} that `expect.entities` does not list")
+        refs: list[tuple[str, str]] = [("constraint", c.entity) for c in self.expect.constraints]
+        refs += [("type rule", t.entity) for t in self.expect.types]
+        refs += [("access pattern", p.entity) for p in self.expect.access_patterns]
+        for what, entity in refs:
+            if entity not in names:
+                raise ValueError(f"{what} names entity {entity!r} that `expect.entities` does not list")
         return self
 
     def flawed_answer(self, flawed: Flawed) -> Answer:

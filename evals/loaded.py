@@ -17,11 +17,21 @@ from dbarch.tools.sql.parse import ParsedScript
 
 def scaled_rows(stated: Mapping[str, int | str], cap: int) -> dict[str, int]:
     """Stated rows per table scaled so that the largest is ``cap`` (ratios kept, at least 50)."""
-    rows = {k.lower(): parse_count(str(v)) for k, v in stated.items()}
+    rows = {k.lower(): _count(v) for k, v in stated.items()}
     top = max(rows.values(), default=0)
     if top <= cap:
         return rows
     return {k: max(50, round(v * cap / top)) for k, v in rows.items()}
+
+
+def _count(value: int | str) -> int:
+    """``10m``, ``1.5b``, ``50k`` or a number (stated volumes may exceed what datagen loads)."""
+    text = str(value).strip().lower().replace("_", "").replace(",", "")
+    if text.endswith("b"):
+        return int(float(text[:-1]) * 1_000_000_000)
+    if text.endswith("m") and float(text[:-1]) * 1_000_000 > 100_000_000:
+        return int(float(text[:-1]) * 1_000_000)
+    return parse_count(text)
 
 
 def volumes_for(rows: Mapping[str, int], cap: int) -> Volumes:

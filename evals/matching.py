@@ -23,7 +23,7 @@ def singular(word: str) -> str:
         return w[:-3] + "y"
     if re.search(r"(ss|x|ch|sh)es$", w):
         return w[:-2]
-    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
         return w[:-1]
     return w
 
@@ -58,8 +58,8 @@ def resolve_tables(case: Case, schema: Schema) -> dict[str, Table]:
                 if t.key in taken:
                     continue
                 n = norm(t.name)
-                if (exact and n in cands) or (not exact and any(n.endswith("_" + c) or n.startswith(c + "_") and
-                                                                  _only_suffix(n, c) for c in cands)):
+                if (exact and n in cands) or (not exact and any(n.endswith("_" + c) or (n.startswith(c + "_") and
+                                                                  _only_suffix(n, c)) for c in cands)):
                     out[e.name] = t
                     taken.add(t.key)
                     break
@@ -83,7 +83,9 @@ def resolve_column(case: Case, schema: Schema, table: Table, spec: str) -> tuple
             if fk.ref_table == target.key:
                 cols = tuple(c for c in (table.column(n) for n in fk.columns) if c is not None)
                 return cols or None
-        return None
+        # a tenant key carried inside composite foreign keys: ``tenant_id`` with no FK of its own
+        col = table.column(f"{norm(target.name)}_id")
+        return (col,) if col is not None else None
     for alt in spec.split("|"):
         col = table.column(alt.strip().lower())
         if col is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -14,6 +15,11 @@ def score_answer(case: Case, answer: Answer, ctx: ScoringContext, *, only: tuple
     from dbarch.evals.scorers import SCORERS
 
     analysis = Analysis(case, answer, ctx)
+    if case.expect.wants_sql:
+        # the shared analysis (parse, model, apply, lint), timed on its own; the scorers that
+        # need it report a failure themselves
+        with contextlib.suppress(Exception):
+            _ = analysis.lint
     scores: list[Score] = []
     for name, fn in SCORERS:
         if only and name not in only:

@@ -91,13 +91,31 @@ def access_patterns(case: Case, a: Analysis) -> Score | None:
                 problems.append(str(exc))
                 continue
             scans = [n for n in nodes if n.get("Node Type") == "Seq Scan" and n.get("Relation Name") == table.name]
-            if scans:
+            loaded_rows = _rows(item.db.conn, table)
+            if loaded_rows < 1000:
+                # too few rows for the plan to tell anything: fall back to reading the indexes
+                cols = tuple(c.name for spec in p.where for c in (resolve_column(case, schema, table, spec) or ()))
+                if cols and table.has_index_leading_with(cols[:1]):
+                    served += 1
+                    problems.append(f"{p.name}: only {loaded_rows} rows loaded in {table.name}; judged from its indexes")
+                else:
+                    problems.append(f"{p.name}: only {loaded_rows} rows loaded in {table.name} and no index leads with "
+                                    f"({', '.join(cols) or '?'})")
+            elif scans:
                 problems.append(f"{p.name}: sequential scan of {table.name} (cost {cost:,.0f})")
             else:
                 served += 1
     value = served / len(patterns)
     return Score("access_patterns", value, f"{served}/{len(patterns)} critical queries served by an index at "
                  f"{max(rows.values(), default=0):,} rows" + (f"; {'; '.join(problems[:3])}" if problems else ""))
+
+
+def _rows(conn: Any, table: Table) -> int:
+    row = conn.execute("SELECT coalesce(sum(c.reltuples), 0)::bigint FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid "
+                       "WHERE i.inhparent = %s::regclass", [f'"{table.schema}"."{table.name}"']).fetchone()
+    own = conn.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
+                       [f'"{table.schema}"."{table.name}"']).fetchone()
+    return int(row[0] if row else 0) + int(own[0] if own else 0)
 
 
 def _fingerprint(conn: Any, sql: str) -> str | None:

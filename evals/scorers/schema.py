@@ -95,8 +95,8 @@ def _has_constraint(case: Case, schema: Schema, table: Table, kind: str, columns
             return "no primary key"
         return None if not cols or set(pk.columns) == set(cols) else f"primary key is ({', '.join(pk.columns)})"
     if kind == "not_null":
-        pk = set(table.primary_key.columns) if table.primary_key else set()
-        nullable = [c for c in cols if (col := table.column(c)) is not None and col.nullable and c not in pk]
+        in_pk = set(table.primary_key.columns) if table.primary_key else set()
+        nullable = [c for c in cols if (col := table.column(c)) is not None and col.nullable and c not in in_pk]
         return f"{', '.join(nullable)} nullable" if nullable else None
     if kind == "unique":
         if table.is_unique_on(tuple(cols)):
@@ -116,9 +116,11 @@ def _has_constraint(case: Case, schema: Schema, table: Table, kind: str, columns
     if kind == "exclusion":
         name = re.escape(table.name)
         for stmt in ddl.split(";"):
-            if re.search(rf"\b(TABLE|ALTER\s+TABLE)\s+(\w+\.)?\"?{name}\"?\b", stmt, re.I) and re.search(r"\bEXCLUDE\s+USING\b", stmt, re.I):
-                if not cols or all(re.search(rf"\b{c}\b", stmt) for c in cols):
-                    return None
+            about = re.search(rf"\b(TABLE|ALTER\s+TABLE)\s+(\w+\.)?\"?{name}\"?\b", stmt, re.I)
+            if about and re.search(r"\bEXCLUDE\s+USING\b", stmt, re.I) and (
+                not cols or all(re.search(rf"\b{c}\b", stmt) for c in cols)
+            ):
+                return None
         return "no EXCLUDE constraint"
     return f"unknown kind {kind}"
 

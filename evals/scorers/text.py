@@ -74,8 +74,7 @@ def app_code_blocks(text: str) -> list[Block]:
         if b.is_sql:
             continue
         lang = b.lang
-        if lang in ("javascript", "js", "mongo", "mongosh") and all(_MONGO_SHELL.match(line) or line.strip().endswith((")", ");", "}),", "})"))
-                                                                 and line.strip().startswith(("db.", "{", "}", '"')) for line in b.text.splitlines()):
+        if lang in ("javascript", "js", "mongo", "mongosh") and all(_MONGO_SHELL.match(line) for line in b.text.splitlines()):
             continue  # a MongoDB shell index/validator definition is data modelling
         if lang in _APP_LANGS or (lang in ("", "text", "code") and _APP_PATTERNS.search(b.text)):
             out.append(b)
