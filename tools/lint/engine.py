@@ -51,7 +51,9 @@ class LintReport:
     """SQL statements in the script."""
     skipped: int
     """Statements not analysed (opaque to sqlglot): no rule saw them."""
-    fixes: Callable[[], tuple[Edit, ...]] = field(default=_no_edits, repr=False, compare=False)
+    fixes: Callable[[], tuple[Edit, ...]] = field(
+        default=_no_edits, repr=False, compare=False, metadata={"exclude": True}
+    )
     """Computes :attr:`edits`: only ``--fix`` reads them, so plain linting never pays for it."""
     suppressed: int = 0
 
