@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dbarch.agent.cli.common import add_sandbox_args, make_sandbox
+from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,14 +43,11 @@ def run(args: argparse.Namespace) -> int:
     tests = load_requirement_tests_file(args.tests)
     sources = [read_sql(path) for path in args.schema]
     volumes = resolve_volumes(args.rows) if args.rows else None
-    sandbox = make_sandbox(args)
-    try:
+    with make_sandbox(args) as sandbox:
         report = run_requirement_tests(sources, tests, sandbox=sandbox, volumes=volumes,
                                        statement_timeout_ms=args.timeout_ms)
-    finally:
-        sandbox.close()
     if args.format == "json":
-        sys.stdout.write(report.to_json() + "\n")
+        print_json(report)
     else:
         print(render_report(report, color=sys.stdout.isatty()))
-    return 0 if report.ok else 1
+    return 0 if report.passed else 1

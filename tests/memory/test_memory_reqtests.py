@@ -84,10 +84,10 @@ def test_memory_check_catches_a_later_migration_that_breaks_a_rule(ws_dir: Path,
     write_migration(ws, "library", SCHEMA)
     save_requirement_tests(ws, "one open loan", TESTS, verify=requirement_tests_verifier(ws, sandbox))
     report = check_saved_tests(ws, sandbox)
-    assert report is not None and report.ok
+    assert report is not None and report.passed
     write_migration(ws, "plain index", "DROP INDEX loans_one_open;\nCREATE INDEX loans_copy_id ON loans (copy_id);\n")
     report = check_saved_tests(ws, sandbox)
-    assert report is not None and not report.ok
+    assert report is not None and not report.passed
     (failed,) = report.failures()
     assert failed.source == "tests/001_one_open_loan.yaml" and failed.name == "one open loan per copy"
     assert "accepted what the requirement says it must reject" in (failed.failure or "")

@@ -61,7 +61,7 @@ def test_a_failing_test_exits_1_and_json_says_which_step(tmp_path: Path, capsys:
     out = cli(capsys, "test", "--schema", schema, "--tests", tests, "--format", "json")
     assert out.returncode == 1, out.stderr
     data = json.loads(out.stdout)
-    assert data["ok"] is False and data["negative"] == {"total": 1, "passed": 0, "failed": 1}
+    assert data["passed"] is False and data["negative"] == {"total": 1, "passed": 0, "failed": 1}
     failed = data["tests"][0]
     assert failed["passed"] is False and failed["steps"][-1]["step"] == 2 and failed["steps"][-1]["line"] == 4
 

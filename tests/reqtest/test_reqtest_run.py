@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from dbarch.tools.jsonform import to_json, to_jsonable
 from dbarch.tools.reqtest import (
     TestReport,
     report_from_json,
@@ -80,7 +81,7 @@ def test_each_expectation_kind_passes_when_the_schema_behaves(sandbox: Any) -> N
     report = run(tests, sandbox)
     assert report.schema_applied and report.schema_error is None
     assert [t.name for t in report.tests if not t.passed] == [], [t.failure for t in report.tests]
-    assert report.ok and report.total == len(tests) and report.failed == 0
+    assert report.passed and report.total == len(tests) and report.failed == 0 and report.negative.passed == 8
     assert report.negative.total == 8 and report.positive.total == 5
     proof = one(report, "exact sqlstate").steps[-1]
     assert proof.sqlstate == "23505" and proof.constraint == "loans_one_open"
@@ -95,7 +96,7 @@ def test_a_forbidden_write_that_succeeds_fails_its_negative_test(sandbox: Any) -
     ]}]
     report = run(tests, sandbox)
     (test,) = report.tests
-    assert not test.passed and test.kind == "negative" and not report.ok
+    assert not test.passed and test.kind == "negative" and not report.passed
     assert report.negative.failed == 1 and report.positive.total == 0
     failed = test.failed_step
     assert failed is not None and failed.step == 4 and failed.sqlstate is None
@@ -172,7 +173,7 @@ def test_nothing_a_test_does_is_committed(sandbox: Any) -> None:
         ]},
     ]
     report = run(tests, sandbox)
-    assert report.ok, [t.failure for t in report.tests]
+    assert report.passed, [t.failure for t in report.tests]
 
 
 def test_deferred_constraints_fire_at_the_end_of_each_test(sandbox: Any) -> None:
@@ -206,7 +207,7 @@ def test_setup_steps_reach_generated_rows_through_subqueries(sandbox: Any) -> No
         {"sql": "SELECT count(*) FROM copies", "expect": {"ok": {"value": 300}}},
     ]}]
     report = run(tests, sandbox, volumes={"members": 50, "copies": 300, "loans": 400})
-    assert report.ok, [t.failure for t in report.tests]
+    assert report.passed, [t.failure for t in report.tests]
     assert dict((d.table, d.rows) for d in report.data)["copies"] == 300
     assert report.data_ms > 0
 
@@ -214,7 +215,7 @@ def test_setup_steps_reach_generated_rows_through_subqueries(sandbox: Any) -> No
 def test_a_schema_that_does_not_apply_runs_no_test(sandbox: Any) -> None:
     report = run_requirement_tests("CREATE TABLE a (id int);\nCREATE TABLE b (a_id int REFERENCES a (id));\n",
                                    [{"name": "x", "steps": ["SELECT 1"]}], sandbox=sandbox, schema_name="s.sql")
-    assert not report.ok and not report.schema_applied
+    assert not report.passed and not report.schema_applied
     assert report.schema_error is not None and report.schema_error.line == 2 and report.schema_error.sqlstate == "42830"
     (test,) = report.tests
     assert not test.passed and test.steps == () and "not run" in (test.failure or "")
@@ -232,15 +233,15 @@ def test_a_lost_connection_fails_its_test_and_the_next_one_runs(sandbox: Any) ->
 
 def test_the_report_has_one_json_form_and_a_schema(sandbox: Any) -> None:
     report = run([{"name": "j", "steps": [*SETUP, {"sql": loan()}, {"sql": loan(), "expect": {"error": "23505"}}]}], sandbox)
-    again = report_from_json(report.to_json())
+    again = report_from_json(to_json(report))
     assert again == report
     schema = report_json_schema()
     assert {"tests", "positive", "negative", "schema_error"} <= set(schema["properties"])
     import jsonschema
 
-    jsonschema.validate(report.to_dict(), schema)
+    jsonschema.validate(to_jsonable(report), schema)
 
 
 def test_without_negative_tests_the_report_says_so(sandbox: Any) -> None:
     report = run([{"name": "p", "steps": ["SELECT 1"]}], sandbox)
-    assert report.ok and any("no negative test" in n for n in report.notes)
+    assert report.passed and any("no negative test" in n for n in report.notes)

@@ -3,18 +3,15 @@
 ``TestReport`` lists every test with what each step was expected to do and what PostgreSQL did
 (SQLSTATE, message, detail, constraint), and splits the totals into positive tests (the schema
 must accept) and negative tests (the schema must reject: an expected violation is a pass, a
-forbidden write that succeeds is a failure). ``TestReport.to_json()`` and
-:func:`report_json_schema` come from a pydantic ``TypeAdapter`` over the dataclass.
+forbidden write that succeeds is a failure). The JSON form comes from
+:mod:`dbarch.tools.jsonform` (a pydantic ``TypeAdapter`` over the dataclass).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from typing import Any, Literal
-
-from pydantic import TypeAdapter
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +93,11 @@ class LoadedTable:
 
 @dataclass(frozen=True, slots=True)
 class TestReport:
+    """What :func:`run_requirement_tests` found. One JSON form:
+    :func:`dbarch.tools.jsonform.to_jsonable` (its schema: :func:`report_json_schema`)."""
+
     __test__ = False  # not a pytest test class
 
-    ok: bool
-    """The schema was set up, there was at least one test, and every test passed."""
-    total: int
-    passed: int
-    failed: int
-    positive: Tally
-    negative: Tally
     tests: tuple[TestResult, ...]
     schema_applied: bool
     schema_error: SchemaFailure | None = None
@@ -115,59 +108,46 @@ class TestReport:
     apply_ms: float = 0.0
     data_ms: float = 0.0
     tests_ms: float = 0.0
+    total: int = field(init=False, default=0)
+    failed: int = field(init=False, default=0)
+    """Tests that failed (or did not run because the schema does not apply)."""
+    negative: Tally = field(init=False, default=Tally(0, 0, 0))
+    """Tests that expect an error somewhere: the schema must reject what they try."""
+    positive: Tally = field(init=False, default=Tally(0, 0, 0))
+    """Tests that expect only successes: the schema must accept what they do."""
+    passed: bool = field(init=False, default=False)
+    """The verdict: the schema was set up, there was at least one test, and every test passed."""
+
+    def __post_init__(self) -> None:
+        failed = sum(1 for t in self.tests if not t.passed)
+        object.__setattr__(self, "total", len(self.tests))
+        object.__setattr__(self, "failed", failed)
+        object.__setattr__(self, "negative", _tally(self.tests, "negative"))
+        object.__setattr__(self, "positive", _tally(self.tests, "positive"))
+        object.__setattr__(self, "passed", self.schema_applied and bool(self.tests) and not failed)
 
     def failures(self) -> tuple[TestResult, ...]:
         return tuple(t for t in self.tests if not t.passed)
 
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = _adapter().dump_python(self, mode="json")
-        return data
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        return _adapter().dump_json(self, indent=indent).decode()
-
-
-def make_report(
-    tests: Sequence[TestResult],
-    *,
-    schema_applied: bool,
-    schema_error: SchemaFailure | None = None,
-    data: Sequence[LoadedTable] = (),
-    notes: Sequence[str] = (),
-    statement_timeout_ms: int = 0,
-    apply_ms: float = 0.0,
-    data_ms: float = 0.0,
-    tests_ms: float = 0.0,
-) -> TestReport:
-    """A report with its totals computed from ``tests``."""
-
-    def tally(kind: str) -> Tally:
-        chosen = [t for t in tests if t.kind == kind]
-        won = sum(1 for t in chosen if t.passed)
-        return Tally(len(chosen), won, len(chosen) - won)
-
-    passed = sum(1 for t in tests if t.passed)
-    return TestReport(
-        ok=schema_applied and bool(tests) and passed == len(tests),
-        total=len(tests), passed=passed, failed=len(tests) - passed,
-        positive=tally("positive"), negative=tally("negative"), tests=tuple(tests),
-        schema_applied=schema_applied, schema_error=schema_error, data=tuple(data), notes=tuple(notes),
-        statement_timeout_ms=statement_timeout_ms,
-        apply_ms=round(apply_ms, 2), data_ms=round(data_ms, 2), tests_ms=round(tests_ms, 2),
-    )
-
-
-@cache
-def _adapter() -> TypeAdapter[TestReport]:
-    return TypeAdapter(TestReport)
+def _tally(tests: Sequence[TestResult], kind: str) -> Tally:
+    chosen = [t for t in tests if t.kind == kind]
+    won = sum(1 for t in chosen if t.passed)
+    return Tally(len(chosen), won, len(chosen) - won)
 
 
 def report_json_schema() -> dict[str, Any]:
     """JSON Schema of :class:`TestReport`'s JSON form."""
-    schema: dict[str, Any] = _adapter().json_schema()
-    return schema
+    from dbarch.tools.jsonform import json_schema
+
+    return json_schema(TestReport)
 
 
 def report_from_json(text: str | bytes) -> TestReport:
     """Read back a report's JSON form."""
-    return _adapter().validate_json(text)
+    import json
+
+    from dbarch.tools.jsonform import from_jsonable
+
+    report: TestReport = from_jsonable(TestReport, json.loads(text))
+    return report

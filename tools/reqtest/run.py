@@ -27,7 +27,6 @@ from dbarch.tools.reqtest.report import (
     StepOutcome,
     TestReport,
     TestResult,
-    make_report,
 )
 from dbarch.tools.reqtest.watchdog import Watchdog
 from dbarch.tools.sql.source import SqlSource
@@ -99,9 +98,9 @@ def run_requirement_tests(
         finally:
             runner.close()
         tests_ms = (time.perf_counter() - t0) * 1000
-    return make_report(
-        results, schema_applied=True, data=loaded, notes=notes, statement_timeout_ms=timeout,
-        apply_ms=apply_ms, data_ms=data_ms, tests_ms=tests_ms,
+    return TestReport(
+        tuple(results), schema_applied=True, data=loaded, notes=tuple(notes), statement_timeout_ms=timeout,
+        apply_ms=round(apply_ms, 2), data_ms=round(data_ms, 2), tests_ms=round(tests_ms, 2),
     )
 
 
@@ -138,8 +137,8 @@ def _not_run(
     results = [
         TestResult(t.name, t.kind, False, (), why, t.description, t.source, t.line) for t in suite
     ]
-    return make_report(results, schema_applied=False, schema_error=failure, notes=notes,
-                       statement_timeout_ms=timeout, apply_ms=apply_ms)
+    return TestReport(tuple(results), schema_applied=False, schema_error=failure, notes=tuple(notes),
+                      statement_timeout_ms=timeout, apply_ms=round(apply_ms, 2))
 
 
 class _ConnectionLost(Exception):
