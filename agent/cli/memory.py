@@ -1,7 +1,8 @@
 """``dbarch memory``: read and record the workspace's decisions, plans, notes and migrations.
 
-Subcommands: ``show [soul|state|memory|summary]``, ``log``, ``check`` (drift), ``decide``,
-``plan add|set``, ``note``, ``schema FILE.sql``, ``migrate NAME FILE.sql``. Every one takes
+Subcommands: ``show [soul|state|memory|summary]``, ``log``, ``check`` (drift and saved
+requirement tests), ``decide``, ``plan add|set``, ``note``, ``schema FILE.sql``, ``migrate NAME
+FILE.sql``, ``tests NAME FILE.yaml``. Every one takes
 ``--workspace DIR`` (default: the current directory); the reading ones take ``--format text|json``.
 """
 
@@ -9,11 +10,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
-SHOW_FILES = {"soul": "00_soul.md", "state": "01_state.md", "memory": "02_memory.md"}
+if TYPE_CHECKING:
+    from dbarch.memory import Workspace
+    from dbarch.tools.reqtest import TestReport
+
+SHOWN = ("soul", "state", "memory")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sub = p.add_subparsers(dest="memory_command", metavar="SUBCOMMAND", required=True)
 
     show = _sub(sub, "show", "print a workspace file, or the compact summary the agent reads")
-    show.add_argument("what", nargs="?", default="soul", choices=[*SHOW_FILES, "summary"])
+    show.add_argument("what", nargs="?", default="soul", choices=[*SHOWN, "summary"])
     show.add_argument("--budget", type=int, default=1500, help="token budget of the summary")
     _format(show)
 
@@ -35,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     log.add_argument("--limit", type=int, default=50, metavar="N", help="last N entries (0: all)")
     _format(log)
 
-    check = _sub(sub, "check", "replay migrations/ in the sandbox and compare with 00_soul.md")
+    check = _sub(sub, "check", "replay migrations/ in the sandbox, compare with 00_soul.md and "
+                 "re-run the requirement tests saved in tests/")
     add_sandbox_args(check)
     _format(check)
 
@@ -89,6 +95,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_sandbox_args(migrate)
     _format(migrate)
 
+    tests = _sub(sub, "tests", "check requirement tests against the migrations, then save them as "
+                 "tests/NNN_NAME.yaml (re-run by memory check)")
+    tests.add_argument("name", help="what they prove, made into the slug: one_open_loan")
+    tests.add_argument("file", metavar="FILE.yaml", help="the tests (YAML or JSON)")
+    tests.add_argument("--no-verify", action="store_true",
+                       help="save without running them against the migrations first")
+    add_sandbox_args(tests)
+    _format(tests)
+
 
 def _sub(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
@@ -120,45 +135,38 @@ def run(args: argparse.Namespace) -> int:
         "note": _note,
         "schema": _schema,
         "migrate": _migrate,
+        "tests": _tests,
     }[args.memory_command]
     return handler(ws, args)
 
 
-def _show(ws: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
-    from dbarch.memory import read_decisions, read_notes, read_plans, read_schema_sql
+def _show(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory.summary import summarize
+    from dbarch.memory.views import FILES, read_view
 
     if args.what == "summary":
         text = summarize(ws, budget=args.budget)
         print_json({"summary": text}) if args.format == "json" else print(text)
         return 0
     if args.format == "json":
-        data: dict[str, Any] = {"file": SHOW_FILES[args.what]}
-        if args.what == "soul":
-            data["schema_sql"] = read_schema_sql(ws)
-            data["decisions"] = [asdict(d) for d in read_decisions(ws)]
-        elif args.what == "state":
-            data["plans"] = [asdict(p) for p in read_plans(ws)]
-        else:
-            data["notes"] = [asdict(n) for n in read_notes(ws)]
-        print_json(data)
+        print_json(read_view(ws, args.what))
         return 0
-    text = ws.read(SHOW_FILES[args.what])
-    if text is None:
-        print(f"dbarch: no {SHOW_FILES[args.what]} in {ws.root} yet", file=sys.stderr)
+    content = ws.read(FILES[args.what])
+    if content is None:
+        print(f"dbarch: no {FILES[args.what]} in {ws.root} yet", file=sys.stderr)
         return 1
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.write(content if content.endswith("\n") else content + "\n")
     return 0
 
 
-def _log(ws: Any, args: argparse.Namespace) -> int:
+def _log(ws: Workspace, args: argparse.Namespace) -> int:
+    from dbarch.memory.journal import JournalEntry
+
     entries = ws.journal()
     if args.limit:
         entries = entries[-args.limit :]
     if args.format == "json":
-        print_json([e.to_dict() for e in entries])
+        print_json(entries, list[JournalEntry])
     else:
         for e in entries:
             print(f"{e.time[:19].replace('T', ' ')}Z  {e.file:<32} {e.summary}")
@@ -167,29 +175,66 @@ def _log(ws: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(ws: Any, args: argparse.Namespace) -> int:
+def _check(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory.drift import check_drift
+    from dbarch.memory.reqtests import check_saved_tests
 
-    sandbox = make_sandbox(args)
-    try:
+    with make_sandbox(args) as sandbox:
         report = check_drift(ws, sandbox)
-    finally:
-        sandbox.close()
+        tests = check_saved_tests(ws, sandbox)
     if args.format == "json":
-        print_json(report.to_dict())
-    elif report.ok:
-        print(f"no drift: {len(report.migrations)} migrations replay to the schema in 00_soul.md")
+        from dbarch.tools.jsonform import to_jsonable
+
+        data = to_jsonable(report)
+        data["requirement_tests"] = to_jsonable(tests) if tests is not None else None
+        print_json(data)
     else:
-        n = len(report.differences)
-        print(f"drift: {n} difference{'' if n == 1 else 's'} between migrations/ and 00_soul.md")
-        for line in report.differences:
-            print(f"  {line}")
-    return 0 if report.ok else 1
+        if report.ok:
+            print(f"no drift: {len(report.migrations)} migrations replay to the schema in 00_soul.md")
+        else:
+            n = len(report.differences)
+            print(f"drift: {n} difference{'' if n == 1 else 's'} between migrations/ and 00_soul.md")
+            for line in report.differences:
+                print(f"  {line}")
+        if tests is not None:
+            _print_saved_tests(tests)
+    return 0 if report.ok and (tests is None or tests.passed) else 1
 
 
-def _decide(ws: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
+def _print_saved_tests(report: TestReport) -> None:
+    if report.passed:
+        print(f"requirement tests: {report.total} saved tests pass against the replayed migrations")
+        return
+    if report.schema_error is not None:
+        print(f"requirement tests: not run, {report.schema_error.one_line()}")
+        return
+    print(f"requirement tests: {report.failed} of {report.total} fail against the replayed migrations")
+    for test in report.failures():
+        print(f"  {test.source}:{test.line}: {test.name}: {test.failure}")
 
+
+def _tests(ws: Workspace, args: argparse.Namespace) -> int:
+    import contextlib
+
+    from dbarch.memory.reqtests import requirement_tests_verifier, save_requirement_tests
+    from dbarch.tools.reqtest import load_requirement_tests_file
+
+    load_requirement_tests_file(args.file)  # unreadable or malformed: the user's file and line
+    with open(args.file, encoding="utf-8-sig") as fh:
+        text = fh.read()
+    with contextlib.ExitStack() as stack:
+        verify = None
+        if not args.no_verify:
+            verify = requirement_tests_verifier(ws, stack.enter_context(make_sandbox(args)))
+        saved = save_requirement_tests(ws, args.name, text, verify=verify)
+    checked = "" if args.no_verify else ", passing against the migrations"
+    print_json(saved) if args.format == "json" else print(
+        f"wrote {saved.file} ({saved.tests} tests{checked})"
+    )
+    return 0
+
+
+def _decide(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory import record_decision
 
     d = record_decision(
@@ -200,13 +245,11 @@ def _decide(ws: Any, args: argparse.Namespace) -> int:
         consequences=args.consequences,
         title=args.title,
     )
-    print_json(asdict(d)) if args.format == "json" else print(f"recorded {d.id}: {d.title}")
+    print_json(d) if args.format == "json" else print(f"recorded {d.id}: {d.title}")
     return 0
 
 
-def _plan(ws: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
+def _plan(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory import add_plan, update_plan
 
     if args.action == "add":
@@ -223,23 +266,21 @@ def _plan(ws: Any, args: argparse.Namespace) -> int:
         message = f"{p.id} is {p.status}" + (
             f" ({', '.join(p.migrations)})" if p.migrations else ""
         )
-    print_json(asdict(p)) if args.format == "json" else print(message)
+    print_json(p) if args.format == "json" else print(message)
     return 0
 
 
-def _note(ws: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
+def _note(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory import add_note
 
     n = add_note(ws, args.category, args.text, title=args.title)
-    print_json(asdict(n)) if args.format == "json" else print(
+    print_json(n) if args.format == "json" else print(
         f"recorded {n.category} {n.id}: {n.title}"
     )
     return 0
 
 
-def _schema(ws: Any, args: argparse.Namespace) -> int:
+def _schema(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory import set_schema
     from dbarch.tools.errors import UsageError
     from dbarch.tools.sql.source import read_sql
@@ -247,16 +288,10 @@ def _schema(ws: Any, args: argparse.Namespace) -> int:
     if args.from_migrations == (args.file is not None):
         raise UsageError("give either FILE.sql or --from-migrations", hint="dbarch memory schema --help")
     if args.from_migrations:
-        from dbarch.memory.drift import replay_migrations
-        from dbarch.tools.schema.to_sql import schema_to_sql
+        from dbarch.memory.drift import schema_from_migrations
 
-        sandbox = make_sandbox(args)
-        try:
-            files, replayed = replay_migrations(ws, sandbox)
-        finally:
-            sandbox.close()
-        text = f"-- the schema {len(files)} migrations produce (replayed in the sandbox)\n" + schema_to_sql(replayed)
-        result = set_schema(ws, text, summary=f"schema from {len(files)} migrations", source_name="migrations/")
+        with make_sandbox(args) as sandbox:
+            result = schema_from_migrations(ws, sandbox)
     else:
         source = read_sql(args.file)
         result = set_schema(ws, source.text, summary=args.summary, source_name=source.name)
@@ -268,22 +303,17 @@ def _schema(ws: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _migrate(ws: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
+def _migrate(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory import write_migration
     from dbarch.memory.verify import sandbox_verifier
     from dbarch.tools.sql.source import read_sql
 
     source = read_sql(args.file)
-    sandbox = make_sandbox(args)
-    try:
+    with make_sandbox(args) as sandbox:
         m = write_migration(
             ws, args.name, source.text, number=args.number, verify=sandbox_verifier(ws, sandbox)
         )
-    finally:
-        sandbox.close()
-    print_json(asdict(m)) if args.format == "json" else print(
+    print_json(m) if args.format == "json" else print(
         f"wrote {m.file} (checked in the sandbox)"
     )
     return 0

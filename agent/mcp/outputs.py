@@ -1,13 +1,12 @@
-"""Each MCP tool's output: the type whose JSON Schema is the tool's output schema, and the JSON
-form of what the tool returned.
+"""Each MCP tool's result type: its JSON Schema is the tool's output schema, and the result's
+one JSON form (:mod:`dbarch.tools.jsonform`) is the tool's structured content.
 
-The JSON form of a result is the one the CLI's ``--format json`` prints, so a pipeline gets the
-same document from ``dbarch check --format json`` and from the ``check_schema`` tool.
+That JSON form is the one ``--format json`` prints, so a pipeline gets the same document from
+``dbarch check --format json`` and from the ``check_schema`` tool.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from functools import cache
 from typing import Any
 
@@ -20,15 +19,20 @@ class Text(TypedDict):
     result: str
 
 
-def _types() -> dict[str, Any]:
+@cache
+def result_types() -> dict[str, Any]:
+    """Tool name -> the type of what it returns."""
     from dbarch.memory.migrations import Migration
     from dbarch.memory.soul import Decision
+    from dbarch.tools.check import CheckResult
+    from dbarch.tools.lint.engine import LintReport
+    from dbarch.tools.perf.workload import WorkloadAdvice, WorkloadExplanation
 
     types: dict[str, Any] = {
-        "check_schema": None,
-        "lint_sql": None,
-        "explain_query": None,
-        "advise_indexes": None,
+        "check_schema": CheckResult,
+        "lint_sql": LintReport,
+        "explain_query": WorkloadExplanation,
+        "advise_indexes": WorkloadAdvice,
         "erd": Text,
         "read_workspace": Text,
         "record_decision": Decision,
@@ -37,7 +41,7 @@ def _types() -> dict[str, Any]:
     }
     try:
         from dbarch.agent.result import DesignResult
-    except ModuleNotFoundError:  # the tool-only server does not need the agent
+    except ModuleNotFoundError:  # before the agent package exists: a plain JSON object
         pass
     else:
         types["ask_architect"] = DesignResult
@@ -47,30 +51,19 @@ def _types() -> dict[str, Any]:
 @cache
 def output_schema(name: str) -> dict[str, Any]:
     """The JSON Schema of tool ``name``'s structured output."""
-    from pydantic import TypeAdapter
+    from dbarch.tools.jsonform import json_schema
 
-    type_ = _types()[name]
+    type_ = result_types()[name]
     if type_ is None:
         return {"type": "object", "additionalProperties": True}
-    schema: dict[str, Any] = TypeAdapter(type_).json_schema(mode="serialization")
-    return schema
+    return json_schema(type_)
 
 
 def to_json(name: str, value: Any) -> dict[str, Any]:
     """``value`` (what tool ``name`` returned) as its JSON form."""
+    from dbarch.tools.jsonform import to_jsonable
+
     if isinstance(value, str):
         return {"result": value}
-    if name == "lint_sql":
-        return {"source": value.source, "statements": value.statements, "skipped": value.skipped,
-                "suppressed": value.suppressed,
-                "diagnostics": [d.to_dict() for d in value.diagnostics]}
-    if name in ("explain_query", "advise_indexes"):
-        body = ({"queries": [r.to_dict() for r in value.reports]} if name == "explain_query"
-                else value.advice.to_dict())
-        return {"data": value.data.to_dict(), **body}
-    if hasattr(value, "model_dump"):
-        data: dict[str, Any] = value.model_dump(mode="json")
-        return data
-    if hasattr(value, "to_dict"):
-        return dict(value.to_dict())
-    return asdict(value)
+    data: dict[str, Any] = to_jsonable(value, result_types()[name])
+    return data

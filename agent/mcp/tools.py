@@ -77,11 +77,11 @@ def _source(text: str, name: str) -> Any:
 
 
 def _schema_sources(svc: Services, schema_sql: str | None) -> list[Any]:
-    from dbarch.agent import operations
+    from dbarch.agent.workspace_schema import workspace_schema
 
     if schema_sql:
         return [_source(schema_sql, "schema.sql")]
-    return [operations.workspace_schema(svc.ws())]
+    return [workspace_schema(svc.ws())]
 
 
 def check_schema(svc: Services, sql: Sql, dialect: str = "postgres") -> Any:
@@ -89,10 +89,13 @@ def check_schema(svc: Services, sql: Sql, dialect: str = "postgres") -> Any:
     architect's rules, and apply it statement by statement in a throwaway PostgreSQL 18 database.
     `applied` tells whether every statement ran; `errors` carry the server's SQLSTATE and a hint.
     Use it on every schema or migration before presenting it as correct."""
-    from dbarch.agent import operations
+    from dbarch.tools.check import check_sources
+    from dbarch.tools.sql.parse import normalize_dialect
 
-    box = svc.sandbox() if dialect in ("postgres", "postgresql") else None
-    return operations.check([_source(sql, "input.sql")], sandbox=box, dialect=dialect)
+    dialect = normalize_dialect(dialect)
+    box = svc.sandbox() if dialect == "postgres" else None
+    return check_sources([_source(sql, "input.sql")], dialect=dialect, sandbox=box,
+                         apply=box is not None)
 
 
 def lint_sql(svc: Services, sql: Sql, existing_schema_sql: SchemaSql = None) -> Any:
@@ -100,9 +103,15 @@ def lint_sql(svc: Services, sql: Sql, existing_schema_sql: SchemaSql = None) -> 
     normalization, indexes, queries and migration safety, without a database. Give the current
     schema as `existing_schema_sql` when linting a migration, so that the rules know which
     tables already hold data."""
-    from dbarch.agent import operations
+    from dbarch.tools.lint.config import LintConfig
+    from dbarch.tools.lint.workflow import lint_text
 
-    return operations.lint(_source(sql, "input.sql"), existing_sql=existing_schema_sql)
+    existing = None
+    if existing_schema_sql:
+        from dbarch.tools.schema.from_sql import schema_from_sql
+
+        existing = schema_from_sql(existing_schema_sql, "postgres")
+    return lint_text(sql, "input.sql", LintConfig(), existing=existing)
 
 
 def explain_query(svc: Services, query: Annotated[str, Field(description="one or more queries, "
@@ -112,10 +121,11 @@ def explain_query(svc: Services, query: Annotated[str, Field(description="one or
     throwaway sandbox database, and summarise each plan: costly nodes, sequential scans of large
     tables with a selective filter, misestimates, spills. `analyze` also executes each query
     (in a rolled-back transaction) to measure it."""
-    from dbarch.agent import operations
+    from dbarch.tools.datagen import resolve_volumes
+    from dbarch.tools.perf.workload import explain_workload
 
-    return operations.explain(_schema_sources(svc, schema_sql), _source(query, "query.sql"),
-                              sandbox=svc.sandbox(), rows=rows, analyze=analyze)
+    return explain_workload(_schema_sources(svc, schema_sql), _source(query, "query.sql"),
+                            resolve_volumes(rows), sandbox=svc.sandbox(), analyze=analyze)
 
 
 def advise_indexes(svc: Services, queries: Annotated[str, Field(description="the workload: "
@@ -125,18 +135,20 @@ def advise_indexes(svc: Services, queries: Annotated[str, Field(description="the
     for real on the schema loaded with synthetic data and the workload re-planned; the best are
     picked by benefit per megabyte within `budget_mb`. Also names existing indexes the workload
     never uses or that are redundant."""
-    from dbarch.agent import operations
+    from dbarch.tools.datagen import resolve_volumes
+    from dbarch.tools.perf.workload import advise_workload
 
-    return operations.advise(_schema_sources(svc, schema_sql), _source(queries, "queries.sql"),
-                             sandbox=svc.sandbox(), rows=rows, budget_mb=budget_mb)
+    return advise_workload(_schema_sources(svc, schema_sql), _source(queries, "queries.sql"),
+                           resolve_volumes(rows), sandbox=svc.sandbox(), budget_mb=budget_mb)
 
 
 def erd(svc: Services, schema_sql: SchemaSql = None) -> str:
     """The Mermaid erDiagram of a schema: primary and foreign keys marked, cardinality from
     nullability and uniqueness."""
-    from dbarch.agent import operations
+    from dbarch.memory.erd import erd_from_sql
 
-    return operations.erd(_schema_sources(svc, schema_sql)[0])
+    source = _schema_sources(svc, schema_sql)[0]
+    return erd_from_sql(source.text, source_name=source.name)
 
 
 def read_workspace(svc: Services, what: Annotated[

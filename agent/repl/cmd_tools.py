@@ -1,7 +1,7 @@
 """Slash commands over the verification tools: /check /lint /explain /advise /erd.
 
-They call :mod:`dbarch.agent.operations` in-process (never the CLI) on the session's shared
-sandbox, and work without a model.
+They call the typed API in-process (never the CLI) on the session's shared sandbox, and work
+without a model.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dbarch.agent.repl import render
 
 if TYPE_CHECKING:
     from dbarch.agent.repl.state import ReplState
+    from dbarch.tools.datagen import Volumes
     from dbarch.tools.sql.source import SqlSource
 
 
@@ -38,26 +39,27 @@ def _read(path: str) -> SqlSource:
 
 
 def check(state: ReplState, arg: str) -> None:
-    from dbarch.agent import operations
+    from dbarch.tools.check import check_sources
 
     files = _words(arg, "/check FILE...")
     if not files:
         raise _usage("name the SQL files to check", "/check FILE...")
     sources = [_read(f) for f in files]
     with state.console.status("checking in the sandbox..."):
-        result = operations.check(sources, sandbox=state.sandbox())
+        result = check_sources(sources, sandbox=state.sandbox())
     render.check_result(state.console, result, {s.name: s.text for s in sources})
 
 
 def lint(state: ReplState, arg: str) -> None:
-    from dbarch.agent import operations
+    from dbarch.tools.lint.config import load_config
+    from dbarch.tools.lint.workflow import lint_text
 
     files = _words(arg, "/lint FILE...")
     if not files:
         raise _usage("name the SQL files to lint", "/lint FILE...")
     total = 0
     for source in (_read(f) for f in files):
-        report = operations.lint(source)
+        report = lint_text(source.text, source.name, load_config(Path(source.name)))
         render.findings(state.console, report.diagnostics, {source.name: source.text})
         total += len(report.diagnostics)
     style = "green" if not total else "yellow"
@@ -68,7 +70,7 @@ def lint(state: ReplState, arg: str) -> None:
 class _Workload:
     schema: list[SqlSource]
     queries: SqlSource
-    rows: str | None
+    volumes: Volumes
     analyze: bool
     budget_mb: float
 
@@ -76,7 +78,8 @@ class _Workload:
 def _workload(state: ReplState, arg: str, syntax: str) -> _Workload:
     """Leading options (``--rows``, ``--schema``, ``--analyze``, ``--budget-mb``), then the
     queries: a ``.sql`` file, or the query text itself."""
-    from dbarch.agent import operations
+    from dbarch.agent.workspace_schema import workspace_schema
+    from dbarch.tools.datagen import resolve_volumes
     from dbarch.tools.sql.source import SqlSource
 
     rest = arg.strip()
@@ -108,36 +111,36 @@ def _workload(state: ReplState, arg: str, syntax: str) -> _Workload:
         queries = _read(rest)
     else:
         queries = SqlSource("<query>", rest)
-    schema = [_read(f) for f in schema_files] or [operations.workspace_schema(state.ws())]
-    return _Workload(schema, queries, rows, analyze, budget)
+    schema = [_read(f) for f in schema_files] or [workspace_schema(state.ws())]
+    return _Workload(schema, queries, resolve_volumes(rows), analyze, budget)
 
 
 def explain(state: ReplState, arg: str) -> None:
-    from dbarch.agent import operations
     from dbarch.agent.cli.explain import render_report
+    from dbarch.tools.perf.workload import explain_workload
 
     syntax = "/explain [--rows SPEC] [--schema FILE] [--analyze] QUERY|FILE"
     w = _workload(state, arg, syntax)
     with state.console.status("loading synthetic data and explaining..."):
-        done = operations.explain(w.schema, w.queries, sandbox=state.sandbox(), rows=w.rows,
-                                  analyze=w.analyze)
+        done = explain_workload(w.schema, w.queries, w.volumes, sandbox=state.sandbox(),
+                                analyze=w.analyze)
     for notice in done.data.notices:
         render.dim(state.console, f"note: {notice}")
     render.dim(state.console, f"data: {done.data.total_rows:,} rows in {len(done.data.tables)} tables "
                               f"({done.data.seconds:.1f} s)")
-    for report in done.reports:
+    for report in done.queries:
         _plain(state, render_report(report))
 
 
 def advise(state: ReplState, arg: str) -> None:
-    from dbarch.agent import operations
     from dbarch.agent.cli.explain import render_report
+    from dbarch.tools.perf.workload import advise_workload
 
     syntax = "/advise [--rows SPEC] [--schema FILE] [--budget-mb N] QUERIES.sql|QUERY"
     w = _workload(state, arg, syntax)
     with state.console.status("trying index candidates in the sandbox..."):
-        done = operations.advise(w.schema, w.queries, sandbox=state.sandbox(), rows=w.rows,
-                                 budget_mb=w.budget_mb, analyze=w.analyze)
+        done = advise_workload(w.schema, w.queries, w.volumes, sandbox=state.sandbox(),
+                               budget_mb=w.budget_mb, analyze=w.analyze)
     advice = done.advice
     for notice in [*done.data.notices, *advice.notices]:
         render.dim(state.console, f"note: {notice}")
@@ -160,15 +163,17 @@ def advise(state: ReplState, arg: str) -> None:
 
 
 def erd(state: ReplState, arg: str) -> None:
-    from dbarch.agent import operations
+    from rich.syntax import Syntax
+
+    from dbarch.agent.workspace_schema import workspace_schema
+    from dbarch.memory.erd import erd_from_sql
 
     files = _words(arg, "/erd [FILE.sql]")
     if len(files) > 1:
         raise _usage("one schema file at most", "/erd [FILE.sql]")
-    source = _read(files[0]) if files else operations.workspace_schema(state.ws())
-    from rich.syntax import Syntax
-
-    state.console.print(Syntax(operations.erd(source), "text", word_wrap=True))
+    source = _read(files[0]) if files else workspace_schema(state.ws())
+    diagram = erd_from_sql(source.text, source_name=source.name)
+    state.console.print(Syntax(diagram, "text", word_wrap=True))
 
 
 def _plain(state: ReplState, text: str) -> None:

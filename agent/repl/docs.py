@@ -39,8 +39,9 @@ directly, in-process, on the session's sandbox; they all work without a model.
 | Ctrl-D | leave |
 
 A message is complete unless a Markdown code fence (```` ``` ````) is still open, it ends with
-a backslash, or it starts like SQL (`CREATE`, `SELECT`, `ALTER`...) without its final `;` yet,
-as in psql. Pasted text keeps its newlines: multi-line SQL arrives intact.
+a backslash, or it is SQL (it starts with `CREATE`, `SELECT`, `ALTER`...) with a parenthesis
+still open or a trailing comma. A sentence that merely starts with such a word ("Create a
+schema for...") sends as usual. Pasted text keeps its newlines: multi-line SQL arrives intact.
 
 ## Without a model
 

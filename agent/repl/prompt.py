@@ -2,8 +2,9 @@
 
 Enter sends a complete message. A message is incomplete (Enter adds a line) while a Markdown
 code fence is open, when it ends with a backslash, or when it starts like SQL (``CREATE``,
-``SELECT``...) and does not end with ``;`` yet, as in psql. Alt-Enter (or Esc then Enter) always
-adds a line. Pasted text (bracketed paste) is inserted as it is, newlines included.
+``SELECT``...) and a parenthesis is still open or the last line ends with a comma. Sentences
+that merely start with such a word ("Create a schema for...") send as usual. Alt-Enter (or Esc
+then Enter) always adds a line. Pasted text (bracketed paste) is inserted as it is.
 """
 
 from __future__ import annotations
@@ -24,8 +25,14 @@ if TYPE_CHECKING:
     from dbarch.agent.repl.state import ReplState
 
 HISTORY = "history"
+_OBJECT = (r"(table|index|view|type|function|procedure|trigger|schema|sequence|domain|extension"
+           r"|policy|role|database|materialized\s+view)")
 _SQL_START = re.compile(
-    r"^\s*(create|alter|drop|select|insert|update|delete|with|explain|grant|revoke|comment|begin)\b",
+    r"^\s*("
+    rf"(create|drop|alter)\s+((or\s+replace|unique|temp|temporary|unlogged)\s+)*{_OBJECT}\b"
+    r"|insert\s+into\b|delete\s+from\b|update\s+[\w.\"]+\s+set\b|with\s+(recursive\s+)?[\w\"]+\s+as\b"
+    r"|select\s+(\*|distinct\b|[\w.\"]+\s*(,|\(|\bfrom\b|\bas\b|$))|explain\b\s*(\(|analyze\b|select\b)"
+    r"|comment\s+on\b|begin\s*;)",
     re.IGNORECASE,
 )
 
@@ -39,7 +46,31 @@ def is_complete(text: str) -> bool:
         return False
     if stripped.endswith("\\"):
         return False
-    return not (_SQL_START.match(stripped) and not stripped.endswith(";"))
+    if _SQL_START.match(stripped):
+        return _open_parens(stripped) <= 0 and not stripped.endswith(",")
+    return True
+
+
+def _open_parens(sql: str) -> int:
+    """Parentheses opened and not closed, outside quotes and ``--`` comments."""
+    depth, quote, i = 0, "", 0
+    while i < len(sql):
+        ch = sql[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = len(sql) if end < 0 else end
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        i += 1
+    return depth
 
 
 def key_bindings() -> KeyBindings:

@@ -60,10 +60,11 @@ def check_result(console: Console, result: CheckResult, texts: dict[str, str]) -
         else "not applied (errors above)" if result.apply_attempted
         else "not applied (no sandbox for this dialect)"
     )
-    style = "green" if result.ok and result.applied else "red" if result.errors else "yellow"
+    style = "green" if result.passed else "red" if result.errors or result.lint_errors() else "yellow"
     console.print(Text(
         f"{', '.join(result.sources)}: {result.statements} statements, {len(result.tables)} tables, "
-        f"{len(result.errors)} errors, {len(result.lint)} lint findings; {verdict} ({ms:.0f} ms)",
+        f"{len(result.errors)} errors, {len(result.lint)} lint findings; {verdict} ({ms:.0f} ms); "
+        + ("passed" if result.passed else "NOT passed"),
         style=style,
     ))
 

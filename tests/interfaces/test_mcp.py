@@ -77,7 +77,7 @@ def test_every_tool_without_a_model(tmp_path: Path, sandbox: object) -> None:
     explain = structured(r["explain"])
     assert explain["data"]["total_rows"] == 5500 and len(explain["queries"]) == 1
     advise = structured(r["advise"])
-    assert any("customer_id" in rec["ddl"] for rec in advise["recommendations"]), advise
+    assert any("customer_id" in rec["ddl"] for rec in advise["advice"]["recommendations"]), advise
     assert "erDiagram" in structured(r["erd"])["result"]
     migration = structured(r["migrate"])
     assert migration["file"] == "migrations/001_create_shop.sql"

@@ -90,10 +90,10 @@ def test_alt_enter_adds_a_line_and_enter_sends_the_whole_message(home: Path, ws:
     assert run.history() == ["design a table\nfor invoices"]
 
 
-def test_sql_continues_until_the_semicolon(home: Path, ws: Path) -> None:
-    keys = "CREATE TABLE t (" + ENTER + "  id bigint" + ENTER + ");" + ENTER
+def test_sql_continues_while_a_parenthesis_is_open(home: Path, ws: Path) -> None:
+    keys = "CREATE TABLE t (" + ENTER + "  id bigint," + ENTER + "  note text" + ENTER + ");" + ENTER
     run = drive(keys, home=home, workspace=ws)
-    assert run.history() == ["CREATE TABLE t (\n  id bigint\n);"]
+    assert run.history() == ["CREATE TABLE t (\n  id bigint,\n  note text\n);"]
 
 
 def test_pasted_multiline_sql_stays_intact(home: Path, ws: Path) -> None:
