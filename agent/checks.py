@@ -19,9 +19,11 @@ MAX_FINDINGS = 12
 
 
 def normalize_statement(text: str) -> str:
-    """A statement compared across the turn: whitespace collapsed, trailing ';' dropped."""
+    """A statement compared across the turn: comments dropped, whitespace collapsed (and removed
+    around punctuation), trailing ';' dropped."""
     text = re.sub(r"--[^\n]*", " ", text)
-    return " ".join(text.split()).rstrip(";").strip().lower()
+    text = re.sub(r"\s*([(),;=])\s*", r"\1", " ".join(text.split()))
+    return text.rstrip(";").strip()
 
 
 def statements_of(sql: str, dialect: str = "postgres") -> list[str]:

@@ -105,7 +105,8 @@ def run_tools(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     writer = get_stream_writer()
     last = state.messages[-1]
     assert isinstance(last, AIMessage)
-    env = ToolEnv(services_of(ctx), ctx, dict(state.turn))
+    services = services_of(ctx)
+    env = ToolEnv(services, ctx, dict(state.turn), current_design(state, services))
     at_bound = state.tool_rounds >= ctx.max_tool_rounds
     calls: list[tuple[str, Any, str]] = [(c["name"], c["args"], c["id"] or "") for c in last.tool_calls]
     calls += [(c.get("name") or "", c.get("args") or "", c.get("id") or "") for c in last.invalid_tool_calls]
@@ -129,24 +130,20 @@ def run_tools(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
 
 
 def verify(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    from dbarch.agent.verification import fix_request, verify_answer
-    from dbarch.memory.soul import read_schema_sql
-    from dbarch.tools.errors import DbarchError
+    from dbarch.agent.verification import fix_request, next_design, verify_answer
 
     ctx = runtime.context
     services = services_of(ctx)
     answer = state.messages[-1].text
-    try:
-        workspace_sql = read_schema_sql(services.workspace)
-    except DbarchError:
-        workspace_sql = ""
+    base = current_design(state, services)
     get_stream_writer()(StatusEvent("verifying the answer's SQL"))
-    record, ddl = verify_answer(answer, state.turn, sandbox=services.sandbox, dialect=ctx.dialect,
-                                workspace_sql=workspace_sql)
+    record, ddl = verify_answer(answer, state.turn, sandbox=services.sandbox, dialect=ctx.dialect, base_sql=base)
     record["fix_rounds"] = state.fix_rounds
     record["tool_round_limit_reached"] = bool(state.turn.get("round_limit"))
     update: dict[str, Any] = {"verification": record, "ddl": ddl, "answer": answer}
-    if not record["ok"] and state.fix_rounds < ctx.max_fix_rounds:
+    if ddl and record["ok"]:
+        update["design_sql"] = next_design(ddl, base)
+    elif not record["ok"] and state.fix_rounds < ctx.max_fix_rounds:
         n = state.fix_rounds + 1
         update["fix_rounds"] = n
         update["messages"] = [HumanMessage(fix_request(record, n, ctx.max_fix_rounds))]
@@ -195,6 +192,19 @@ def finalize(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         model=model, usage=TokenUsage(**state.usage), latency_ms=round((time.time() - state.started) * 1000, 1),
     )
     return {"result": result}
+
+
+def current_design(state: State, services: Any) -> str:
+    """This thread's design if it has one, else the workspace's current schema."""
+    from dbarch.memory.soul import read_schema_sql
+    from dbarch.tools.errors import DbarchError
+
+    if state.design_sql.strip():
+        return state.design_sql
+    try:
+        return read_schema_sql(services.workspace)
+    except DbarchError:
+        return ""
 
 
 def _add_usage(usage: dict[str, int], reply: Any) -> dict[str, int]:

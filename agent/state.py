@@ -27,6 +27,9 @@ class InputState:
 
 @dataclass
 class State(InputState):
+    design_sql: str = ""
+    """This thread's current design: the DDL of its last verified answers (kept across turns,
+    so that a follow-up's ALTER is checked on top of it)."""
     request: str = ""
     """The user's request of this turn (the last human message)."""
     guard: dict[str, Any] = field(default_factory=dict)

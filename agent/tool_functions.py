@@ -37,6 +37,8 @@ class ToolEnv:
     context: Context
     turn: dict[str, Any]
     """This turn's record (see :class:`dbarch.agent.state.State`), updated in place."""
+    design_sql: str = ""
+    """The current design: this thread's verified DDL, else the workspace schema."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +49,8 @@ class ToolOutput:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _workspace_schema(env: ToolEnv) -> str:
-    from dbarch.memory.soul import read_schema_sql
-
-    try:
-        return read_schema_sql(env.services.workspace)
-    except Exception:  # a broken soul file is reported by read_workspace, not here
-        return ""
+def _design(env: ToolEnv) -> str:
+    return env.design_sql
 
 
 def validate_sql(env: ToolEnv, args: SqlArgs) -> ToolOutput:
@@ -73,7 +70,7 @@ def lint_sql(env: ToolEnv, args: SqlArgs) -> ToolOutput:
 
 
 def apply_sql(env: ToolEnv, args: ApplyArgs) -> ToolOutput:
-    base = _workspace_schema(env) if args.on_workspace_schema else ""
+    base = _design(env) if args.on_current_schema else ""
     record = verify_sql(args.sql, sandbox=env.services.sandbox, dialect=env.context.dialect, base_sql=base)
     env.turn.setdefault("checks", []).append(record)
     ok = check_ok(record)
@@ -94,7 +91,7 @@ def _schema_sources(env: ToolEnv, schema_sql: str | None) -> list[Any]:
     from dbarch.tools.errors import UsageError
     from dbarch.tools.sql.source import SqlSource
 
-    sql = schema_sql or env.turn.get("schema_sql") or _workspace_schema(env)
+    sql = schema_sql or env.turn.get("schema_sql") or _design(env)
     if not sql.strip():
         raise UsageError(
             "no schema to load", hint="apply the schema with apply_sql first, or pass schema_sql"
@@ -153,7 +150,7 @@ def advise_indexes(env: ToolEnv, args: AdviseArgs) -> ToolOutput:
 def draw_erd(env: ToolEnv, args: ErdArgs) -> ToolOutput:
     from dbarch.memory.erd import erd_from_sql
 
-    sql = args.sql or env.turn.get("schema_sql") or _workspace_schema(env)
+    sql = args.sql or env.turn.get("schema_sql") or _design(env)
     text = erd_from_sql(sql, source_name="schema.sql") if sql.strip() else "erDiagram\n"
     return ToolOutput("```mermaid\n" + text.strip() + "\n```", "ER diagram drawn")
 

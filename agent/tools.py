@@ -31,15 +31,15 @@ class SqlArgs(_Args):
 
 class ApplyArgs(_Args):
     sql: str = Field(description="DDL/migration SQL")
-    on_workspace_schema: bool = Field(
-        False, description="apply on top of the workspace's current schema (for ALTERs)"
+    on_current_schema: bool = Field(
+        False, description="apply on top of the current design (this conversation's, else the workspace's schema), for ALTERs"
     )
 
 
 class ExplainArgs(_Args):
     queries: list[str] = Field(description="queries ($1 or ? parameters allowed)")
     rows: dict[str, int] = Field(default_factory=dict, description="rows per table, e.g. {\"orders\": 1000000}")
-    schema_sql: str | None = Field(None, description="default: the SQL last applied this turn, else the workspace schema")
+    schema_sql: str | None = Field(None, description="default: the SQL last applied this turn, else the current design")
     analyze: bool = Field(False, description="also execute (rolled back) to measure time")
 
 
@@ -51,7 +51,7 @@ class AdviseArgs(_Args):
 
 
 class ErdArgs(_Args):
-    sql: str | None = Field(None, description="default: the schema of this turn or the workspace")
+    sql: str | None = Field(None, description="default: this turn's schema, else the current design")
 
 
 class ReadArgs(_Args):

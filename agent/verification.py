@@ -17,9 +17,13 @@ from dbarch.agent.checks import check_ok, statements_of, verify_sql
 
 
 def verify_answer(
-    answer: str, turn: dict[str, Any], *, sandbox: Any, dialect: str, workspace_sql: str
+    answer: str, turn: dict[str, Any], *, sandbox: Any, dialect: str, base_sql: str
 ) -> tuple[dict[str, Any], str]:
-    """(verification record, the answer's DDL). ``record["ok"]`` says whether it passed."""
+    """(verification record, the answer's DDL). ``record["ok"]`` says whether it passed.
+
+    ``base_sql`` is the current design (this thread's last verified DDL, else the workspace
+    schema): DDL that creates none of its tables is a change to it and is applied on top of it.
+    """
     ddl = ddl_text(answer)
     plans = list(turn.get("plans", []))
     not_checked = non_relational_notes(answer)
@@ -39,9 +43,7 @@ def verify_answer(
         record: dict[str, Any] = {"sql_found": True, "parsed": True, "applied": True, "errors": [], "lint": lint,
                   "lint_findings": findings[:12], "verified_by": "tools"}
     else:
-        existing = created_tables(workspace_sql)
-        on_base = bool(workspace_sql.strip()) and not (created_tables(ddl) & existing)
-        raw = verify_sql(ddl, sandbox=sandbox, dialect=dialect, base_sql=workspace_sql if on_base else "")
+        raw = verify_sql(ddl, sandbox=sandbox, dialect=dialect, base_sql=base_sql if on_base(ddl, base_sql) else "")
         record = {
             "sql_found": True, "parsed": raw["parsed"], "applied": raw["applied"] if raw["apply_attempted"] else None,
             "errors": raw["errors"] + [f"(workspace schema) {e}" for e in raw["base_errors"]],
@@ -54,6 +56,16 @@ def verify_answer(
     record["ok"] = bool(record["parsed"] and (record["applied"] or dialect != "postgres")
                         and not record["errors"] and not record["lint"]["error"])
     return record, ddl
+
+
+def on_base(ddl: str, base_sql: str) -> bool:
+    """True when ``ddl`` changes ``base_sql`` (it creates none of the base's tables)."""
+    return bool(base_sql.strip()) and not (created_tables(ddl) & created_tables(base_sql))
+
+
+def next_design(ddl: str, base_sql: str) -> str:
+    """The design after verified ``ddl``: the base with the change, or ``ddl`` replacing it."""
+    return (base_sql.rstrip() + "\n\n" + ddl) if on_base(ddl, base_sql) else ddl
 
 
 def fix_request(record: dict[str, Any], round_number: int, max_rounds: int) -> str:

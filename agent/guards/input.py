@@ -60,7 +60,7 @@ _TARGET_KINDS = (
     r"code|script|function|functions|class|classes|program|app|application|service|snippet|"
     r"module|implementation|backend|server|api|models?|entity|entities|views?|routes?|"
     r"controllers?|components?|serializers?|resolvers?|handlers?|repositor(?:y|ies)|"
-    r"schema\.prisma|types?|interfaces?|structs?|decorators?|hooks?|tests?"
+    r"schema\.prisma|schemas?|types?|interfaces?|structs?|decorators?|hooks?|tests?|endpoints?"
 )
 _APP_OBJECT = re.compile(
     rf"(?<![\w.]){_TECH}(?:\s+(?:{_TARGET_KINDS}))(?![\w])"  # python script, django view

@@ -8,6 +8,7 @@ Cassettes (``tests/cassettes/agent/*.yaml``) are replayed in file order, each re
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,37 @@ def _model_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
+class Replay:
+    """A cassette being replayed, and the requests the code really sent (in order)."""
+
+    def __init__(self, cassette: Any, sent: list[Any]) -> None:
+        self.cassette = cassette
+        self._sent = sent
+
+    def body(self, index: int) -> dict[str, Any]:
+        """The JSON body of the ``index``-th request sent to the model."""
+        raw = self._sent[index].body
+        return json.loads(raw.decode() if isinstance(raw, bytes) else raw)
+
+    @property
+    def count(self) -> int:
+        return len(self._sent)
+
+
 @contextlib.contextmanager
-def replay(name: str) -> Iterator[Any]:
+def replay(name: str) -> Iterator[Replay]:
     """Replay ``tests/cassettes/agent/<name>.yaml``; fail if a response was left unplayed."""
-    with REPLAY.use_cassette(str(CASSETTES / f"{name}.yaml"), allow_playback_repeats=False) as cassette:
-        yield cassette
+    sent: list[Any] = []
+    path = str(CASSETTES / f"{name}.yaml")
+    with REPLAY.use_cassette(path, allow_playback_repeats=False) as cassette:
+        play = cassette.play_response
+
+        def record_and_play(request: Any) -> Any:
+            sent.append(request)  # each request vcrpy answers from the cassette, once
+            return play(request)
+
+        cassette.play_response = record_and_play
+        yield Replay(cassette, sent)
     assert cassette.all_played, f"{name}: {cassette.play_count} of {len(cassette.data)} responses played"
 
 
