@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "memory",
     "erd",
     "sandbox",
+    "guard",
     "eval",
     "mcp",
 )
