@@ -85,6 +85,8 @@ class LintContext:
     Migration-safety rules fire only on statements that change these."""
     created_here: frozenset[str] = frozenset()
     """Qualified keys of the tables the script creates itself (new: no locking concerns)."""
+    assume_in_transaction: bool = False
+    """The migration runner wraps the whole file in one transaction (``--assume-in-transaction``)."""
 
     @property
     def source(self) -> str:
