@@ -35,11 +35,10 @@ def test_check_with_the_sandbox_changes_no_process_wide_setting(sandbox: Sandbox
     assert result.applied and _process_state() == before
 
 
-def test_a_fresh_sandbox_installs_no_signal_handler(tmp_path: Path) -> None:
+def test_a_fresh_sandbox_installs_no_signal_handler(sandbox: Sandbox) -> None:
     before = _process_state()
-    with Sandbox() as box:  # the session's server, adopted: start, scratch, close
-        with box.scratch() as db:
-            assert db.conn.execute("SELECT 1").fetchone() == (1,)
+    with Sandbox() as box, box.scratch() as db:  # a second client of the session's server
+        assert db.conn.execute("SELECT 1").fetchone() == (1,)
     assert _process_state() == before
 
 
