@@ -33,7 +33,11 @@ class ColumnDefIn:
 
 
 def table_key(table: exp.Table) -> str:
-    return qualify(table.name.lower() if not _quoted(table) else table.name, table.db or DEFAULT_SCHEMA)
+    """``schema.name`` as PostgreSQL folds them (unquoted names lower-cased), as the schema
+    model keys its tables."""
+    db = table.args.get("db")
+    schema = (db.name if db.args.get("quoted") else db.name.lower()) if isinstance(db, exp.Identifier) else table.db
+    return qualify(table.name.lower() if not _quoted(table) else table.name, schema or DEFAULT_SCHEMA)
 
 
 def _quoted(table: exp.Table) -> bool:

@@ -187,14 +187,14 @@ def pg_created_keys(node: Any) -> list[str]:
     statement sqlglot cannot read never makes a new object look old; ``CREATE SCHEMA s CREATE
     TABLE t ...`` creates ``s.t``."""
     if type(node).__name__ == "CreateSchemaStmt":
-        keys = []
+        keys: list[str] = []
         for element in node.schemaElts or ():
-            for key in pg_created_keys(element):
-                name = key.split(".", 1)[-1]
-                keys.append(f"{node.schemaname}.{name}" if key.startswith("public.") and node.schemaname else key)
+            for sub in pg_created_keys(element):
+                name = sub.split(".", 1)[-1]
+                keys.append(f"{node.schemaname}.{name}" if sub.startswith("public.") and node.schemaname else sub)
         return keys
-    key = _created_key(node)
-    return [key] if key is not None else []
+    one = _created_key(node)
+    return [one] if one is not None else []
 
 
 def _created_key(node: Any) -> str | None:

@@ -109,8 +109,8 @@ def _compute(script: ParsedScript, assume_in_transaction: bool = False) -> Scrip
             if st.is_sql and st.error is None and script.dialect == "postgres":
                 word = first_word(st.text)
                 if word == "create":
-                    for key in pg_created_keys(_pg_tree(st.text)):
-                        state.created_at.setdefault(key, index)
+                    for made in pg_created_keys(_pg_tree(st.text)):
+                        state.created_at.setdefault(made, index)
                 # a NOT VALID check waiting for its VALIDATE
                 elif pending and word == "alter":
                     _read_validate(state, pending, index, _pg_tree(st.text))
@@ -196,6 +196,8 @@ def changed_table(tree: exp.Expression) -> str | None:
         table = tree.this.args.get("table")
         return table_key(table) if isinstance(table, exp.Table) else None
     if isinstance(tree, exp.Drop) and str(tree.args.get("kind") or "").upper() == "TABLE":
+        if tree.args.get("exists"):
+            return None  # IF EXISTS: a script that resets its tables, not a change to live ones
         tables = [t for t in tree.args.get("tables") or () if isinstance(t, exp.Table)]
         return table_key(tables[0]) if tables else None
     if isinstance(tree, exp.TruncateTable):
