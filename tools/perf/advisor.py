@@ -136,7 +136,7 @@ def advise(
     started = time.perf_counter()
     notices: list[str] = []
     conn.execute("SET maintenance_work_mem = '256MB'")
-    before = [explain_query(conn, q, analyze=analyze) for q in queries]
+    before = [explain_query(conn, q) for q in queries]  # costs: a query too slow to run still counts
     good = [q for q, r in zip(queries, before, strict=True) if r.ok and r.total_cost is not None]
     base = {q.index: r.total_cost or 0.0 for q, r in zip(queries, before, strict=True) if r.ok}
     columns = _columns(conn)
@@ -164,6 +164,9 @@ def advise(
     budget = budget_mb * 1024 * 1024
     chosen = merge(conn, choose(conn, trials, base, budget, by_table), trials, by_table, budget)
     before_ms = timing.time_all(conn, good, runs) if analyze and chosen else {}
+    for q in good:
+        if analyze and chosen and q.index not in before_ms:
+            notices.append(f"query {q.index} did not finish within the statement timeout before the advice")
     recs, after, after_ms = _verify(conn, chosen, queries, good, analyze, base, runs, notices)
     used = set().union(*(r.indexes_used() for r in before if r.ok), *(r.indexes_used() for r in after if r.ok))
     advice = tuple(
@@ -237,7 +240,7 @@ def _verify(
     by_index = {q.index: q for q in good}
     with conn.transaction(force_rollback=True):
         sizes = {t.spec: build(conn, t.spec, names[t.spec]) for t in chosen}
-        after = [explain_query(conn, q, analyze=analyze) for q in queries]
+        after = [explain_query(conn, q) for q in queries]
         kept: list[Trial] = []
         for t in chosen:
             users = tuple(r.index for r in after if names[t.spec] in r.indexes_used())
@@ -261,7 +264,7 @@ def _verify(
             for t in chosen:
                 if t not in kept:
                     conn.execute(f"DROP INDEX {names[t.spec]}".encode())
-            after = [explain_query(conn, q, analyze=analyze) for q in queries]
+            after = [explain_query(conn, q) for q in queries]
             if analyze and kept:
                 after_ms = timing.time_all(conn, good, runs)
     recs: list[Recommendation] = []

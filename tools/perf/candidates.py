@@ -205,7 +205,8 @@ def _predicate(p: exp.Expression, res: _Resolver, use: dict[str, _Usage]) -> Non
         t = res.table_of(col) if col is not None else None
         if col is not None and t:
             _add(use[t].eq, col.name)
-            if isinstance(p, exp.Is) or all(_is_constant(e) for e in p.expressions):
+            if isinstance(p, exp.Is) or (p.expressions and not p.args.get("query")
+                                         and all(_is_constant(e) for e in p.expressions)):
                 use[t].constants.append((col.name, _unqualified(p), isinstance(p, exp.Is)))
         return
     if isinstance(p, exp.GT | exp.GTE | exp.LT | exp.LTE | exp.Between | exp.Like):

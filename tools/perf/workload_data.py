@@ -119,13 +119,16 @@ def shape_for_workload(
     notices: list[str] = []
     touched: set[str] = set()
     conn.execute("SELECT setseed(%s)", (seed,))
+    per_table: dict[str, dict[str, ColumnDistribution]] = {}
     for (table, column), dist in (distributions or {}).items():
         if (table, column) not in cols:
             notices.append(f"columns: {table}.{column} is not a column of the schema: ignored")
-            continue
-        for what, stmt in _distribution_updates(table, column, dist, cols):
-            if _run(conn, stmt, notices, f"{table}.{column}: {what}"):
-                shaped.append(f"{table}.{column}: {what}")
+        else:
+            per_table.setdefault(table, {})[column] = dist
+    for table, dists in per_table.items():
+        for what, stmt in _distribution_updates(table, dists, cols):
+            if _run(conn, stmt, notices, what):
+                shaped.extend(what.split("; "))
                 touched.add(table)
     by_table: dict[str, set[str]] = {}
     for table, column in cols:
@@ -180,48 +183,61 @@ def _analyze(conn: psycopg.Connection[Any], tables: set[str]) -> None:
         conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(t)))
 
 
-def _random_rows(table: str) -> sql.Composable:
-    """``FROM (SELECT ctid, random() x FROM t) r WHERE t.ctid = r.c``: one draw per row."""
-    return sql.SQL("FROM (SELECT ctid AS c, random() AS x FROM {t}) r WHERE {t}.ctid = r.c").format(
-        t=sql.Identifier(table))
+def _assignment(column: str, d: ColumnDistribution, col: _Col) -> tuple[str, sql.Composable] | None:
+    """``col = <value drawn per row>`` for a values/range/NULL-fraction distribution."""
+    typ = sql.SQL(col.type_sql)
+    c = sql.Identifier(column)
+    expr: sql.Composable | None = None
+    what: list[str] = []
+    if d.values is not None:
+        total = sum(d.values.values()) or 1.0
+        bounds, acc = [], 0.0
+        for weight in d.values.values():
+            bounds.append(acc)
+            acc += weight / total
+        # width_bucket(random(), lower bounds) picks value i with its weight's probability
+        expr = sql.SQL("(ARRAY[{vals}]::{typ}[])[width_bucket(random(), ARRAY[{bounds}]::float8[])]").format(
+            vals=sql.SQL(", ").join(sql.Literal(v) for v in d.values), typ=typ,
+            bounds=sql.SQL(", ").join(sql.Literal(b) for b in bounds))
+        what.append(f"values {sorted(d.values)}")
+    elif d.range is not None:
+        lo, hi = (sql.SQL("{}::{}").format(sql.Literal(v), typ) for v in d.range)
+        expr = _lerp(col, lo, hi, sql.SQL("random()"))
+        what.append(f"range {d.range[0]}..{d.range[1]}")
+    if d.null_fraction is not None:
+        expr = sql.SQL("CASE WHEN random() < {f} THEN NULL ELSE {e} END").format(
+            f=sql.Literal(d.null_fraction), e=expr if expr is not None else c)
+        what.append(f"{d.null_fraction:.0%} NULL")
+    if expr is None:
+        return None
+    return ", ".join(what), sql.SQL("{} = {}").format(c, expr)
 
 
 def _distribution_updates(
-    table: str, column: str, d: ColumnDistribution, cols: Mapping[tuple[str, str], _Col]
+    table: str, dists: Mapping[str, ColumnDistribution], cols: Mapping[tuple[str, str], _Col]
 ) -> list[tuple[str, sql.Composable]]:
-    t, c = sql.Identifier(table), sql.Identifier(column)
-    typ = sql.SQL(cols[(table, column)].type_sql)
+    """One UPDATE for the table's drawn columns, then one per distinct-count and correlation."""
+    t = sql.Identifier(table)
     out: list[tuple[str, sql.Composable]] = []
-    if d.values is not None:
-        total = sum(d.values.values()) or 1.0
-        cases, acc = [], 0.0
-        for value, weight in d.values.items():
-            acc += weight / total
-            cases.append(sql.SQL("WHEN r.x < {} THEN {}::{}").format(sql.Literal(acc), sql.Literal(value), typ))
-        out.append((f"values {sorted(d.values)}", sql.SQL("UPDATE {t} SET {c} = CASE {cases} ELSE {c} END {r}").format(
-            t=t, c=c, cases=sql.SQL(" ").join(cases), r=_random_rows(table))))
-    if d.range is not None:
-        lo, hi = (sql.SQL("{}::{}").format(sql.Literal(v), typ) for v in d.range)
-        expr = _lerp(cols[(table, column)], lo, hi, sql.SQL("r.x"))
-        out.append((f"range {d.range[0]}..{d.range[1]}", sql.SQL("UPDATE {t} SET {c} = {e} {r}").format(
-            t=t, c=c, e=expr, r=_random_rows(table))))
-    if d.distinct is not None:
-        out.append((f"{d.distinct} distinct values", sql.SQL(
-            "UPDATE {t} SET {c} = p.pool[1 + floor(r.x * array_length(p.pool, 1))::int] "
-            "FROM (SELECT ctid AS c, random() AS x FROM {t}) r, "
-            "(SELECT array_agg(v) AS pool FROM (SELECT DISTINCT {c} AS v FROM {t} WHERE {c} IS NOT NULL "
-            "ORDER BY 1 LIMIT {n}) s) p WHERE {t}.ctid = r.c AND {c} IS NOT NULL"
-        ).format(t=t, c=c, n=sql.Literal(d.distinct))))
-    if d.correlated_with is not None:
-        other = sql.Identifier(d.correlated_with.lower())
-        out.append((f"rank-correlated with {d.correlated_with}", sql.SQL(
-            "UPDATE {t} SET {c} = s.v FROM (SELECT ctid AS c, row_number() OVER (ORDER BY {o}, ctid) AS n FROM {t}) a "
-            "JOIN (SELECT {c} AS v, row_number() OVER (ORDER BY {c}) AS n FROM {t}) s ON s.n = a.n "
-            "WHERE {t}.ctid = a.c"
-        ).format(t=t, c=c, o=other)))
-    if d.null_fraction is not None:
-        out.append((f"{d.null_fraction:.0%} NULL", sql.SQL("UPDATE {t} SET {c} = NULL {r} AND r.x < {f}").format(
-            t=t, c=c, r=_random_rows(table), f=sql.Literal(d.null_fraction))))
+    sets = [(column, a) for column, d in dists.items() if (a := _assignment(column, d, cols[(table, column)]))]
+    if sets:
+        what = "; ".join(f"{table}.{column}: {a[0]}" for column, a in sets)
+        out.append((what, sql.SQL("UPDATE {t} SET {s}").format(t=t, s=sql.SQL(", ").join(a[1] for _, a in sets))))
+    for column, d in dists.items():
+        c = sql.Identifier(column)
+        if d.distinct is not None:
+            out.append((f"{table}.{column}: {d.distinct} distinct values", sql.SQL(
+                "UPDATE {t} SET {c} = p.pool[1 + floor(random() * array_length(p.pool, 1))::int] "
+                "FROM (SELECT array_agg(v) AS pool FROM (SELECT DISTINCT {c} AS v FROM {t} WHERE {c} IS NOT NULL "
+                "ORDER BY 1 LIMIT {n}) s) p WHERE {c} IS NOT NULL"
+            ).format(t=t, c=c, n=sql.Literal(d.distinct))))
+        if d.correlated_with is not None:
+            other = sql.Identifier(d.correlated_with.lower())
+            out.append((f"{table}.{column}: rank-correlated with {d.correlated_with}", sql.SQL(
+                "UPDATE {t} SET {c} = s.v FROM (SELECT ctid AS c, row_number() OVER (ORDER BY {o}, ctid) AS n FROM {t}) a "
+                "JOIN (SELECT {c} AS v, row_number() OVER (ORDER BY {c}) AS n FROM {t}) s ON s.n = a.n "
+                "WHERE {t}.ctid = a.c"
+            ).format(t=t, c=c, o=other)))
     return out
 
 
@@ -360,13 +376,13 @@ def _occur(conn: psycopg.Connection[Any], lit: _Literal, value: str, col: _Col) 
                 t=t, c=c, v=sql.SQL(value))
         distinct = _distinct(conn, lit.table, lit.column, col.rows)
         fraction = min(MAX_EQ_FRACTION, max(1.0 / max(distinct, 1), 1.0 / max(col.rows, 1)))
-        return sql.SQL("UPDATE {t} SET {c} = {v} {r} AND r.x < {f}").format(
-            t=t, c=c, v=sql.SQL(value), r=_random_rows(lit.table), f=sql.Literal(fraction))
+        return sql.SQL("UPDATE {t} SET {c} = {v} WHERE random() < {f}").format(
+            t=t, c=c, v=sql.SQL(value), f=sql.Literal(fraction))
     if lit.kind == "like" and col.category == "S":
         if _matches(conn, lit.table, sql.SQL("{} LIKE {}").format(c, sql.Literal(value))):
             return None
-        return sql.SQL("UPDATE {t} SET {c} = {e} {r} AND r.x < {f}").format(
-            t=t, c=c, e=_like_value(value, c, col), r=_random_rows(lit.table), f=sql.Literal(LIKE_FRACTION))
+        return sql.SQL("UPDATE {t} SET {c} = {e} WHERE random() < {f}").format(
+            t=t, c=c, e=_like_value(value, c, col), f=sql.Literal(LIKE_FRACTION))
     return None
 
 
