@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
 if TYPE_CHECKING:
+    from dbarch.tools.datagen import Volumes
     from dbarch.tools.perf.explain import QueryReport
-    from dbarch.tools.sql.queries import Query
+    from dbarch.tools.perf.workload_data import WorkloadData
     from dbarch.tools.sql.source import SqlSource
 
 
@@ -29,6 +30,9 @@ def add_workload_args(p: argparse.ArgumentParser, *, single: bool) -> None:
     p.add_argument("--analyze", action="store_true",
                    help="also execute each query (EXPLAIN ANALYZE in a rolled-back transaction of the "
                    "throwaway database) to measure its time; parameters get values sampled from the data")
+    p.add_argument("--no-shape", dest="shape", action="store_false",
+                   help="keep the synthetic data as generated, even where the queries' literals and "
+                   "ranges match no row (by default they are made to occur with a plausible selectivity)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_sandbox_args(p)
 
@@ -47,54 +51,64 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=run)
 
 
-def load_workload(args: argparse.Namespace) -> list[Query]:
+def workload_args(args: argparse.Namespace) -> tuple[list[SqlSource], SqlSource, Volumes]:
+    """The schema sources, the queries' text and the volumes the options name."""
+    from dbarch.tools.datagen import resolve_volumes
     from dbarch.tools.errors import UsageError
-    from dbarch.tools.sql.queries import read_queries
     from dbarch.tools.sql.source import decode_sql, read_sql
 
-    if getattr(args, "query", None) and args.queries:
+    query = getattr(args, "query", None)
+    if query and args.queries:
         raise UsageError("give either a QUERY argument or --queries FILE, not both")
-    if getattr(args, "query", None):
-        source = decode_sql(args.query.encode(), "<query>")
+    if query:
+        queries = decode_sql(query.encode(), "<query>")
     elif args.queries:
-        source = read_sql(args.queries)
+        queries = read_sql(args.queries)
     else:
-        raise UsageError("nothing to explain", hint='pass a query in quotes, or --queries FILE')
-    queries = read_queries(source.text, source.name)
-    if not queries:
-        raise UsageError("no queries found", file=source.name)
-    return queries
-
-
-def read_schema(args: argparse.Namespace) -> list[SqlSource]:
-    from dbarch.tools.sql.source import read_sql
-
-    return [read_sql(path) for path in args.schema]
+        raise UsageError("nothing to explain", hint="pass a query in quotes, or --queries FILE")
+    volumes = resolve_volumes(args.rows)
+    return [read_sql(path) for path in args.schema], queries, volumes
 
 
 def run(args: argparse.Namespace) -> int:
-    from dbarch.tools.datagen import resolve_volumes
-    from dbarch.tools.datagen.loaded import loaded_database
-    from dbarch.tools.perf.explain import explain_query
+    from dbarch.tools.perf.workload import explain_workload
 
-    volumes = resolve_volumes(args.rows)
-    queries = load_workload(args)
-    schema = read_schema(args)
-    sandbox = make_sandbox(args)
-    try:
-        with loaded_database(sandbox, schema, volumes) as (db, data):
-            reports = [explain_query(db.conn, q, analyze=args.analyze) for q in queries]
-    finally:
-        sandbox.close()
+    schema, queries, volumes = workload_args(args)
+    with make_sandbox(args) as sandbox:
+        run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze,
+                               shape=args.shape)
     if args.format == "json":
-        print_json({"data": data.to_dict(), "queries": [r.to_dict() for r in reports]})
+        print_json(run)
     else:
-        for note in data.notices:
+        for note in run.data.notices:
             print(f"note: {note}", file=sys.stderr)
+        data = run.data
         print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s)")
-        for r in reports:
+        print(render_shaping(run.shaping))
+        for r in run.queries:
             print(render_report(r))
-    return 0 if all(r.ok for r in reports) else 1
+            print(render_selectivity(run.shaping, r.index))
+    return 0 if run.ok else 1
+
+
+def render_shaping(shaping: WorkloadData | None) -> str:
+    """One line on the workload-aware data pass, then its notices."""
+    if shaping is None:
+        return "data: kept as generated (--no-shape)"
+    lines = [f"data: {len(shaping.shaped)} change(s) so the queries' literals occur "
+             f"({shaping.seconds:.1f} s)" if shaping.shaped else "data: the queries' literals already occur"]
+    lines += [f"  shaped {s}" for s in shaping.shaped]
+    lines += [f"  note: {n}" for n in shaping.notices]
+    return "\n".join(lines)
+
+
+def render_selectivity(shaping: WorkloadData | None, query: int) -> str:
+    """``selects 12.5% of lineitem: l_shipdate >= ...`` for each literal predicate of the query."""
+    if shaping is None:
+        return ""
+    lines = [f"  selects {'?' if s.fraction is None else f'{s.fraction:.2%}'} of {s.table}: {_one_line(s.predicate, 80)}"
+             for s in shaping.selectivity if s.query == query]
+    return "\n".join(lines)
 
 
 def render_report(r: QueryReport, *, heading: str | None = None) -> str:
