@@ -197,3 +197,23 @@ def test_analyze_confirms_recommendations_by_measured_time(billing: Any) -> None
     q = advice.queries[0]
     assert q.before_ms is not None and q.after_ms is not None
     assert q.after_ms < q.before_ms
+
+
+def test_cli_advise_says_which_constants_were_parameters_and_what_each_predicate_selects(
+    sandbox: Any, tmp_path: Any, capsys: Any
+) -> None:
+    from dbarch.agent.cli.main import main
+
+    schema = tmp_path / "billing.sql"
+    schema.write_text(BILLING)
+    queries = tmp_path / "q.sql"
+    queries.write_text("SELECT id FROM invoices WHERE account_id = 4242 ORDER BY issued_at DESC LIMIT 20;\n"
+                       "SELECT count(*) FROM invoices WHERE status = 'void';\n")
+    code = main(["advise", "--schema", str(schema), "--queries", str(queries),
+                 "--rows", "accounts=2000,invoices=30000"])
+    out = capsys.readouterr().out
+    assert code == 1 and "CREATE INDEX CONCURRENTLY" in out
+    assert "constants read as parameters" in out and "account_id = 4242" in out
+    assert "selects " in out and "of invoices: status = 'void'" in out
+    assert main(["advise", "--schema", str(schema), "--queries", str(queries), "--fixed", "status"]) == 2
+    assert "table.column" in capsys.readouterr().err
