@@ -48,6 +48,7 @@ def classify_constants(
     out: list[ConstantUse] = []
     for index, c in found:
         n = distinct.get((c.table, c.column))
+        kind: Literal["parameter", "fixed"]
         if c.null_test:
             kind, why = "fixed", "a NULL test"
         elif (c.table, c.column) in fixed:

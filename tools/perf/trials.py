@@ -137,7 +137,7 @@ def choose(
 def _next_pool(trials: Sequence[Trial], chosen: Sequence[Trial], base: Mapping[int, float], left: float) -> list[Trial]:
     """The most promising candidates not chosen yet, by what each saved alone."""
     taken = {c.spec for c in chosen}
-    ranked = []
+    ranked: list[tuple[float, int, Trial]] = []
     for t in trials:
         if t.spec in taken or t.size > left:
             continue

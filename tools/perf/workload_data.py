@@ -168,7 +168,7 @@ def _column_info(conn: psycopg.Connection[Any]) -> dict[tuple[str, str], _Col]:
     return {(str(r[0]), str(r[1])): _Col(str(r[2]), str(r[3]), bool(r[4]), int(r[5])) for r in rows}
 
 
-def _run(conn: psycopg.Connection[Any], stmt: sql.Composable, notices: list[str], what: str) -> bool:
+def _run(conn: psycopg.Connection[Any], stmt: sql.Composed, notices: list[str], what: str) -> bool:
     try:
         with conn.transaction():
             conn.execute(stmt)
@@ -215,10 +215,10 @@ def _assignment(column: str, d: ColumnDistribution, col: _Col) -> tuple[str, sql
 
 def _distribution_updates(
     table: str, dists: Mapping[str, ColumnDistribution], cols: Mapping[tuple[str, str], _Col]
-) -> list[tuple[str, sql.Composable]]:
+) -> list[tuple[str, sql.Composed]]:
     """One UPDATE for the table's drawn columns, then one per distinct-count and correlation."""
     t = sql.Identifier(table)
-    out: list[tuple[str, sql.Composable]] = []
+    out: list[tuple[str, sql.Composed]] = []
     sets = [(column, a) for column, d in dists.items() if (a := _assignment(column, d, cols[(table, column)]))]
     if sets:
         what = "; ".join(f"{table}.{column}: {a[0]}" for column, a in sets)
@@ -330,8 +330,8 @@ def _literal(p: exp.Expression, res: Any, query: int) -> _Literal | None:
 
 def _literal_updates(
     conn: psycopg.Connection[Any], literals: Sequence[_Literal], cols: Mapping[tuple[str, str], _Col]
-) -> list[tuple[str, str, sql.Composable]]:
-    out: list[tuple[str, str, sql.Composable]] = []
+) -> list[tuple[str, str, sql.Composed]]:
+    out: list[tuple[str, str, sql.Composed]] = []
     ranges: dict[tuple[str, str], list[str]] = {}
     seen: set[tuple[str, str, str]] = set()
     for lit in literals:
@@ -366,7 +366,7 @@ def _matches(conn: psycopg.Connection[Any], table: str, cond: sql.Composable) ->
         return True  # cannot tell: leave the data alone
 
 
-def _occur(conn: psycopg.Connection[Any], lit: _Literal, value: str, col: _Col) -> sql.Composable | None:
+def _occur(conn: psycopg.Connection[Any], lit: _Literal, value: str, col: _Col) -> sql.Composed | None:
     t, c = sql.Identifier(lit.table), sql.Identifier(lit.column)
     if lit.kind == "eq":
         if _matches(conn, lit.table, sql.SQL("{} = {}").format(c, sql.SQL(value))):
@@ -415,7 +415,7 @@ def _like_value(pattern: str, c: sql.Composable, col: _Col) -> sql.Composable:
 
 def _cover(
     conn: psycopg.Connection[Any], table: str, column: str, bounds: list[str], col: _Col
-) -> sql.Composable | None:
+) -> sql.Composed | None:
     """Map the column linearly onto the span of the queries' bounds when the data misses it."""
     if col.category not in ("N", "D") or col.unique:
         return None
