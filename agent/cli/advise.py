@@ -23,6 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_workload_args(p, single=False)
     p.add_argument("--budget-mb", type=float, default=1024.0, metavar="N",
                    help="total size allowed for new indexes (default 1024)")
+    p.add_argument("--fixed", action="append", default=[], metavar="TABLE.COLUMN",
+                   help="a column whose constants in the queries are fixed values, not parameters, so a "
+                   "partial index may be tied to them (repeatable; columns with at most 20 distinct values "
+                   "and IS NULL tests are fixed already)")
+    p.add_argument("--runs", type=int, default=3, metavar="N",
+                   help="with --analyze: executions per query, the median is kept (default 3)")
     p.set_defaults(func=run)
 
 
@@ -36,12 +42,12 @@ def run(args: argparse.Namespace) -> int:
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:
         result = advise_workload(schema, queries, volumes, sandbox=sandbox, budget_mb=args.budget_mb,
-                                 analyze=args.analyze)
+                                 analyze=args.analyze, fixed=args.fixed, runs=args.runs, shape=args.shape)
     if args.format == "json":
         print_json(result)
     else:
         for note in [*result.data.notices, *result.advice.notices]:
             print(f"note: {note}", file=sys.stderr)
-        sys.stdout.write(render_advice(result))
+        sys.stdout.write(render_advice(result, runs=args.runs))
     failed = any(not q.before.ok for q in result.advice.queries)
     return 1 if result.advice.recommendations or failed else 0

@@ -33,6 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--no-apply", action="store_true", help="parse and lint only; do not use the sandbox")
     p.add_argument("--no-lint", action="store_true", help="skip the lint rules")
+    p.add_argument("--select", metavar="IDS", help="lint only these rule ids, families or id prefixes")
+    p.add_argument("--ignore", metavar="IDS", help="comma-separated lint rule ids or families to skip")
+    p.add_argument("--severity", choices=("info", "warning", "error"), help="report lint findings of this severity and above")
+    p.add_argument("--assume-in-transaction", action="store_true",
+                   help="the migration runner wraps each file in a transaction")
     p.add_argument("--to", metavar="DIALECT", help="also translate to DIALECT (mysql, sqlite, ...)")
     p.set_defaults(func=run)
 

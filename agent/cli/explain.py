@@ -28,6 +28,9 @@ def add_workload_args(p: argparse.ArgumentParser, *, single: bool) -> None:
     p.add_argument("--analyze", action="store_true",
                    help="also execute each query (EXPLAIN ANALYZE in a rolled-back transaction of the "
                    "throwaway database) to measure its time; parameters get values sampled from the data")
+    p.add_argument("--no-shape", dest="shape", action="store_false",
+                   help="keep the synthetic data as generated, even where the queries' literals and "
+                   "ranges match no row (by default they are made to occur with a plausible selectivity)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_sandbox_args(p)
 
@@ -71,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
 
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:
-        run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze)
+        run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze,
+                               shape=args.shape)
     if args.format == "json":
         print_json(run)
     else:

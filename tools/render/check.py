@@ -28,9 +28,25 @@ def render_check(result: CheckResult, texts: Mapping[str, str], *, colour: bool 
     out.append(
         f"{', '.join(result.sources)}: {result.statements} statements, {len(result.tables)} tables, "
         f"{len(result.errors)} errors, {len(result.lint)} lint findings; {verdict} ({timing:.0f} ms)"
-        f"{'' if result.passed else ' - FAILED'}"
     )
+    if not result.passed:
+        out.append(f"failed: {why_failed(result)}")
     return "\n".join(out) + "\n"
+
+
+def why_failed(result: CheckResult) -> str:
+    """Why :attr:`~dbarch.tools.check.CheckResult.passed` is False, in words."""
+    reasons = []
+    if result.errors:
+        reasons.append(f"{len(result.errors)} error(s)")
+    lint_errors = result.lint_errors()
+    if lint_errors:
+        rules = ", ".join(sorted({d.rule for d in lint_errors}))
+        reasons.append(f"{len(lint_errors)} lint finding(s) of severity error ({rules}); "
+                       "--ignore them or lower their severity in [tool.dbarch.lint.rules.<id>]")
+    if result.apply_attempted and not result.applied and not result.errors:
+        reasons.append("the sandbox did not apply the SQL")
+    return "; ".join(reasons) or "see above"
 
 
 def render_translations(result: CheckResult) -> tuple[str, list[str]]:
