@@ -116,8 +116,8 @@ def _workload(state: ReplState, arg: str, syntax: str) -> _Workload:
 
 
 def explain(state: ReplState, arg: str) -> None:
-    from dbarch.agent.cli.explain import render_report
     from dbarch.tools.perf.workload import explain_workload
+    from dbarch.tools.render.perf import render_explanation
 
     syntax = "/explain [--rows SPEC] [--schema FILE] [--analyze] QUERY|FILE"
     w = _workload(state, arg, syntax)
@@ -126,40 +126,21 @@ def explain(state: ReplState, arg: str) -> None:
                                 analyze=w.analyze)
     for notice in done.data.notices:
         render.dim(state.console, f"note: {notice}")
-    render.dim(state.console, f"data: {done.data.total_rows:,} rows in {len(done.data.tables)} tables "
-                              f"({done.data.seconds:.1f} s)")
-    for report in done.queries:
-        _plain(state, render_report(report))
+    render.ansi(state.console, render_explanation(done))
 
 
 def advise(state: ReplState, arg: str) -> None:
-    from dbarch.agent.cli.explain import render_report
     from dbarch.tools.perf.workload import advise_workload
+    from dbarch.tools.render.perf import render_advice
 
     syntax = "/advise [--rows SPEC] [--schema FILE] [--budget-mb N] QUERIES.sql|QUERY"
     w = _workload(state, arg, syntax)
     with state.console.status("trying index candidates in the sandbox..."):
         done = advise_workload(w.schema, w.queries, w.volumes, sandbox=state.sandbox(),
                                budget_mb=w.budget_mb, analyze=w.analyze)
-    advice = done.advice
-    for notice in [*done.data.notices, *advice.notices]:
+    for notice in [*done.data.notices, *done.advice.notices]:
         render.dim(state.console, f"note: {notice}")
-    render.dim(state.console, f"data: {done.data.total_rows:,} rows; {advice.candidates_tried} "
-                              f"candidate indexes tried in {advice.seconds:.1f} s")
-    if advice.recommendations:
-        state.console.print("[bold]Recommended indexes:[/]")
-        for r in advice.recommendations:
-            _plain(state, f"  {r.ddl}  -- {r.size_bytes / 1_048_576:.1f} MB, serves queries "
-                          f"{', '.join(map(str, r.queries))}")
-    else:
-        state.console.print("[green]No new index would help this workload enough.[/]")
-    for e in advice.existing:
-        _plain(state, f"  existing index {e.name} on {e.table}: {e.reason}")
-    if state.verbose:
-        for q in advice.queries:
-            _plain(state, render_report(q.before, heading=f"{q.before.label} before"))
-            if q.after is not None and q.before.ok:
-                _plain(state, render_report(q.after, heading=f"{q.after.label} after"))
+    render.ansi(state.console, render_advice(done))
 
 
 def erd(state: ReplState, arg: str) -> None:
@@ -174,9 +155,3 @@ def erd(state: ReplState, arg: str) -> None:
     source = _read(files[0]) if files else workspace_schema(state.ws())
     diagram = erd_from_sql(source.text, source_name=source.name)
     state.console.print(Syntax(diagram, "text", word_wrap=True))
-
-
-def _plain(state: ReplState, text: str) -> None:
-    from rich.text import Text
-
-    state.console.print(Text(text))

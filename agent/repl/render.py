@@ -1,8 +1,12 @@
-"""rich rendering shared by the slash commands and the turns: errors, findings, summaries."""
+"""rich output shared by the slash commands and the turns.
+
+Findings, check verdicts and plans go through the one set of renderers (:mod:`dbarch.tools.render`,
+in ANSI colour) and are shown by rich as they are; errors are one red line.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -25,48 +29,26 @@ def dbarch_error(console: Console, err: DbarchError) -> None:
     error_line(console, err.one_line())
 
 
-def located(console: Console, label: str, message: str, texts: dict[str, str], *, file: str | None,
-            line: int | None, column: int | None, hint: str | None, style: str) -> None:
-    """``file:line:col: label message``, the source line with a caret, and the hint."""
-    from dbarch.agent.cli.common import render_located
-
-    block = render_located(label, message, texts, file=file, line=line, column=column, hint=hint)
-    first, *rest = block.splitlines()
-    console.print(Text(first, style=style))
-    for extra in rest:
-        console.print(Text(extra, style="dim" if not extra.lstrip().startswith("^") else style))
+def ansi(console: Console, text: str) -> None:
+    """Text from a :mod:`dbarch.tools.render` renderer (ANSI colours) as rich shows it."""
+    console.print(Text.from_ansi(text.rstrip("\n")))
 
 
-def findings(console: Console, diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> None:
+def findings(console: Console, diagnostics: Iterable[Diagnostic], texts: Mapping[str, str]) -> None:
+    from dbarch.tools.render.lint import render_diagnostic
+
+    lines = {name: text.splitlines() for name, text in texts.items()}
     for d in diagnostics:
-        severity = str(d.severity)
-        style = {"error": "red", "warning": "yellow"}.get(severity, "cyan")
-        located(console, f"{severity}[{d.rule}]", d.message, texts, file=d.file, line=d.line,
-                column=d.column, hint=d.hint, style=style)
+        ansi(console, "\n".join(render_diagnostic(d, lines.get(d.file or "", ()), colour=True)))
 
 
-def check_result(console: Console, result: CheckResult, texts: dict[str, str]) -> None:
-    """Every error and finding, then the one-line verdict a person reads first."""
-    for err in result.errors:
-        label = f"error[{err.sqlstate}]" if err.sqlstate else "error"
-        located(console, label, err.message, texts, file=err.file, line=err.line, column=err.column,
-                hint=err.hint, style="red")
-    findings(console, result.lint, texts)
-    for note in result.notes:
-        console.print(Text(f"note: {note.message}", style="dim"))
-    ms = sum(result.timings_ms.values())
-    verdict = (
-        "applied cleanly in the sandbox" if result.applied
-        else "not applied (errors above)" if result.apply_attempted
-        else "not applied (no sandbox for this dialect)"
-    )
-    style = "green" if result.passed else "red" if result.errors or result.lint_errors() else "yellow"
-    console.print(Text(
-        f"{', '.join(result.sources)}: {result.statements} statements, {len(result.tables)} tables, "
-        f"{len(result.errors)} errors, {len(result.lint)} lint findings; {verdict} ({ms:.0f} ms); "
-        + ("passed" if result.passed else "NOT passed"),
-        style=style,
-    ))
+def check_result(console: Console, result: CheckResult, texts: Mapping[str, str]) -> None:
+    """Every error and finding, then the one-line verdict (and why it failed)."""
+    from dbarch.tools.render.check import render_check
+
+    ansi(console, render_check(result, texts, colour=True))
+    if result.passed:
+        console.print(Text("passed", style="green"))
 
 
 def markdown_file(console: Console, text: str) -> None:
