@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import psycopg
 import psycopg.sql
@@ -326,6 +327,7 @@ def apply_scripts(
     conn = db.conn
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
+    reset_session(conn)
     return ApplyResult(
         applied=error is None,
         error=error,
@@ -333,6 +335,25 @@ def apply_scripts(
         notes=tuple(sorted(applier.notes, key=lambda n: (n.line, n.column))),
         duration_ms=(time.perf_counter() - started) * 1000,
     )
+
+
+def reset_session(conn: psycopg.Connection[Any]) -> tuple[str, ...]:
+    """Undo what the script's ``SET``s left in the session, and point ``search_path`` at the
+    schemas it created, then ``public``: a pg_dump runs ``set_config('search_path', '',
+    false)``, after which the queries written for the schema would find none of its tables.
+    Returns the new search path."""
+    conn.execute("RESET ALL")  # back to the connection's own settings (the sandbox's limits)
+    created = [
+        str(r[0]) for r in conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('public', 'information_schema') "
+            "AND nspname NOT LIKE 'pg\\_%' ORDER BY oid"
+        ).fetchall()
+    ]
+    path = (*created, "public")
+    conn.execute(
+        psycopg.sql.SQL("SET search_path = {}").format(psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, path)))
+    )
+    return path
 
 
 def _run_as_admin(db: ScratchDatabase, text: str, *, grant_to: str | None = None) -> None:
