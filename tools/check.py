@@ -7,16 +7,18 @@ line:col). The CLI, the agent's tools and the eval scorers all call :func:`check
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from dbarch.tools.errors import DbarchError
 from dbarch.tools.schema.model import Schema
-from dbarch.tools.sql.parse import Note, ParsedScript, parse_script
+from dbarch.tools.sql.parse import Note, ParsedScript, group_notes, parse_script
 from dbarch.tools.sql.source import SqlSource
 
 
@@ -48,6 +50,23 @@ class CheckResult:
     def tables(self) -> tuple[str, ...]:
         return tuple(t.display_name for t in self.schema)
 
+    @property
+    def apply_verdict(self) -> str:
+        """What happened on the sandbox, in a few words for the summary line."""
+        parse_errors = sum(1 for s in self.scripts for st in s.statements if st.error is not None)
+        if self.applied:
+            return "applied cleanly in the sandbox"
+        if self.apply_attempted:
+            failed = len(self.errors) - parse_errors
+            if parse_errors:
+                return f"applied except {failed + parse_errors} statements (--keep-going; errors above)"
+            return "not applied (errors above)"
+        if self.dialect != "postgres":
+            return f"not applied ({self.dialect} SQL; the sandbox is PostgreSQL)"
+        if parse_errors:
+            return "not applied (parse errors above; --keep-going applies the other statements)"
+        return "not applied (no sandbox)"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
@@ -57,7 +76,8 @@ class CheckResult:
             "not_analysed": self.not_analysed,
             "tables": list(self.tables),
             "errors": [e.to_dict() for e in self.errors],
-            "notes": [{"message": n.message, "line": n.line, "column": n.column} for n in self.notes],
+            "notes": [{"message": n.message, "line": n.line, "column": n.column, "count": n.count}
+                      for n in self.notes],
             "applied": self.applied,
             "apply_attempted": self.apply_attempted,
             "lint": [d.to_dict() for d in self.lint],
@@ -73,19 +93,25 @@ def check_sources(
     apply: bool = True,
     lint: bool = True,
     existing: Schema | None = None,
+    keep_going: bool = False,
+    variables: Mapping[str, str] | None = None,
 ) -> CheckResult:
     """Parse, model, lint and (for PostgreSQL, with a sandbox) apply ``sources`` in order.
 
     ``sandbox`` is a :class:`tools.sandbox.Sandbox`; ``None`` or ``apply=False`` skips the
     server. Sources are applied one after another in the same scratch database, so a folder
-    of migrations is checked as it would be replayed.
+    of migrations is checked as it would be replayed. ``keep_going`` applies every statement
+    it can (statements that do not parse are left out) and reports every failure;
+    ``variables`` are psql variables (see :mod:`tools.sql.variables`). A ``KeyboardInterrupt``
+    cancels the statement running on the server before it propagates.
     """
     from dbarch.tools.schema.from_sql import schema_from_script
     from dbarch.tools.sql.parse import analyse_script
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    scripts = [parse_script(src.text, dialect=dialect, source=src.name, analyse=False) for src in sources]
+    scripts = [parse_script(src.text, dialect=dialect, source=src.name, analyse=False, variables=variables)
+               for src in sources]
     timings["validate"] = (time.perf_counter() - t0) * 1000
     errors: list[DbarchError] = [e for s in scripts for e in s.errors]
     notes: list[Note] = [n for s in scripts for n in s.notes]
@@ -93,7 +119,9 @@ def check_sources(
     # The server applies while this thread models and lints: two cores, two jobs.
     pending: Future[Any] | None = None
     pool: ThreadPoolExecutor | None = None
-    attempted = bool(apply and sandbox is not None and scripts and scripts[0].dialect == "postgres" and not errors)
+    attempted = bool(apply and sandbox is not None and scripts and scripts[0].dialect == "postgres"
+                     and (keep_going or not errors))
+    cancel = _Cancel()
     if attempted and sandbox is not None:
         sandbox.install_exit_hooks()  # signal handlers belong to the main thread
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dbarch-apply")
@@ -101,7 +129,7 @@ def check_sources(
         # wakes (1 ms instead of the default 5 ms): each round trip would otherwise wait for it
         switch = sys.getswitchinterval()
         sys.setswitchinterval(0.001)
-        pending = pool.submit(_apply, sandbox, scripts)
+        pending = pool.submit(_apply, sandbox, scripts, keep_going, cancel)
     elif dialect != "postgres" and apply and sandbox is not None:
         notes.append(Note(f"the sandbox is PostgreSQL: {dialect} SQL was parsed and linted, not applied", 1))
 
@@ -124,19 +152,21 @@ def check_sources(
             t0 = time.perf_counter()
             diagnostics = _lint(scripts, before, after)
             timings["lint"] = (time.perf_counter() - t0) * 1000
+    except BaseException:
+        cancel.fire()  # Ctrl-C (or a failure here): the server statement is cancelled, not awaited
+        raise
     finally:
         applied = False
         if pending is not None and pool is not None:
             try:
-                result, apply_timings = pending.result()
+                result, apply_timings = cancel.wait(pending)
             finally:
-                pool.shutdown()
+                pool.shutdown(wait=not cancel.event.is_set())
                 sys.setswitchinterval(switch)
             timings.update(apply_timings)
             applied = result.applied
             notes.extend(result.notes)
-            if result.error is not None:
-                errors.append(result.error)
+            errors.extend(result.errors)
 
     statements = sum(len(s.sql_statements) for s in scripts)
     not_analysed = sum(1 for s in scripts for st in s.sql_statements if not st.analysed and st.error is None)
@@ -148,7 +178,7 @@ def check_sources(
         not_analysed=not_analysed,
         schema=schema,
         errors=tuple(errors),
-        notes=tuple(sorted(notes, key=lambda n: (sources_order.get(n.file or "", 0), n.line, n.column))),
+        notes=group_notes(sorted(notes, key=lambda n: (sources_order.get(n.file or "", 0), n.line, n.column))),
         applied=applied,
         apply_attempted=attempted,
         lint=tuple(diagnostics),
@@ -157,7 +187,33 @@ def check_sources(
     )
 
 
-def _apply(sandbox: Any, scripts: Sequence[ParsedScript]) -> tuple[Any, dict[str, float]]:
+class _Cancel:
+    """Lets the main thread stop the apply thread: the flag stops it before its next
+    statement, the server cancels the statement it is running."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.conn: Any = None
+
+    def fire(self) -> None:
+        self.event.set()
+        conn = self.conn
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.cancel_safe(timeout=2.0)
+
+    def wait(self, pending: Future[Any]) -> Any:
+        try:
+            return pending.result()
+        except BaseException:
+            self.fire()
+            with contextlib.suppress(BaseException):
+                pending.result(timeout=5)
+            raise
+
+
+def _apply(sandbox: Any, scripts: Sequence[ParsedScript], keep_going: bool, cancel: _Cancel,
+           ) -> tuple[Any, dict[str, float]]:
     from dbarch.tools.sandbox.apply import apply_scripts
 
     timings: dict[str, float] = {}
@@ -167,7 +223,11 @@ def _apply(sandbox: Any, scripts: Sequence[ParsedScript]) -> tuple[Any, dict[str
     t0 = time.perf_counter()
     with sandbox.scratch() as db:
         timings["scratch"] = (time.perf_counter() - t0) * 1000
-        result = apply_scripts(sandbox, db, scripts)
+        cancel.conn = db.conn
+        try:
+            result = apply_scripts(sandbox, db, scripts, keep_going=keep_going, cancelled=cancel.event)
+        finally:
+            cancel.conn = None
     timings["apply"] = result.duration_ms
     return result, timings
 

@@ -45,7 +45,7 @@ def read_sources(args: argparse.Namespace) -> list[SqlSource]:
     from dbarch.tools.sql.source import DEFAULT_MAX_BYTES, read_sql
 
     limit = args.max_bytes or DEFAULT_MAX_BYTES
-    return [read_sql(path, max_bytes=limit) for path in args.files]
+    return [read_sql(path, max_bytes=limit, limit_option="--max-bytes") for path in args.files]
 
 
 def print_json(data: Any) -> None:

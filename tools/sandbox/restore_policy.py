@@ -65,6 +65,7 @@ NEEDS_SUPERUSER: tuple[tuple[tuple[str, ...], frozenset[str], str], ...] = (
     (("CREATE", "TABLESPACE"), frozenset(["42501"]),
      "tablespace skipped: tablespaces are server directories, outside a scratch database"),
     (("CREATE", "FOREIGN", "DATA", "WRAPPER"), frozenset(["42501"]), "foreign-data wrapper skipped: {server}"),
+    (("CREATE", "FOREIGN", "TABLE"), frozenset(["42501"]), "foreign table skipped: {server}"),
     # old-style contrib installs (before CREATE EXTENSION) dump their C functions and the
     # superuser-only objects built on them
     (("CREATE", "FUNCTION"), frozenset(["42501"]),

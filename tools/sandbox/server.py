@@ -234,7 +234,10 @@ class EmbeddedServer:
         opts = (
             f"-k {self.socket_dir} -h '' -p {PORT} -c fsync=off -c synchronous_commit=off "
             "-c full_page_writes=off -c shared_preload_libraries=pg_stat_statements "
-            "-c max_connections=60 -c log_min_messages=fatal -c listen_addresses=''"
+            "-c max_connections=60 -c log_min_messages=fatal -c listen_addresses='' "
+            # throwaway data on tmpfs: little WAL (no replicas, minimal level; index builds and
+            # tables created in the loading transaction skip it), recycled soon after a big load
+            "-c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=128MB -c min_wal_size=32MB -c wal_recycle=off"
         )
         self.log.touch()
         if self.run_as:
