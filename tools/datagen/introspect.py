@@ -90,6 +90,9 @@ class TableInfo:
     overrides: tuple[tuple[str, str], ...] = ()
     """``(column, SQL expression)`` that must be used for a column: the partition key of a
     partitioned table, drawn inside the partitions' bounds."""
+    expression_keys: tuple[tuple[str, ...], ...] = ()
+    """Columns of unique indexes over expressions or with a predicate (``lower(name)``): the
+    generator keeps one of them distinct, ``ON CONFLICT`` guards the rest."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -154,7 +157,11 @@ _UNIQUE_INDEXES = """
 SELECT i.indrelid, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL,
        ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
-             WHERE o <= i.indnkeyatts ORDER BY o)
+             WHERE o <= i.indnkeyatts ORDER BY o),
+       ARRAY(SELECT DISTINCT a.attname FROM pg_depend d
+             JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+             WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
+               AND d.refobjid = i.indrelid AND d.refobjsubid > 0)
 FROM pg_index i
 WHERE i.indrelid = ANY(%s) AND i.indisunique
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
@@ -181,6 +188,7 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
     uniques: dict[int, list[tuple[str, ...]]] = {o: [] for o in oids}
     opaque: set[int] = set()
     primary: dict[int, tuple[str, ...]] = {}
+    loose: dict[int, list[tuple[str, ...]]] = {o: [] for o in oids}
     fks: dict[int, list[ForeignKeyInfo]] = {o: [] for o in oids}
     checks: dict[int, list[str]] = {o: list(domain_checks[o]) for o in oids}
     for relid, conname, kind, keys, fschema, ftable, fkeys, deferrable, expr in conn.execute(
@@ -196,9 +204,11 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
             fks[relid].append(ForeignKeyInfo(conname, tuple(keys), fschema, ftable, tuple(fkeys), deferrable))
         elif kind == "c" and expr:
             checks[relid].append(expr)
-    for relid, is_opaque, keys in conn.execute(_UNIQUE_INDEXES, (oids,)):
+    for relid, is_opaque, keys, referenced in conn.execute(_UNIQUE_INDEXES, (oids,)):
         if is_opaque or not keys:
             opaque.add(relid)
+            if referenced:  # lower(name), or a partial index: keep those columns distinct too
+                loose[relid].append(tuple(referenced))
         else:
             uniques[relid].append(tuple(keys))
     partitions = read_partitions(conn, oids)
@@ -215,7 +225,7 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
         result.append(
             TableInfo(schema, name, tuple(cols[oid]), tuple(uniques[oid]), oid in opaque,
                       tuple(fks[oid]), tuple(checks[oid]), existing, primary.get(oid, ()),
-                      bounds.overrides if bounds is not None else ())
+                      bounds.overrides if bounds is not None else (), tuple(loose[oid]))
         )
     return result
 

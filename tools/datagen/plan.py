@@ -127,6 +127,14 @@ def plan_table(
         plan.conflict = True
         inside = [f for f in table.foreign_keys if set(f.columns) <= set(key)]
         rotated.update(f.name for f in inside[1:])
+    for key in table.expression_keys:
+        if any(col in plan.templates for col in key):
+            continue
+        made = ((c, unique_expr(c, cols[c].type, "{idx}", domains.get(c))) for c in key
+                if c in cols and c not in fk_cols and c not in dict(table.overrides))
+        chosen = next(((c, e) for c, e in made if e is not None), None)
+        if chosen is not None:
+            plan.templates[chosen[0]] = chosen[1] or ""
     plan.conflict = plan.conflict or table.has_opaque_unique
     plan.constructed = not plan.conflict and not one_to_one
 
