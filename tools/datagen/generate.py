@@ -70,42 +70,21 @@ class DatagenResult:
     analyze_seconds: float
     notices: tuple[str, ...] = field(default=())
     shortfalls: tuple[Shortfall, ...] = field(default=())
-    """Tables with a stated or default volume that ended up empty or short."""
+    """Tables with a stated or default volume that ended up empty or short (printed first)."""
 
-    @property
-    def complete(self) -> bool:
-        """True when every table got the rows asked for it."""
-        return not self.shortfalls
+    total_rows: int = field(init=False, default=0)
+    rows_per_second: float = field(init=False, default=0.0)
+    complete: bool = field(init=False, default=True)
+    """True when every table got the rows asked for it."""
 
-    @property
-    def total_rows(self) -> int:
-        return sum(t.rows for t in self.tables)
-
-    @property
-    def rows_per_second(self) -> float:
-        return self.total_rows / self.seconds if self.seconds > 0 else 0.0
+    def __post_init__(self) -> None:
+        total = sum(t.rows for t in self.tables)
+        object.__setattr__(self, "total_rows", total)
+        object.__setattr__(self, "rows_per_second", total / self.seconds if self.seconds > 0 else 0.0)
+        object.__setattr__(self, "complete", not self.shortfalls)
 
     def rows(self) -> dict[str, int]:
         return {t.table: t.rows for t in self.tables}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "tables": [
-                {"table": t.table, "requested": t.requested, "rows": t.rows,
-                 "seconds": round(t.seconds, 3), "passes": t.passes}
-                for t in self.tables
-            ],
-            "total_rows": self.total_rows,
-            "seconds": round(self.seconds, 3),
-            "analyze_seconds": round(self.analyze_seconds, 3),
-            "rows_per_second": round(self.rows_per_second),
-            "notices": list(self.notices),
-            "complete": self.complete,
-            "shortfalls": [
-                {"table": f.table, "requested": f.requested, "rows": f.rows, "reason": f.reason}
-                for f in self.shortfalls
-            ],
-        }
 
 
 def _display(t: TableInfo) -> str:

@@ -130,11 +130,11 @@ def plan_table(
     for key in table.expression_keys:
         if any(col in plan.templates for col in key):
             continue
-        made = ((c, unique_expr(c, cols[c].type, "{idx}", domains.get(c))) for c in key
-                if c in cols and c not in fk_cols and c not in dict(table.overrides))
-        chosen = next(((c, e) for c, e in made if e is not None), None)
-        if chosen is not None:
-            plan.templates[chosen[0]] = chosen[1] or ""
+        loose = [(c, unique_expr(c, cols[c].type, "{idx}", domains.get(c))) for c in key
+                 if c in cols and c not in fk_cols and c not in dict(table.overrides)]
+        picked = next(((c, e) for c, e in loose if e is not None), None)
+        if picked is not None:
+            plan.templates[picked[0]] = picked[1] or ""
     plan.conflict = plan.conflict or table.has_opaque_unique
     plan.constructed = not plan.conflict and not one_to_one
 

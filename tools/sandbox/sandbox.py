@@ -48,7 +48,19 @@ class ScratchDatabase:
 
 
 class Sandbox:
-    """Entry point to the sandbox server (embedded, or the user's own through a DSN)."""
+    """Entry point to the sandbox server (embedded, or the user's own through a DSN).
+
+    The caller owns its lifetime: use it as a context manager (``with Sandbox(settings) as
+    box:``), or call :meth:`close` yourself. Nothing here installs signal or exit handlers: an
+    entry point that wants the server stopped on SIGTERM calls :meth:`install_exit_hooks` from
+    its main thread.
+
+    **Threads**: one ``Sandbox`` may be shared by every thread of a process (the REPL, the MCP
+    server, an eval runner). :meth:`start` is idempotent and serialised; each
+    :meth:`scratch` database has its own connection and belongs to the thread that made it;
+    the administrative connection is used under a lock. Close it once, after the threads
+    that use it are done.
+    """
 
     def __init__(self, settings: SandboxSettings | None = None) -> None:
         self.settings = settings or SandboxSettings()
@@ -57,6 +69,12 @@ class Sandbox:
         self._lock = threading.Lock()
         self._hooks_installed = False
         self._background: _Background | None = None
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def embedded(self) -> bool:
@@ -71,8 +89,6 @@ class Sandbox:
             if self.embedded:
                 self.server = self.server or EmbeddedServer(self.settings.runtime_root)
                 self.server.ensure_running(daemon=daemon)
-                if self.server.owned and threading.current_thread() is threading.main_thread():
-                    self.install_exit_hooks()
                 self._admin = _connect(self.server.dsn, what="the embedded sandbox server")
                 self._bootstrap()
             else:
@@ -88,6 +104,7 @@ class Sandbox:
         return self.settings.dsn
 
     def admin(self) -> psycopg.Connection[Any]:
+        """The administrative connection (psycopg serialises its use between threads)."""
         self.start()
         assert self._admin is not None
         return self._admin
@@ -152,9 +169,10 @@ class Sandbox:
             self._background.flush()
 
     def _helper(self) -> _Background:
-        if self._background is None:
-            self._background = _Background(self)
-        return self._background
+        with self._lock:
+            if self._background is None:
+                self._background = _Background(self)
+            return self._background
 
     def _create(
         self, admin: psycopg.Connection[Any], *, template: str | None = None, name: str | None = None
@@ -201,7 +219,8 @@ class Sandbox:
     # -- shutdown ------------------------------------------------------------------------
     def close(self) -> None:
         """Disconnect; stop the server if this process owns it and nobody else is connected."""
-        background, self._background = self._background, None
+        with self._lock:
+            background, self._background = self._background, None
         if background is not None:
             background.finish()
         with self._lock:
@@ -235,8 +254,10 @@ class Sandbox:
             admin.execute(_drop_sql(name))
 
     def install_exit_hooks(self) -> None:
-        """Close (and stop the server if this process owns it) at exit and on SIGTERM. Call it
-        from the main thread before starting the sandbox from another one."""
+        """Close (and stop the server if this process owns it) at exit and on SIGTERM.
+
+        For entry points only (the CLI, a server's main): a library never calls it, since
+        signal handlers are process-wide. Call it from the main thread."""
         if self._hooks_installed:
             return
         self._hooks_installed = True
