@@ -62,6 +62,8 @@ class CheckResult:
     lint: tuple[Diagnostic, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     translations: tuple[TranspileResult, ...] = ()
+    kept_going: bool = False
+    """Applied with ``keep_going``: every statement that could run did, ``errors`` lists the rest."""
     """One per source when a target dialect was asked for (``translate_to``)."""
     scripts: tuple[ParsedScript, ...] = field(default=(), repr=False, compare=False, metadata=_EXCLUDED)
     """The parsed sources (not in the JSON form), for callers that go on with them."""
@@ -84,7 +86,7 @@ class CheckResult:
         if self.applied:
             return "applied cleanly in the sandbox"
         if self.apply_attempted:
-            if parse_errors:
+            if self.kept_going:
                 return f"applied except {len(self.errors)} statements (--keep-going; errors above)"
             return "not applied (errors above)"
         if self.dialect != "postgres":
@@ -208,6 +210,7 @@ def check_sources(
         lint=tuple(diagnostics),
         timings_ms=timings,
         translations=translations,
+        kept_going=attempted and keep_going,
         scripts=tuple(scripts),
     )
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dbarch.agent.cli.common import make_sandbox, print_json
-from dbarch.agent.cli.explain import add_workload_args, render_report, workload_args
+from dbarch.agent.cli.common import make_sandbox, print_json, psql_vars
+from dbarch.agent.cli.explain import (
+    add_workload_args,
+    print_shortfalls,
+    render_report,
+    workload_args,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,11 +40,12 @@ def run(args: argparse.Namespace) -> int:
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:
         result = advise_workload(schema, queries, volumes, sandbox=sandbox, budget_mb=args.budget_mb,
-                                 analyze=args.analyze)
+                                 analyze=args.analyze, variables=psql_vars(args), keep_going=args.keep_going)
     data, advice = result.data, result.advice
     if args.format == "json":
         print_json(result)
     else:
+        print_shortfalls(data, args.allow_empty)
         for note in [*data.notices, *advice.notices]:
             print(f"note: {note}", file=sys.stderr)
         print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s); "
@@ -59,4 +65,5 @@ def run(args: argparse.Namespace) -> int:
                 gain = f" ({q.gain:.0%} cheaper)" if q.gain is not None else ""
                 print(render_report(q.after, heading=f"{q.after.label} after{gain}"))
     failed = any(not q.before.ok for q in advice.queries)
-    return 1 if advice.recommendations or failed else 0
+    short = not data.complete and not args.allow_empty
+    return 1 if advice.recommendations or failed or short else 0

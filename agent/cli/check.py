@@ -8,10 +8,13 @@ import sys
 from typing import TYPE_CHECKING
 
 from dbarch.agent.cli.common import (
+    add_apply_args,
     add_input_args,
     add_sandbox_args,
+    dialect_arg,
     make_sandbox,
     print_json,
+    psql_vars,
     read_sources,
 )
 
@@ -33,7 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--no-apply", action="store_true", help="parse and lint only; do not use the sandbox")
     p.add_argument("--no-lint", action="store_true", help="skip the lint rules")
-    p.add_argument("--to", metavar="DIALECT", help="also translate to DIALECT (mysql, sqlite, ...)")
+    p.add_argument("--to", metavar="DIALECT", type=dialect_arg,
+                   help="also translate to DIALECT (mysql, sqlite, ...)")
+    add_apply_args(p)
     p.set_defaults(func=run)
 
 
@@ -51,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             owned.enter_context(sandbox)
         result = check_sources(
             sources, dialect=dialect, sandbox=sandbox, apply=not args.no_apply, lint=not args.no_lint,
-            lint_config=config, translate_to=args.to,
+            lint_config=config, translate_to=args.to, keep_going=args.keep_going, variables=psql_vars(args),
         )
     if args.format == "json":
         print_json(result)
@@ -73,11 +78,7 @@ def _print_text(result: CheckResult, texts: dict[str, str]) -> None:
         print(f"note: {note}")
     names = ", ".join(result.sources)
     tables = len(result.tables)
-    verdict = (
-        "applied cleanly in the sandbox" if result.applied
-        else "not applied (errors above)" if result.apply_attempted
-        else "not applied (no sandbox)"
-    )
+    verdict = result.apply_verdict
     timing = sum(v for k, v in result.timings_ms.items())
     print(
         f"{names}: {result.statements} statements, {tables} tables, {len(result.errors)} errors, "

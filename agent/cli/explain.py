@@ -6,10 +6,16 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
+from dbarch.agent.cli.common import (
+    add_apply_args,
+    add_sandbox_args,
+    make_sandbox,
+    print_json,
+    psql_vars,
+)
 
 if TYPE_CHECKING:
-    from dbarch.tools.datagen import Volumes
+    from dbarch.tools.datagen import DatagenResult, Volumes
     from dbarch.tools.perf.explain import QueryReport
     from dbarch.tools.sql.source import SqlSource
 
@@ -30,7 +36,10 @@ def add_workload_args(p: argparse.ArgumentParser, *, single: bool) -> None:
                    help="also execute each query (EXPLAIN ANALYZE in a rolled-back transaction of the "
                    "throwaway database) to measure its time; parameters get values sampled from the data")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="exit 0 even when a table ends up empty or short of its volume (listed first)")
     add_sandbox_args(p)
+    add_apply_args(p)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -71,17 +80,32 @@ def run(args: argparse.Namespace) -> int:
 
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:
-        run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze)
+        run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze,
+                               variables=psql_vars(args), keep_going=args.keep_going)
     if args.format == "json":
         print_json(run)
     else:
+        print_shortfalls(run.data, args.allow_empty)
         for note in run.data.notices:
             print(f"note: {note}", file=sys.stderr)
         data = run.data
         print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s)")
         for r in run.queries:
             print(render_report(r))
-    return 0 if run.ok else 1
+    short = not run.data.complete and not args.allow_empty
+    return 0 if run.ok and not short else 1
+
+
+def print_shortfalls(data: DatagenResult, allowed: bool) -> None:
+    """The tables left empty or short of their volume, first of all (the plans below them are
+    of less data than asked)."""
+    if data.complete:
+        return
+    label = "warning" if allowed else "error"
+    print(f"{label}: {len(data.shortfalls)} tables did not get the rows asked for them "
+          f"(plans below are over less data){'' if allowed else '; --allow-empty accepts this'}:")
+    for item in data.shortfalls:
+        print(f"  {item}")
 
 
 def render_report(r: QueryReport, *, heading: str | None = None) -> str:

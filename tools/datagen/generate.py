@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -259,7 +259,16 @@ def _load(
     finally:
         for f in rebuilds:  # the foreign keys need the rebuilt unique indexes of their parents
             notices.extend(f.result())
-    notices.extend(restore_foreign_keys(conn, foreign_keys, pool))
+    fk_notices = restore_foreign_keys(conn, foreign_keys, pool)
+    notices.extend(fk_notices)
+    if any(": rows breaking " in n for n in fk_notices):  # the counts changed: say where
+        tables = {_display(t): t for t in by_key.values()}
+        for i, load in enumerate(loads):
+            row = conn.execute(f"SELECT count(*) FROM {tables[load.table].qualified}").fetchone()
+            now = int(row[0]) if row else 0
+            if now < load.rows:
+                loads[i] = replace(load, rows=now)
+                why[tables[load.table].key] = "rows breaking its foreign keys were removed after the load"
     filled = [p.table.key for p in plans if p.table.existing_rows == 0 or volumes.for_table(*p.table.key)]
     return loads, notices, filled
 

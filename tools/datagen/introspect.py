@@ -8,7 +8,7 @@ prints them with ``pg_get_expr``, which are valid SQL over the table's columns).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import psycopg
@@ -31,6 +31,8 @@ class TypeInfo:
     """Element type of an array, subtype of a range or multirange."""
     kind: str = "b"
     """``pg_type.typtype``: b base, e enum, r range, m multirange, c composite, d domain."""
+    checks: tuple[str, ...] = ()
+    """CHECK constraints of the domains this type was reached through (over ``VALUE``)."""
 
     @property
     def length(self) -> int | None:
@@ -153,6 +155,24 @@ WHERE con.conrelid = ANY(%s)
 ORDER BY con.conrelid, con.contype = 'p' DESC, con.conname
 """
 
+_PARTITION_FOREIGN_KEYS = """
+SELECT DISTINCT ON (root.oid, con.conkey, con.confrelid)
+       root.oid, con.conname,
+       ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
+       fn.nspname, fc.relname,
+       ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),
+       con.condeferrable
+FROM pg_class root
+CROSS JOIN LATERAL pg_partition_tree(root.oid) part
+JOIN pg_constraint con ON con.conrelid = part.relid AND con.contype = 'f' AND con.conparentid = 0
+JOIN pg_class fc ON fc.oid = con.confrelid
+JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+WHERE root.oid = ANY(%s) AND root.relkind = 'p' AND part.relid <> root.oid
+ORDER BY root.oid, con.conkey, con.confrelid, con.conname
+"""
+
 _UNIQUE_INDEXES = """
 SELECT i.indrelid, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL,
        ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
@@ -204,6 +224,11 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
             fks[relid].append(ForeignKeyInfo(conname, tuple(keys), fschema, ftable, tuple(fkeys), deferrable))
         elif kind == "c" and expr:
             checks[relid].append(expr)
+    for relid, conname, keys, fschema, ftable, fkeys, deferrable in conn.execute(_PARTITION_FOREIGN_KEYS, (oids,)):
+        # declared on each partition (pagila's payment_p2022_01 ...): the root's rows need them
+        fk = ForeignKeyInfo(conname, tuple(keys), fschema, ftable, tuple(fkeys), deferrable)
+        if not any((f.columns, f.ref_schema, f.ref_table) == (fk.columns, fschema, ftable) for f in fks[relid]):
+            fks[relid].append(fk)
     for relid, is_opaque, keys, referenced in conn.execute(_UNIQUE_INDEXES, (oids,)):
         if is_opaque or not keys:
             opaque.add(relid)
@@ -249,7 +274,8 @@ class _TypeReader:
         self.load({oid})
         _, name, typtype, category, base, base_mod, elem, labels, _ = self.rows[oid]
         if typtype == "d":
-            return self.info(base, typmod if typmod >= 0 else base_mod)
+            resolved = self.info(base, typmod if typmod >= 0 else base_mod)
+            return replace(resolved, checks=(*self.rows[oid][8], *resolved.checks))
         row = self.conn.execute("SELECT format_type(%s, %s)", (oid, typmod if typmod >= 0 else None)).fetchone()
         sql = str(row[0]) if row else name
         elem_info = None

@@ -204,10 +204,21 @@ def _enum(column: str, t: TypeInfo, rows: int, dom: Domain | None) -> str | None
 
 
 def _array(column: str, t: TypeInfo, rows: int, dom: Domain | None) -> str | None:
-    inner = random_expr(column, t.elem, rows) if t.elem is not None else None
+    """One to three elements (an array of a domain honours the domain's CHECK)."""
+    inner = random_expr(column, t.elem, rows, element_domain(t.elem)) if t.elem is not None else None
     if inner is None:
         return None
     return f"(ARRAY[{inner}, {inner}, {inner}])[1:1 + floor(random() * 3)::int]::{t.sql}"
+
+
+def element_domain(t: TypeInfo) -> Domain | None:
+    """The value domain of a domain type's own CHECK constraints (``VALUE BETWEEN 1 AND 5``)."""
+    if not t.checks:
+        return None
+    from dbarch.tools.datagen.checks import column_domains
+    from dbarch.tools.datagen.introspect import column_check
+
+    return column_domains([column_check("value", c) for c in t.checks]).get("value")
 
 
 _RANGE_WIDTH = {

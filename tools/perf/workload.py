@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -80,14 +80,19 @@ def explain_workload(
     sandbox: Sandbox,
     analyze: bool = False,
     options: Options | None = None,
+    variables: Mapping[str, str] | None = None,
+    keep_going: bool = False,
 ) -> WorkloadExplanation:
     """Apply ``schema`` in a scratch database, fill it at ``volumes``, ANALYZE, EXPLAIN each
-    query (``analyze``: also execute it in a rolled-back transaction)."""
+    query (``analyze``: also execute it in a rolled-back transaction). ``data.shortfalls``
+    lists tables left empty or short; ``variables``/``keep_going`` as for
+    :func:`~tools.datagen.loaded.loaded_database`."""
     from dbarch.tools.datagen.loaded import loaded_database
     from dbarch.tools.perf.explain import explain_query
 
     workload = workload_queries(queries)
-    with loaded_database(sandbox, schema, volumes, options=options) as (db, data):
+    with loaded_database(sandbox, schema, volumes, options=options, variables=variables,
+                         keep_going=keep_going) as (db, data):
         reports = tuple(explain_query(db.conn, q, analyze=analyze) for q in workload)
     return WorkloadExplanation(data, reports)
 
@@ -101,6 +106,8 @@ def advise_workload(
     budget_mb: float = 1024.0,
     analyze: bool = False,
     options: Options | None = None,
+    variables: Mapping[str, str] | None = None,
+    keep_going: bool = False,
 ) -> WorkloadAdvice:
     """Load ``schema`` with data as :func:`explain_workload` does, then advise indexes for the
     workload within ``budget_mb`` (each candidate built and measured, rolled back)."""
@@ -110,6 +117,7 @@ def advise_workload(
     if budget_mb <= 0:
         raise UsageError("the index budget must be positive", hint="--budget-mb 512")
     workload = workload_queries(queries)
-    with loaded_database(sandbox, schema, volumes, options=options) as (db, data):
+    with loaded_database(sandbox, schema, volumes, options=options, variables=variables,
+                         keep_going=keep_going) as (db, data):
         advice = advise(db.conn, workload, budget_mb=budget_mb, analyze=analyze)
     return WorkloadAdvice(data, advice)

@@ -84,6 +84,13 @@ _BARRIERS = frozenset(
 )
 
 
+_TRANSACTION = frozenset(
+    [("BEGIN",), ("START",), ("COMMIT",), ("END",), ("ROLLBACK",), ("ABORT",), ("SAVEPOINT",), ("RELEASE",),
+     ("PREPARE",)]
+)
+"""Transaction control: never run under the savepoint that guards a statement."""
+
+
 def _batchable(stmt: ParsedStatement) -> bool:
     """True for statements that may share one round trip with their neighbours. Transaction
     control, CONCURRENTLY and statements whose errors are turned into notes run alone."""
@@ -184,7 +191,7 @@ class _Applier:
         # inside the script's own transaction, a statement whose refusal becomes a note runs
         # under a savepoint: the refusal must not abort the rest of the transaction
         guarded = conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS and (
-            may_become_note(stmt) or self.keep_going
+            may_become_note(stmt) or (self.keep_going and first_words(stmt.text, 1)[:1] not in _TRANSACTION)
         )
         try:
             if guarded:
@@ -246,10 +253,12 @@ class _Applier:
             else:
                 why = "it does not ship with the embedded PostgreSQL 18"
             hint = MISSING_EXTENSION_HINTS.get(ext) or THIRD_PARTY_HINTS.get(ext)
+            hint = (hint or "point --sandbox-dsn at a server that has it") + (
+                "; or --engine system, when this machine's PostgreSQL has it"
+            )
             return DbarchError(
                 f'{what} "{ext}" is not available in the sandbox ({why})',
-                file=source, line=stmt.line, column=stmt.column, sqlstate="0A000",
-                hint=hint or "point --sandbox-dsn at a server that has it",
+                file=source, line=stmt.line, column=stmt.column, sqlstate="0A000", hint=hint,
             ), False
         _run_as_admin(self.db, stmt.text, grant_to=conn.info.user)
         return None, True
@@ -305,6 +314,10 @@ class _Applier:
     def located(self, exc: psycopg.Error, stmt: ParsedStatement, source: str) -> DbarchError:
         """The server's error, with a hint when a statement skipped earlier may explain it."""
         error = server_error(exc, stmt, source)
+        if "ICU is not supported" in error.message or "libxml" in error.message:
+            what = "ICU" if "ICU" in error.message else "libxml"
+            error.hint = (f"the embedded PostgreSQL is built without {what}: --engine system (a PostgreSQL "
+                          "installed on this machine) or --sandbox-dsn can check this")
         if exc.sqlstate in UNDEFINED and self.skipped:
             line, note = self.skipped[-1]
             because = f"line {line} was skipped ({note}); this statement may need what it would have created"

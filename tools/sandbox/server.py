@@ -66,8 +66,11 @@ class RunAs:
 class EmbeddedServer:
     """Lifecycle of the embedded server under ``root`` (data, socket, log, lock, owner)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, install: Path | None = None) -> None:
+        """``install``: a PostgreSQL installation folder (with ``bin/``) to run instead of the
+        embedded wheel's (``--engine system``)."""
         self.root = root
+        self.install = install
         self.data = root / "data"
         self.socket_dir = root / "sock"
         self.log = root / "server.log"
@@ -99,6 +102,11 @@ class EmbeddedServer:
         return str(self._bin / name)
 
     def _usable_bin_dir(self) -> Path:
+        if self.install is not None:
+            if not self._can_run(self.install):
+                raise SandboxError(f"cannot run the PostgreSQL binaries in {self.install / 'bin'}",
+                                   hint="they must be executable by the account the server runs as")
+            return self.install / "bin"
         install = _package_install()
         if self.run_as is None or self._can_run(install):
             return install / "bin"
