@@ -181,7 +181,7 @@ SELECT i.indrelid, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL,
        ARRAY(SELECT DISTINCT a.attname FROM pg_depend d
              JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
              WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
-               AND d.refobjid = i.indrelid AND d.refobjsubid > 0)
+               AND d.refobjid = i.indrelid AND d.refobjsubid > 0 AND i.indpred IS NULL)
 FROM pg_index i
 WHERE i.indrelid = ANY(%s) AND i.indisunique
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
@@ -232,8 +232,10 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
     for relid, is_opaque, keys, referenced in conn.execute(_UNIQUE_INDEXES, (oids,)):
         if is_opaque or not keys:
             opaque.add(relid)
-            if referenced:  # lower(name), or a partial index: keep those columns distinct too
-                loose[relid].append(tuple(referenced))
+            # the key columns of a partial index, or those under lower(name): keep one of them
+            # distinct (never a column only the predicate reads: it must stay free)
+            if keys or referenced:
+                loose[relid].append(tuple(keys or referenced))
         else:
             uniques[relid].append(tuple(keys))
     partitions = read_partitions(conn, oids)
