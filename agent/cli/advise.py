@@ -6,14 +6,7 @@ import argparse
 import sys
 
 from dbarch.agent.cli.common import make_sandbox, print_json, psql_vars
-from dbarch.agent.cli.explain import (
-    add_workload_args,
-    print_shortfalls,
-    render_report,
-    render_selectivity,
-    render_shaping,
-    workload_args,
-)
+from dbarch.agent.cli.explain import add_workload_args, workload_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from dbarch.tools.errors import UsageError
     from dbarch.tools.perf.workload import advise_workload
+    from dbarch.tools.render.perf import render_advice, render_shortfalls
 
     if args.budget_mb <= 0:
         raise UsageError("--budget-mb must be positive")
@@ -50,41 +44,13 @@ def run(args: argparse.Namespace) -> int:
         result = advise_workload(schema, queries, volumes, sandbox=sandbox, budget_mb=args.budget_mb,
                                  analyze=args.analyze, fixed=args.fixed, runs=args.runs, shape=args.shape,
                                  variables=psql_vars(args), keep_going=args.keep_going)
-    data, advice = result.data, result.advice
     if args.format == "json":
         print_json(result)
     else:
-        print_shortfalls(data, args.allow_empty)
-        for note in [*data.notices, *advice.notices]:
+        sys.stdout.write(render_shortfalls(result.data, allowed=args.allow_empty))
+        for note in [*result.data.notices, *result.advice.notices]:
             print(f"note: {note}", file=sys.stderr)
-        print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s); "
-              f"{advice.candidates_tried} candidate indexes tried in {advice.seconds:.1f} s")
-        print(render_shaping(result.shaping))
-        params = [c for c in advice.constants if c.treated_as == "parameter"]
-        if params:
-            print("constants read as parameters (no index is tied to their value; --fixed TABLE.COLUMN if "
-                  "they are not):")
-            for c in params:
-                print(f"  query {c.query}: {c.predicate} ({c.reason})")
-        if advice.recommendations:
-            print("\nRecommended indexes:")
-            for r in advice.recommendations:
-                print(f"  {r.ddl}  -- {r.size_bytes / 1_048_576:.1f} MB, serves queries "
-                      f"{', '.join(map(str, r.queries))}")
-            print(f"  total {advice.total_size_bytes / 1_048_576:.1f} MB")
-        else:
-            print("\nNo new index would help this workload enough.")
-        for e in advice.existing:
-            print(f"  existing index {e.name} on {e.table}: {e.reason}")
-        for q in advice.queries:
-            print(render_report(q.before, heading=f"{q.before.label} before"))
-            print(render_selectivity(result.shaping, q.before.index))
-            if q.after is not None and q.before.ok:
-                gain = f" ({q.gain:.0%} cheaper)" if q.gain is not None else ""
-                print(render_report(q.after, heading=f"{q.after.label} after{gain}"))
-            if q.before_ms is not None or q.after_ms is not None:
-                shown = [f"{v:.2f} ms" if v is not None else "did not finish" for v in (q.before_ms, q.after_ms)]
-                print(f"  measured (median of {args.runs}): {shown[0]} before, {shown[1]} after")
-    failed = any(not q.before.ok for q in advice.queries)
-    short = not data.complete and not args.allow_empty
-    return 1 if advice.recommendations or failed or short else 0
+        sys.stdout.write(render_advice(result, runs=args.runs))
+    failed = any(not q.before.ok for q in result.advice.queries)
+    short = not result.data.complete and not args.allow_empty
+    return 1 if result.advice.recommendations or failed or short else 0
