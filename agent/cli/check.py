@@ -33,6 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--no-apply", action="store_true", help="parse and lint only; do not use the sandbox")
     p.add_argument("--no-lint", action="store_true", help="skip the lint rules")
+    p.add_argument("--select", metavar="IDS", help="lint only these rule ids, families or id prefixes")
+    p.add_argument("--ignore", metavar="IDS", help="comma-separated lint rule ids or families to skip")
+    p.add_argument("--severity", choices=("info", "warning", "error"), help="report lint findings of this severity and above")
+    p.add_argument("--assume-in-transaction", action="store_true",
+                   help="the migration runner wraps each file in a transaction")
     p.add_argument("--to", metavar="DIALECT", help="also translate to DIALECT (mysql, sqlite, ...)")
     p.set_defaults(func=run)
 
@@ -56,34 +61,16 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(result)
     else:
-        _print_text(result, {s.name: s.text for s in sources})
+        print_text(result, {s.name: s.text for s in sources})
     return 0 if result.passed else 1
 
 
-def _print_text(result: CheckResult, texts: dict[str, str]) -> None:
-    from dbarch.agent.cli.common import render_error, render_located
+def print_text(result: CheckResult, texts: dict[str, str]) -> None:
+    """The human form of ``result`` on standard output (translations' warnings on stderr)."""
+    from dbarch.tools.render.check import render_check, render_translations
 
-    color = sys.stdout.isatty()
-    for err in result.errors:
-        print(render_error(err, texts, color=color))
-    for d in result.lint:
-        print(render_located(f"{d.severity}[{d.rule}]", d.message, texts, file=d.file, line=d.line,
-                             column=d.column, hint=d.hint, color=color))
-    for note in result.notes:
-        print(f"note: {note}")
-    names = ", ".join(result.sources)
-    tables = len(result.tables)
-    verdict = (
-        "applied cleanly in the sandbox" if result.applied
-        else "not applied (errors above)" if result.apply_attempted
-        else "not applied (no sandbox)"
-    )
-    timing = sum(v for k, v in result.timings_ms.items())
-    print(
-        f"{names}: {result.statements} statements, {tables} tables, {len(result.errors)} errors, "
-        f"{len(result.lint)} lint findings; {verdict} ({timing:.0f} ms)"
-    )
-    for t, name in zip(result.translations, result.sources, strict=False):
-        sys.stdout.write(f"-- {name} translated to {t.target}\n{t.sql}")
-        for w in t.warnings:
-            print(f"{name}:{w.line}:{w.column}: not carried over to {t.target}: {w.message}", file=sys.stderr)
+    sys.stdout.write(render_check(result, texts, colour=sys.stdout.isatty()))
+    sql, warnings = render_translations(result)
+    sys.stdout.write(sql)
+    for line in warnings:
+        print(line, file=sys.stderr)

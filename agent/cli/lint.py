@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--ignore", metavar="IDS", help="comma-separated rule ids or families to skip")
     p.add_argument("--severity", choices=("info", "warning", "error"), help="report this severity and above")
     p.add_argument("--schema", metavar="FILE", help="the current schema (SQL): its tables are live tables")
+    p.add_argument("--assume-in-transaction", action="store_true",
+                   help="the migration runner wraps each file in a transaction (SET LOCAL lasts for the file)")
     p.add_argument("--config", metavar="PYPROJECT", help="read [tool.dbarch.lint] from this file")
     p.add_argument("--no-config", action="store_true", help="ignore pyproject.toml configuration")
     p.add_argument("--fix", action="store_true", help="print the safe fixes as a unified diff")
@@ -87,13 +89,14 @@ def lint_config(args: argparse.Namespace) -> LintConfig:
         select=_split(getattr(args, "select", None)),
         ignore=_split(getattr(args, "ignore", None)) or (),
         severity=Severity.parse(args.severity) if getattr(args, "severity", None) else None,
+        assume_in_transaction=True if getattr(args, "assume_in_transaction", False) else None,
     )
 
 
 def _print(args: argparse.Namespace, sources: list[SqlSource], reports: Sequence[LintReport]) -> None:
-    from dbarch.tools.lint import render
     from dbarch.tools.lint.engine import select_rules
     from dbarch.tools.lint.registry import RULES
+    from dbarch.tools.render import lint as render
 
     if args.format == "json":
         sys.stdout.write(render.render_json(reports))
@@ -110,7 +113,7 @@ def _print(args: argparse.Namespace, sources: list[SqlSource], reports: Sequence
 
 def _fix(args: argparse.Namespace, fixes: Sequence[FixResult]) -> int:
     """Print the fixes as a unified diff (or write them); exit 1 while findings remain."""
-    from dbarch.tools.lint.render import render_diff
+    from dbarch.tools.render.lint import render_diff
 
     for fix in fixes:
         if not fix.changed:
