@@ -41,6 +41,8 @@ def sqlite_checkpointer(path: str | Path | None = None) -> Any:
     target = Path(path) if path else default_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(target), check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a crash loses the last turn at most
     return SqliteSaver(conn, serde=serializer())
 
 

@@ -83,7 +83,7 @@ class Architect:
         result: DesignResult | None = None
         for mode, payload in self.graph.stream(
             {"messages": [HumanMessage(request)]}, config, context=self.context,
-            stream_mode=["custom", "updates"],
+            stream_mode=["custom", "updates"], durability="exit",  # one checkpoint write per turn
         ):
             if mode == "custom" and isinstance(payload, TokenEvent | ToolStartEvent | ToolEndEvent | StatusEvent):
                 yield payload
