@@ -10,7 +10,6 @@ from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
 if TYPE_CHECKING:
     from dbarch.tools.datagen import Volumes
-    from dbarch.tools.perf.explain import QueryReport
     from dbarch.tools.sql.source import SqlSource
 
 
@@ -29,6 +28,9 @@ def add_workload_args(p: argparse.ArgumentParser, *, single: bool) -> None:
     p.add_argument("--analyze", action="store_true",
                    help="also execute each query (EXPLAIN ANALYZE in a rolled-back transaction of the "
                    "throwaway database) to measure its time; parameters get values sampled from the data")
+    p.add_argument("--no-shape", dest="shape", action="store_false",
+                   help="keep the synthetic data as generated, even where the queries' literals and "
+                   "ranges match no row (by default they are made to occur with a plausible selectivity)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_sandbox_args(p)
 
@@ -68,44 +70,16 @@ def workload_args(args: argparse.Namespace) -> tuple[list[SqlSource], SqlSource,
 
 def run(args: argparse.Namespace) -> int:
     from dbarch.tools.perf.workload import explain_workload
+    from dbarch.tools.render.perf import render_explanation
 
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:
-        run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze)
+        run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze,
+                               shape=args.shape)
     if args.format == "json":
         print_json(run)
     else:
         for note in run.data.notices:
             print(f"note: {note}", file=sys.stderr)
-        data = run.data
-        print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s)")
-        for r in run.queries:
-            print(render_report(r))
+        sys.stdout.write(render_explanation(run))
     return 0 if run.ok else 1
-
-
-def render_report(r: QueryReport, *, heading: str | None = None) -> str:
-    lines = [f"\n== {heading or r.label}: {_one_line(r.sql)}"]
-    if r.error is not None:
-        lines.append(f"  error: {r.error.one_line()}")
-        return "\n".join(lines)
-    mode = "generic plan" if r.generic else ("executed, rolled back" if r.analyzed else "estimated")
-    cost = f"  cost {r.total_cost:,.1f} ({mode})"
-    if r.execution_ms is not None:
-        cost += f", measured {r.execution_ms:.2f} ms (planning {r.planning_ms or 0:.2f} ms)"
-    if r.params and r.analyzed:
-        cost += f", parameters {list(r.params)}"
-    lines.append(cost)
-    if r.modifies and not r.analyzed:
-        lines.append("  (data-modifying: explained only, not executed)")
-    for n in r.nodes:
-        rows = f"rows={n.plan_rows:,.0f}" + (f" actual={n.actual_rows:,.0f}" if n.actual_rows is not None else "")
-        lines.append(f"  {'  ' * n.depth}-> {n.label()}  cost={n.total_cost:,.1f} {rows}")
-    for f in r.findings:
-        lines.append(f"  ! {f.kind}: {f.message}")
-    return "\n".join(lines)
-
-
-def _one_line(text: str, limit: int = 100) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
