@@ -88,7 +88,7 @@ class ReplState:
 
     def set_workspace(self, path: Path) -> None:
         self.workspace = path
-        self._architect = None  # the agent's context names the workspace
+        self._drop_architect()  # the agent's context names the workspace
 
     # -- the model ------------------------------------------------------------------------------
     def model_configured(self) -> bool:
@@ -98,20 +98,28 @@ class ReplState:
 
     def set_model(self, name: str) -> None:
         self.model = name
-        self._architect = None
+        self._drop_architect()
+
+    def _drop_architect(self) -> None:
+        if self._architect is not None:
+            self._architect.close()  # the sandbox is ours: the architect leaves it open
+            self._architect = None
 
     def architect(self) -> Any:
         """The agent (``dbarch.agent.session.Architect``), built on first use."""
         if self._architect is None:
+            from dbarch.agent.checkpoint import sqlite_checkpointer
             from dbarch.agent.session import Architect
             from dbarch.agent.userconfig import make_context
 
             context = make_context(self.config, model=self.model, workspace=str(self.workspace),
                                    sandbox_dsn=self.sandbox_dsn)
-            self._architect = Architect(context, sandbox=self.sandbox())
+            self._architect = Architect(context, sandbox=self.sandbox(),
+                                        checkpointer=sqlite_checkpointer(self.home / "threads.sqlite"))
         return self._architect
 
     def close(self) -> None:
+        self._drop_architect()
         if self._warming is not None:
             self._warming.join()
             self._warming = None

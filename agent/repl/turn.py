@@ -55,6 +55,8 @@ class _Answer:
         if self.live is not None:
             self.live.stop()
             self.live = None
+            if not self.console.is_terminal:
+                self.console.line()  # a terminal's live display ends its own line
         text, self.text = self.text, ""
         return text
 
@@ -69,7 +71,7 @@ def ask(state: ReplState, request: str) -> None:
     threads.remember(state.home, threads.ThreadInfo(state.thread_id, time.time(), str(state.workspace),
                                                     threads.title_of(request)))
     answer = _Answer(console)
-    streamed = False
+    streamed = ""
     result: Any = None
     events = None
     try:
@@ -79,7 +81,7 @@ def ask(state: ReplState, request: str) -> None:
         for event in events:
             kind = type(event).__name__
             if kind == "TokenEvent":
-                streamed = True
+                streamed += event.text
                 answer.add(event.text)
             elif kind == "ToolStartEvent":
                 answer.close()
@@ -105,12 +107,28 @@ def ask(state: ReplState, request: str) -> None:
         error_line(console, "the agent ended the turn without a result")
         return
     state.turns += 1
-    if not streamed:
-        from rich.markdown import Markdown
-
-        console.print(Markdown(str(getattr(result, "answer", "") or ""), code_theme="monokai"))
+    _final_answer(console, streamed, str(getattr(result, "answer", "") or ""))
     console.print(verification_line(result))
     console.print(footer(result, state.config, seconds=time.perf_counter() - started))
+
+
+def _final_answer(console: Console, streamed: str, final: str) -> None:
+    """Show what the final answer adds to (or changes in) the streamed draft.
+
+    Tokens are a draft: verification appends its summary, the output guard may remove code in
+    a general-purpose language. The user must see the final text, not only the draft.
+    """
+    from rich.markdown import Markdown
+
+    if not streamed.strip():
+        console.print(Markdown(final, code_theme="monokai"))
+    elif final.startswith(streamed.rstrip()):
+        rest = final[len(streamed.rstrip()):].strip()
+        if rest:
+            console.print(Markdown(rest, code_theme="monokai"))
+    elif final.strip() != streamed.strip():
+        console.print(Text("the answer was revised after the checks; the final version:", style="dim"))
+        console.print(Markdown(final, code_theme="monokai"))
 
 
 class _nothing:
