@@ -21,7 +21,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+    import sys
+    import threading
+
     from dbarch.agent.repl import run_repl
 
-    return run_repl(workspace=args.workspace, model=args.model, sandbox_dsn=args.sandbox_dsn,
+    code = run_repl(workspace=args.workspace, model=args.model, sandbox_dsn=args.sandbox_dsn,
                     thread=args.thread)
+    # A cancelled turn may still wait on the model in LangGraph's worker threads, which the
+    # interpreter joins at exit (daemon or not) until the model answers. The session is closed
+    # and saved by now: leave at once.
+    if any(t.is_alive() and t.name.startswith(("dbarch-turn", "ThreadPoolExecutor"))
+           for t in threading.enumerate()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

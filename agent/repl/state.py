@@ -45,6 +45,8 @@ class ReplState:
     _sandbox: Sandbox | None = None
     _warming: threading.Thread | None = None
     _architect: Any = None
+    pump: Any = None
+    """The last turn's :class:`~dbarch.agent.repl.pump.Pump` (a cancelled one may still run)."""
 
     # -- the sandbox ---------------------------------------------------------------------------
     def _new_sandbox(self) -> Sandbox:
@@ -119,6 +121,11 @@ class ReplState:
         return self._architect
 
     def close(self) -> None:
+        if self.pump is not None and self.pump.thread.is_alive():
+            self.pump.cancel()
+            self.pump.thread.join(1.0)  # a run still waiting on the model is left to exit with us
+            if self.pump.thread.is_alive():
+                self._architect = None  # closing it under the running turn would break that turn
         self._drop_architect()
         if self._warming is not None:
             self._warming.join()

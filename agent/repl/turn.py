@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from dbarch.agent.repl import threads
+from dbarch.agent.repl.pump import Pump
 from dbarch.agent.repl.render import error_line
 from dbarch.agent.repl.summary import footer, verification_line
 
@@ -73,12 +74,15 @@ def ask(state: ReplState, request: str) -> None:
     answer = _Answer(console)
     streamed = ""
     result: Any = None
-    events = None
+    pump: Pump | None = None
     try:
+        if state.pump is not None and state.pump.thread.is_alive():
+            with console.status("waiting for the cancelled turn to stop..."):
+                state.pump.wait()
         with console.status("thinking...") if not state.verbose else _nothing():
             architect = state.architect()
-        events = architect.stream(request, thread_id=state.thread_id)
-        for event in events:
+        pump = state.pump = Pump(lambda: architect.stream(request, thread_id=state.thread_id))
+        for event in pump.events():
             kind = type(event).__name__
             if kind == "TokenEvent":
                 streamed += event.text
@@ -97,8 +101,8 @@ def ask(state: ReplState, request: str) -> None:
                 result = event.result
     except KeyboardInterrupt:
         answer.close()
-        if events is not None and hasattr(events, "close"):
-            events.close()
+        if pump is not None:
+            pump.cancel()
         console.print(Text("turn cancelled (the session goes on)", style="yellow"))
         return
     finally:
