@@ -78,6 +78,7 @@ class Sandbox:
 
     @property
     def embedded(self) -> bool:
+        """True for the embedded server, False for a server given by DSN."""
         return self.settings.dsn is None
 
     # -- connection to the server -------------------------------------------------------
@@ -87,7 +88,7 @@ class Sandbox:
             if self._admin is not None and not self._admin.closed:
                 return
             if self.embedded:
-                self.server = self.server or EmbeddedServer(self.settings.runtime_root)
+                self.server = self.server or self._new_server()
                 self.server.ensure_running(daemon=daemon)
                 self._admin = _connect(self.server.dsn, what="the embedded sandbox server")
                 self._bootstrap()
@@ -95,8 +96,17 @@ class Sandbox:
                 assert self.settings.dsn is not None
                 self._admin = _connect(self.settings.dsn, what="the sandbox server given by --sandbox-dsn")
 
+    def _new_server(self) -> EmbeddedServer:
+        install = None
+        if self.settings.engine == "system":
+            from dbarch.tools.sandbox.engines import system_install
+
+            install = system_install()
+        return EmbeddedServer(self.settings.runtime_root, install=install)
+
     @property
     def admin_dsn(self) -> str:
+        """Connection string with the sandbox's administrative rights."""
         if self.embedded:
             assert self.server is not None
             return self.server.dsn
@@ -156,6 +166,7 @@ class Sandbox:
             self.drop_scratch(db)
 
     def create_scratch(self, *, template: str | None = None, name: str | None = None) -> ScratchDatabase:
+        """A new scratch database (the spare one when ready); drop it with :meth:`drop_scratch`."""
         self.start()
         if template is None and name is None and self._background is not None:
             spare = self._background.take_spare()
