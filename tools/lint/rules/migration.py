@@ -24,7 +24,8 @@ from dbarch.tools.lint.rules import migration_timeouts as timeouts
 from dbarch.tools.lint.rules import migration_transactions as transactions
 from dbarch.tools.lint.rules.migration_locks import dropped_indexes, index_target, lock_taken
 from dbarch.tools.lint.rules.migration_session import leading, pg_statements
-from dbarch.tools.lint.rules.migration_state import is_existing_at, qualify, script_state
+from dbarch.tools.lint.rules.migration_state import is_existing_at, script_state
+from dbarch.tools.schema.idents import resolve_key
 from dbarch.tools.sql.parse import ParsedStatement
 
 __all__ = ["RULES", "dropped_indexes", "index_target", "lock_taken"]
@@ -72,7 +73,9 @@ class CreateIndexNonConcurrently(Rule):
         for stmt, node in pg_statements(opaque, frozenset({"create"})):
             if type(node).__name__ != "IndexStmt" or node.concurrent or node.relation is None:
                 continue
-            key = qualify(node.relation.relname, node.relation.schemaname or None)
+            known = set(ctx.existing.tables) | set(script_state(ctx).created_at)
+            key = resolve_key(node.relation.schemaname or None, node.relation.relname,
+                              script_state(ctx).path_at(stmt), known)
             if is_existing_at(ctx, stmt, key):
                 yield self.at(stmt)
 
