@@ -110,3 +110,16 @@ def test_statements_read_by_postgres_grammar_follow_the_search_path() -> None:
     CREATE INDEX accounts_tags_idx ON ONLY accounts USING gin (tags);
     """
     assert "create-index-non-concurrently" in fired(live, existing=existing)
+
+
+def test_renamed_new_tables_and_indexes_stay_new() -> None:
+    sql = """
+    CREATE TABLE user_ (id bigint PRIMARY KEY, name text);
+    ALTER TABLE user_ RENAME TO person;
+    CREATE INDEX person_name_idx ON person (name);
+    ALTER INDEX person_name_idx RENAME TO person_name_key;
+    DROP INDEX person_name_key;
+    ALTER TABLE person DROP COLUMN name;
+    """
+    assert [r for r in fired(sql, existing="CREATE TABLE other (id bigint PRIMARY KEY);") if r != "not-retryable"] == []
+    assert "drop-index-non-concurrently" in fired("DROP INDEX person_name_key;")

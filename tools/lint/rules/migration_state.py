@@ -132,6 +132,8 @@ def _compute(script: ParsedScript, assume_in_transaction: bool = False) -> Scrip
             state.created_at.setdefault(key, index)
         elif (alter := alter_table(tree)) is not None:
             _read_constraints(state, pending, index, alter, bool(tree.args.get("not_valid")))
+            if any(isinstance(a, exp.AlterRename) for a in alter[1]) and _renames_table(st.text):
+                _read_rename(state, index, alter)
         target = changed_table(tree)
         touched = touched or (target is not None and target not in state.created_at) or (
             isinstance(tree, exp.Drop) and str(tree.args.get("kind") or "").upper() == "INDEX"
@@ -140,6 +142,22 @@ def _compute(script: ParsedScript, assume_in_transaction: bool = False) -> Scrip
         state.by_index, state.created_at, touched, state.dropped_if_exists_at, state.not_null_proven_at, session,
         state.paths,
     )
+
+
+def _renames_table(text: str) -> bool:
+    node = _pg_tree(text)  # sqlglot reads ALTER TABLE t RENAME c TO d as a table rename
+    return type(node).__name__ == "RenameStmt" and getattr(node.renameType, "name", "") == "OBJECT_TABLE"
+
+
+def _read_rename(state: ScriptState, index: int, alter: tuple[str, list[exp.Expression]]) -> None:
+    """A table the script created keeps being new under its new name (``RENAME TO``)."""
+    key, actions = alter
+    if key not in state.created_at:
+        return
+    for action in actions:
+        target = action.this if isinstance(action, exp.AlterRename) else None
+        if isinstance(target, exp.Table) and not target.db:
+            state.created_at.setdefault(qualify(identifier_name(target.this), key.split(".", 1)[0]), index)
 
 
 def _read_constraints(
