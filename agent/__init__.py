@@ -13,6 +13,7 @@ _EXPORTS = {
     "Architect": "dbarch.agent.session",
     "Context": "dbarch.agent.context",
     "DesignResult": "dbarch.agent.result",
+    "InputState": "dbarch.agent.state",
     "Verification": "dbarch.agent.result",
     "TokenEvent": "dbarch.agent.events",
     "ToolStartEvent": "dbarch.agent.events",
