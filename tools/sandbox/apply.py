@@ -23,6 +23,7 @@ import psycopg.sql
 
 from dbarch.tools.errors import DbarchError, SandboxError
 from dbarch.tools.sandbox import Sandbox, ScratchDatabase
+from dbarch.tools.sandbox.lockdown import extension_policy, install_stand_in
 from dbarch.tools.sandbox.restore_policy import (
     MISSING_EXTENSION_HINTS,
     THIRD_PARTY_HINTS,
@@ -188,7 +189,16 @@ class _Applier:
             message = f"CREATE {what.upper()} {ext} skipped: every new database already has it"
             self.notes.append(Note(message, stmt.line, stmt.column, source))
             return None, False
-        if not self.sandbox.embedded:
+        install_as, note = extension_policy(conn, ext)  # untrusted ones never install (lockdown)
+        if note is not None:
+            self.notes.append(Note(note, stmt.line, stmt.column, source))
+            if install_as == "stand-in" and self.sandbox.embedded:
+                with psycopg.connect(self.db.admin_dsn, autocommit=True) as admin:
+                    install_stand_in(admin, ext, str(conn.info.user))
+                return None, True
+            self.skipped.append((stmt.line, note))
+            return None, False
+        if not self.sandbox.embedded or install_as == "role":
             conn.execute(stmt.text, prepare=False)
             return None, True
         if self.available is None:
