@@ -68,9 +68,15 @@ def server_error(exc: psycopg.Error, stmt: ParsedStatement, source: str) -> Dbar
     hint = diag.message_hint
     if exc.sqlstate == "57014":
         hint = hint or "the statement ran longer than the sandbox's statement_timeout; it may hang"
+    elif exc.sqlstate == "57P01" or (exc.sqlstate is None and db_gone(exc)):
+        hint = "the sandbox's watchdog ended a statement that ran past the statement timeout"
     elif exc.sqlstate == "55P03":
         hint = hint or "the statement waited longer than lock_timeout for a lock"
     return DbarchError(message, file=source, line=line, column=column, sqlstate=exc.sqlstate, hint=hint)
+
+
+def db_gone(exc: psycopg.Error) -> bool:
+    return isinstance(exc, psycopg.OperationalError) and "terminat" in str(exc)
 
 
 _BATCH_LIMIT = 200
@@ -334,8 +340,8 @@ def apply_scripts(
     if error is None:
         error = applier.flush()
     conn = db.conn
-    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-        conn.rollback()
+    if conn.info.transaction_status in (psycopg.pq.TransactionStatus.INTRANS, psycopg.pq.TransactionStatus.INERROR):
+        conn.rollback()  # not when the connection is gone (the watchdog ended a runaway statement)
     return ApplyResult(
         applied=error is None,
         error=error,

@@ -193,6 +193,15 @@ def role_drift(admin: psycopg.Connection[Any], role: str, settings: dict[str, st
     return drift
 
 
+def current_role_settings(admin: psycopg.Connection[Any], role: str) -> dict[str, str]:
+    """The role's own session defaults (for every database)."""
+    row = admin.execute(
+        "SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole "
+        "WHERE r.rolname = %s AND s.setdatabase = 0", (role,),
+    ).fetchone()
+    return dict(c.split("=", 1) for c in (row[0] if row else []))
+
+
 def repair_role(admin: psycopg.Connection[Any], role: str, settings: dict[str, str]) -> list[str]:
     """Undo :func:`role_drift` (under the bootstrap lock); returns what was repaired."""
     if not role_drift(admin, role, settings):
@@ -268,6 +277,10 @@ class Watchdog:
     def _run(self) -> None:
         try:
             conn = self._connect()
+            if self.role is not None:  # the role as it is now, when sound, is what repairs restore
+                found = current_role_settings(conn, self.role)
+                if not role_drift(conn, self.role, found) and set(found) == set(self.settings):
+                    self.settings = found
         except Exception:  # the sandbox reports connection problems itself
             return
         with conn:

@@ -235,7 +235,7 @@ class Sandbox:
                 with contextlib.suppress(psycopg.Error):
                     row = admin.execute(
                         "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                        "AND pid <> pg_backend_pid()"
+                        "AND pid <> pg_backend_pid() AND application_name <> %s", (_app_name(),)
                     ).fetchone()
                     others = int(row[0]) if row else 0
                 with contextlib.suppress(psycopg.Error):
@@ -372,6 +372,12 @@ class _Background:
             self.cond.notify_all()
 
 
+def _app_name() -> str:
+    """``application_name`` of this process's connections: at exit, the server is stopped
+    only when no connection but these is left (a closed one may linger for a moment)."""
+    return f"dbarch-{os.getpid()}"
+
+
 _BUSY = frozenset(["53300", "57P03"])
 """Too many connections (server or role), server starting up: worth waiting for."""
 
@@ -383,7 +389,7 @@ def _connect(dsn: str, *, what: str, patience_s: float = 30.0) -> psycopg.Connec
     delay = 0.05
     while True:
         try:
-            return psycopg.connect(dsn, autocommit=True, connect_timeout=10)
+            return psycopg.connect(dsn, autocommit=True, connect_timeout=10, application_name=_app_name())
         except psycopg.Error as exc:
             state = exc.sqlstate or _sqlstate_of_refusal(exc)
             if state in _BUSY and time.monotonic() + delay < deadline:
