@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install chat test lint bench docs clean
+.PHONY: install chat test lint bench docs clean eval-calibrate
 
 $(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q squawk-cli sqlfluff  # the lint benchmark's peers (benchmark only)
 	@set -e; for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
+
+# every reference answer of the eval suite passes and every flawed one fails (real sandbox)
+eval-calibrate: $(STAMP)
+	$(BIN)/dbarch eval calibrate
 
 docs: $(STAMP)
 	$(BIN)/python -m dbarch.tools.lint.docs

@@ -8,13 +8,18 @@ difference is named.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dbarch.memory.migrations import list_migrations
 from dbarch.memory.soul import read_schema_sql
-from dbarch.memory.workspace import Workspace
+from dbarch.memory.workspace import Workspace, WriteResult
 from dbarch.tools.errors import WorkspaceError
+
+if TYPE_CHECKING:
+    from dbarch.tools.sandbox import Sandbox
+    from dbarch.tools.schema.diff import SchemaDifference
+    from dbarch.tools.schema.model import Schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,19 +32,14 @@ class DriftReport:
     """One line per difference, "expected" being 00_soul.md and "found" the replayed migrations
     (empty when they agree)."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.differences
+    ok: bool = field(init=False, default=False)
+    """True when the migrations replay to exactly the schema of ``00_soul.md``."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "migrations": list(self.migrations),
-            "differences": list(self.differences),
-        }
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ok", not self.differences)
 
 
-def replay_migrations(ws: Workspace, sandbox: Any) -> tuple[tuple[str, ...], Any]:
+def replay_migrations(ws: Workspace, sandbox: Sandbox) -> tuple[tuple[str, ...], Schema]:
     """Apply every file of ``migrations/`` in order in a fresh scratch database and read the
     resulting schema model back from the catalog: (files replayed, :class:`tools.schema.Schema`)."""
     from dbarch.tools.sandbox.apply import apply_scripts
@@ -67,7 +67,7 @@ def replay_migrations(ws: Workspace, sandbox: Any) -> tuple[tuple[str, ...], Any
     return tuple(m.file for m in migrations), replayed
 
 
-def check_drift(ws: Workspace, sandbox: Any) -> DriftReport:
+def check_drift(ws: Workspace, sandbox: Sandbox) -> DriftReport:
     """Replay ``migrations/`` in ``sandbox`` and compare with the schema of ``00_soul.md``."""
     from dbarch.tools.schema.diff import diff_schemas
     from dbarch.tools.schema.from_sql import schema_from_sql
@@ -78,7 +78,7 @@ def check_drift(ws: Workspace, sandbox: Any) -> DriftReport:
     return DriftReport(files, differences)
 
 
-def describe(difference: Any) -> str:
+def describe(difference: SchemaDifference) -> str:
     """A difference in the drift check's words: what 00_soul.md says, what the migrations give."""
     text = str(difference)
     if text.endswith(": missing"):
@@ -89,3 +89,14 @@ def describe(difference: Any) -> str:
         head, _, found = text.removesuffix(" found").rpartition(" expected, ")
         return f"{head} in 00_soul.md, {found} from the migrations"
     return text
+
+
+def schema_from_migrations(ws: Workspace, sandbox: Sandbox) -> WriteResult:
+    """Set the schema of ``00_soul.md`` (and its ER diagram) to what ``migrations/`` produce
+    when replayed in ``sandbox``, read back from the server's catalog."""
+    from dbarch.memory.soul import set_schema
+    from dbarch.tools.schema.to_sql import schema_to_sql
+
+    files, replayed = replay_migrations(ws, sandbox)
+    text = f"-- the schema {len(files)} migrations produce (replayed in the sandbox)\n" + schema_to_sql(replayed)
+    return set_schema(ws, text, summary=f"schema from {len(files)} migrations", source_name="migrations/")

@@ -14,7 +14,6 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 JOURNAL_NAME = "journal.jsonl"
 
@@ -38,14 +37,11 @@ class JournalEntry:
         stamp = datetime.now(UTC).isoformat(timespec="microseconds")
         return cls(stamp, file, " ".join(summary.split()), sha256, os.getpid())
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def append(internal_dir: Path, entry: JournalEntry) -> None:
     """Append ``entry``; the caller holds the workspace lock."""
     path = internal_dir / JOURNAL_NAME
-    line = json.dumps(entry.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    line = json.dumps(asdict(entry), ensure_ascii=False, separators=(",", ":")) + "\n"
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         size = os.fstat(fd).st_size

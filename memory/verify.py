@@ -3,21 +3,24 @@
 :func:`sandbox_verifier` returns a :data:`memory.migrations.Verifier` that runs
 :func:`tools.check.check_sources` on the earlier migrations followed by the new one, in one scratch
 database: the new migration must parse, have no lint finding of severity ``error``, and apply on
-top of the schema the earlier migrations produce. Lint findings in earlier migrations do not
-count (they are written already).
+top of the schema the earlier migrations produce: :attr:`~dbarch.tools.check.CheckResult.passed`,
+except that lint findings in earlier migrations do not count (they are written already).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from dbarch.memory.migrations import Migration, Verifier
 from dbarch.memory.workspace import Workspace
 from dbarch.tools.errors import WorkspaceError
 
+if TYPE_CHECKING:
+    from dbarch.tools.sandbox import Sandbox
 
-def sandbox_verifier(ws: Workspace, sandbox: Any) -> Verifier:
+
+def sandbox_verifier(ws: Workspace, sandbox: Sandbox) -> Verifier:
     """A verifier applying migrations in ``sandbox`` (a :class:`tools.sandbox.Sandbox`)."""
 
     def verify(sql: str, file: str, earlier: Sequence[Migration]) -> None:
@@ -40,15 +43,14 @@ def sandbox_verifier(ws: Workspace, sandbox: Any) -> Verifier:
                 sqlstate=first.sqlstate,
                 hint=first.hint,
             )
-        for finding in result.lint:
-            if getattr(finding, "file", None) in (file, None) and str(finding.severity) == "error":
-                raise WorkspaceError(
-                    f"the migration was not written: {finding.rule}: {finding.message}",
-                    file=file,
-                    line=getattr(finding, "line", None),
-                    column=getattr(finding, "column", None),
-                    hint=getattr(finding, "hint", None),
-                )
+        for finding in result.lint_errors(file):
+            raise WorkspaceError(
+                f"the migration was not written: {finding.rule}: {finding.message}",
+                file=file,
+                line=finding.line,
+                column=finding.column,
+                hint=finding.hint,
+            )
         if not result.applied:
             raise WorkspaceError(
                 "the migration was not written: it could not be applied in the sandbox",

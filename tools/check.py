@@ -2,26 +2,47 @@
 
 SQL text → statements → parse (line:col errors) → schema model → lint findings, and the same
 statements applied in a scratch database of the sandbox (the server's SQLSTATE mapped back to
-line:col). The CLI, the agent's tools and the eval scorers all call :func:`check_sources`.
+line:col); optionally the script translated to another dialect. The CLI, the agent's tools,
+the REPL, the MCP server and the eval scorers all call :func:`check_sources`, and all read
+its one verdict, :attr:`CheckResult.passed`.
+
+Nothing here changes process-wide state or reads the current directory: the lint
+configuration comes in as a :class:`~dbarch.tools.lint.config.LintConfig`, the sandbox as an
+object the caller owns (and may share between threads).
+
+>>> from dbarch.tools.sql.source import SqlSource
+>>> result = check_sources([SqlSource("s.sql", "CREATE TABLE t (id bigint PRIMARY KEY);")])
+>>> result.passed, result.tables, result.applied
+(True, ('t',), False)
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from dbarch.tools.errors import DbarchError
+from dbarch.tools.lint.base import Diagnostic, Severity
 from dbarch.tools.schema.model import Schema
 from dbarch.tools.sql.parse import Note, ParsedScript, parse_script
 from dbarch.tools.sql.source import SqlSource
+from dbarch.tools.sql.transpile import TranspileResult
+
+if TYPE_CHECKING:
+    from dbarch.tools.lint.config import LintConfig
+    from dbarch.tools.sandbox.apply import ApplyResult
+    from dbarch.tools.sandbox.sandbox import Sandbox
+
+_EXCLUDED = {"exclude": True}
 
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
+    """What :func:`check_sources` found. One JSON form: :func:`dbarch.tools.jsonform.to_jsonable`."""
+
     sources: tuple[str, ...]
     dialect: str
     statements: int
@@ -30,59 +51,62 @@ class CheckResult:
     """Statements sqlglot kept as opaque text (the server still judged them)."""
     schema: Schema
     errors: tuple[DbarchError, ...]
+    """Parse errors and the server's error, each located in its file."""
     notes: tuple[Note, ...]
     applied: bool
     """True when every statement ran in the sandbox."""
     apply_attempted: bool
-    lint: tuple[Any, ...] = ()
-    """Lint diagnostics (:class:`tools.lint.base.Diagnostic`)."""
+    """True when the sources were sent to the sandbox (PostgreSQL, a sandbox, no parse error)."""
+    lint: tuple[Diagnostic, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
-    scripts: tuple[ParsedScript, ...] = field(default=(), repr=False, compare=False)
-    """The parsed sources (not in :meth:`to_dict`), for callers that go on with them."""
+    translations: tuple[TranspileResult, ...] = ()
+    """One per source when a target dialect was asked for (``translate_to``)."""
+    scripts: tuple[ParsedScript, ...] = field(default=(), repr=False, compare=False, metadata=_EXCLUDED)
+    """The parsed sources (not in the JSON form), for callers that go on with them."""
+    tables: tuple[str, ...] = field(init=False, default=())
+    """Display names of the tables of :attr:`schema` (``orders``, ``billing.invoices``)."""
+    passed: bool = field(init=False, default=False)
+    """The verdict every caller uses: no error, no lint finding of severity ``error``, and
+    applied in the sandbox whenever it was sent there. Without a sandbox (``apply=False``,
+    another dialect) ``passed`` speaks for parsing and lint only: read :attr:`applied`."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tables", tuple(t.display_name for t in self.schema))
+        verdict = not self.errors and not self.lint_errors() and (self.applied or not self.apply_attempted)
+        object.__setattr__(self, "passed", verdict)
 
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return tuple(t.display_name for t in self.schema)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "sources": list(self.sources),
-            "dialect": self.dialect,
-            "statements": self.statements,
-            "not_analysed": self.not_analysed,
-            "tables": list(self.tables),
-            "errors": [e.to_dict() for e in self.errors],
-            "notes": [{"message": n.message, "line": n.line, "column": n.column} for n in self.notes],
-            "applied": self.applied,
-            "apply_attempted": self.apply_attempted,
-            "lint": [d.to_dict() for d in self.lint],
-            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
-        }
+    def lint_errors(self, file: str | None = None) -> tuple[Diagnostic, ...]:
+        """Lint findings of severity ``error`` (in ``file`` only, when given)."""
+        return tuple(
+            d for d in self.lint
+            if d.severity >= Severity.ERROR and (file is None or d.file in (file, None))
+        )
 
 
 def check_sources(
     sources: Sequence[SqlSource],
     *,
     dialect: str = "postgres",
-    sandbox: Any | None = None,
+    sandbox: Sandbox | None = None,
     apply: bool = True,
     lint: bool = True,
+    lint_config: LintConfig | None = None,
     existing: Schema | None = None,
+    translate_to: str | None = None,
 ) -> CheckResult:
     """Parse, model, lint and (for PostgreSQL, with a sandbox) apply ``sources`` in order.
 
-    ``sandbox`` is a :class:`tools.sandbox.Sandbox`; ``None`` or ``apply=False`` skips the
-    server. Sources are applied one after another in the same scratch database, so a folder
-    of migrations is checked as it would be replayed.
+    ``sandbox`` is a :class:`~dbarch.tools.sandbox.Sandbox` the caller owns (opened and
+    closed by it); ``None`` or ``apply=False`` skips the server. Sources are applied one after
+    another in the same scratch database, so a folder of migrations is checked as it would be
+    replayed. ``lint_config`` defaults to every rule at its default severity (no file is
+    read). ``existing`` is the schema the sources start from (its tables are live tables).
+    ``translate_to`` also translates each source to that dialect (``mysql``, ``sqlite``...).
     """
     from dbarch.tools.schema.from_sql import schema_from_script
-    from dbarch.tools.sql.parse import analyse_script
+    from dbarch.tools.sql.parse import analyse_script, normalize_dialect
 
+    dialect = normalize_dialect(dialect)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     scripts = [parse_script(src.text, dialect=dialect, source=src.name, analyse=False) for src in sources]
@@ -91,16 +115,11 @@ def check_sources(
     notes: list[Note] = [n for s in scripts for n in s.notes]
 
     # The server applies while this thread models and lints: two cores, two jobs.
-    pending: Future[Any] | None = None
+    pending: Future[tuple[ApplyResult, dict[str, float]]] | None = None
     pool: ThreadPoolExecutor | None = None
     attempted = bool(apply and sandbox is not None and scripts and scripts[0].dialect == "postgres" and not errors)
     if attempted and sandbox is not None:
-        sandbox.install_exit_hooks()  # signal handlers belong to the main thread
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dbarch-apply")
-        # the apply thread mostly waits on the server; hand it the GIL back quickly when it
-        # wakes (1 ms instead of the default 5 ms): each round trip would otherwise wait for it
-        switch = sys.getswitchinterval()
-        sys.setswitchinterval(0.001)
         pending = pool.submit(_apply, sandbox, scripts)
     elif dialect != "postgres" and apply and sandbox is not None:
         notes.append(Note(f"the sandbox is PostgreSQL: {dialect} SQL was parsed and linted, not applied", 1))
@@ -119,10 +138,10 @@ def check_sources(
             after.append(schema)
         timings["model"] = (time.perf_counter() - t0) * 1000
 
-        diagnostics: list[Any] = []
+        diagnostics: list[Diagnostic] = []
         if lint:
             t0 = time.perf_counter()
-            diagnostics = _lint(scripts, before, after)
+            diagnostics = _lint(scripts, before, after, lint_config)
             timings["lint"] = (time.perf_counter() - t0) * 1000
     finally:
         applied = False
@@ -131,12 +150,18 @@ def check_sources(
                 result, apply_timings = pending.result()
             finally:
                 pool.shutdown()
-                sys.setswitchinterval(switch)
             timings.update(apply_timings)
             applied = result.applied
             notes.extend(result.notes)
             if result.error is not None:
                 errors.append(result.error)
+
+    translations: tuple[TranspileResult, ...] = ()
+    if translate_to is not None:
+        from dbarch.tools.sql.transpile import transpile_script
+
+        target = normalize_dialect(translate_to)
+        translations = tuple(transpile_script(s, target) for s in scripts)
 
     statements = sum(len(s.sql_statements) for s in scripts)
     not_analysed = sum(1 for s in scripts for st in s.sql_statements if not st.analysed and st.error is None)
@@ -153,11 +178,12 @@ def check_sources(
         apply_attempted=attempted,
         lint=tuple(diagnostics),
         timings_ms=timings,
+        translations=translations,
         scripts=tuple(scripts),
     )
 
 
-def _apply(sandbox: Any, scripts: Sequence[ParsedScript]) -> tuple[Any, dict[str, float]]:
+def _apply(sandbox: Sandbox, scripts: Sequence[ParsedScript]) -> tuple[ApplyResult, dict[str, float]]:
     from dbarch.tools.sandbox.apply import apply_scripts
 
     timings: dict[str, float] = {}
@@ -172,13 +198,18 @@ def _apply(sandbox: Any, scripts: Sequence[ParsedScript]) -> tuple[Any, dict[str
     return result, timings
 
 
-def _lint(scripts: Sequence[ParsedScript], before: Sequence[Schema], after: Sequence[Schema]) -> list[Any]:
+def _lint(
+    scripts: Sequence[ParsedScript],
+    before: Sequence[Schema],
+    after: Sequence[Schema],
+    config: LintConfig | None,
+) -> list[Diagnostic]:
     """Lint each script against the schema the earlier ones produced (their tables are live)."""
-    from dbarch.tools.lint.config import load_config
+    from dbarch.tools.lint.config import LintConfig
     from dbarch.tools.lint.engine import lint_script
 
-    config = load_config()  # [tool.dbarch.lint] of the nearest pyproject.toml
-    found: list[Any] = []
+    config = config or LintConfig()
+    found: list[Diagnostic] = []
     for script, start, end in zip(scripts, before, after, strict=True):
         report = lint_script(
             script, existing=start, schema=end, select=config.select, ignore=config.ignore,

@@ -51,16 +51,55 @@ class DbarchError(Exception):
             text += f" (hint: {self.hint})"
         return text
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "message": self.message,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "sqlstate": self.sqlstate,
-            "hint": self.hint,
-        }
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """One JSON form for every error (see :mod:`dbarch.tools.jsonform`): ``{kind, message,
+        file, line, column, sqlstate, hint}``. pydantic is imported only when JSON is asked for."""
+        from pydantic_core import core_schema as cs
+
+        text, number = cs.nullable_schema(cs.str_schema()), cs.nullable_schema(cs.int_schema())
+        record = cs.typed_dict_schema(
+            {
+                "kind": cs.typed_dict_field(cs.str_schema()),
+                "message": cs.typed_dict_field(cs.str_schema()),
+                "file": cs.typed_dict_field(text),
+                "line": cs.typed_dict_field(number),
+                "column": cs.typed_dict_field(number),
+                "sqlstate": cs.typed_dict_field(text),
+                "hint": cs.typed_dict_field(text),
+            }
+        )
+        return cs.no_info_after_validator_function(
+            cls._from_record,
+            record,
+            serialization=cs.plain_serializer_function_ser_schema(_record, return_schema=record),
+        )
+
+    @classmethod
+    def _from_record(cls, record: dict[str, Any]) -> DbarchError:
+        kinds = {sub.kind: sub for sub in _subclasses(DbarchError)}
+        target = kinds.get(record.get("kind", ""), cls)
+        fields = {k: record.get(k) for k in ("file", "line", "column", "sqlstate", "hint")}
+        return target(record["message"], **fields)
+
+
+def _record(err: DbarchError) -> dict[str, Any]:
+    return {
+        "kind": err.kind,
+        "message": err.message,
+        "file": err.file,
+        "line": err.line,
+        "column": err.column,
+        "sqlstate": err.sqlstate,
+        "hint": err.hint,
+    }
+
+
+def _subclasses(cls: type[DbarchError]) -> list[type[DbarchError]]:
+    found = [cls]
+    for sub in cls.__subclasses__():
+        found.extend(_subclasses(sub))
+    return found
 
 
 class UsageError(DbarchError):

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from dbarch.agent.cli.common import make_sandbox, print_json
-from dbarch.agent.cli.explain import add_workload_args, load_workload, read_schema, render_report
+from dbarch.agent.cli.explain import add_workload_args, render_report, workload_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,24 +27,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from dbarch.tools.datagen import resolve_volumes
-    from dbarch.tools.datagen.loaded import loaded_database
     from dbarch.tools.errors import UsageError
-    from dbarch.tools.perf.advisor import advise
+    from dbarch.tools.perf.workload import advise_workload
 
     if args.budget_mb <= 0:
         raise UsageError("--budget-mb must be positive")
-    volumes = resolve_volumes(args.rows)
-    queries = load_workload(args)
-    schema = read_schema(args)
-    sandbox = make_sandbox(args)
-    try:
-        with loaded_database(sandbox, schema, volumes) as (db, data):
-            advice = advise(db.conn, queries, budget_mb=args.budget_mb, analyze=args.analyze)
-    finally:
-        sandbox.close()
+    schema, queries, volumes = workload_args(args)
+    with make_sandbox(args) as sandbox:
+        result = advise_workload(schema, queries, volumes, sandbox=sandbox, budget_mb=args.budget_mb,
+                                 analyze=args.analyze)
+    data, advice = result.data, result.advice
     if args.format == "json":
-        print_json({"data": data.to_dict(), **advice.to_dict()})
+        print_json(result)
     else:
         for note in [*data.notices, *advice.notices]:
             print(f"note: {note}", file=sys.stderr)

@@ -1,14 +1,16 @@
 """``dbarch chat``: the terminal REPL.
 
 The conversational REPL arrives with the interfaces issue. Until then this command says so and
-shows the verification core on an example schema (``dbarch check``), so that ``make chat``
-already demonstrates what every answer will go through.
+shows the verification core on an example schema (what ``dbarch check`` does), so that
+``make chat`` already demonstrates what every answer will go through.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+
+from dbarch.agent.cli.common import make_sandbox
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "ecommerce.sql"
 
@@ -20,12 +22,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from dbarch.agent.cli import check as check_cmd
+    from dbarch.agent.cli.check import _print_text
+    from dbarch.tools.check import check_sources
+    from dbarch.tools.sql.source import read_sql
 
     print("The chat REPL is not built yet (it comes with the interfaces issue).")
     print(f"Meanwhile, this is what every proposed schema goes through: dbarch check {EXAMPLE.name}\n")
-    ns = argparse.Namespace(
-        files=[str(EXAMPLE)], dialect="postgres", max_bytes=None, sandbox_dsn=args.sandbox_dsn,
-        format="text", no_apply=False, no_lint=False, to=None,
-    )
-    return check_cmd.run(ns)
+    source = read_sql(str(EXAMPLE))
+    with make_sandbox(args) as sandbox:
+        result = check_sources([source], sandbox=sandbox)
+    _print_text(result, {source.name: source.text})
+    return 0 if result.passed else 1

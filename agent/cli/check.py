@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from typing import TYPE_CHECKING
 
 from dbarch.agent.cli.common import (
     add_input_args,
@@ -12,6 +14,9 @@ from dbarch.agent.cli.common import (
     print_json,
     read_sources,
 )
+
+if TYPE_CHECKING:
+    from dbarch.tools.check import CheckResult
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,48 +38,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    from dbarch.agent.cli.lint import lint_config
     from dbarch.tools.check import check_sources
     from dbarch.tools.sql.parse import normalize_dialect
 
     sources = read_sources(args)
     dialect = normalize_dialect(args.dialect)
+    config = None if args.no_lint else lint_config(args)
     sandbox = None if args.no_apply or dialect != "postgres" else make_sandbox(args)
-    try:
-        result = check_sources(sources, dialect=dialect, sandbox=sandbox, apply=not args.no_apply,
-                               lint=not args.no_lint)
-    finally:
+    with contextlib.ExitStack() as owned:
         if sandbox is not None:
-            sandbox.close()
-    transpiled = None
-    if args.to:
-        from dbarch.tools.sql.transpile import transpile_script
-
-        target = normalize_dialect(args.to)
-        transpiled = [transpile_script(s, target) for s in result.scripts]
+            owned.enter_context(sandbox)
+        result = check_sources(
+            sources, dialect=dialect, sandbox=sandbox, apply=not args.no_apply, lint=not args.no_lint,
+            lint_config=config, translate_to=args.to,
+        )
     if args.format == "json":
-        data = result.to_dict()
-        if transpiled is not None:
-            data["transpiled"] = [
-                {"target": t.target, "sql": t.sql, "warnings": [str(w) for w in t.warnings]} for t in transpiled
-            ]
-        print_json(data)
+        print_json(result)
     else:
         _print_text(result, {s.name: s.text for s in sources})
-        if transpiled is not None:
-            for t, src in zip(transpiled, sources, strict=True):
-                sys.stdout.write(f"-- {src.name} translated to {t.target}\n{t.sql}")
-                for w in t.warnings:
-                    print(f"{src.name}:{w.line}:{w.column}: not carried over to {t.target}: {w.message}",
-                          file=sys.stderr)
-    has_lint_errors = any(str(getattr(d, "severity", "")) == "error" for d in result.lint)
-    return 1 if result.errors or has_lint_errors else 0
+    return 0 if result.passed else 1
 
 
-def _print_text(result: object, texts: dict[str, str]) -> None:
+def _print_text(result: CheckResult, texts: dict[str, str]) -> None:
     from dbarch.agent.cli.common import render_error, render_located
-    from dbarch.tools.check import CheckResult
 
-    assert isinstance(result, CheckResult)
     color = sys.stdout.isatty()
     for err in result.errors:
         print(render_error(err, texts, color=color))
@@ -95,3 +83,7 @@ def _print_text(result: object, texts: dict[str, str]) -> None:
         f"{names}: {result.statements} statements, {tables} tables, {len(result.errors)} errors, "
         f"{len(result.lint)} lint findings; {verdict} ({timing:.0f} ms)"
     )
+    for t, name in zip(result.translations, result.sources, strict=False):
+        sys.stdout.write(f"-- {name} translated to {t.target}\n{t.sql}")
+        for w in t.warnings:
+            print(f"{name}:{w.line}:{w.column}: not carried over to {t.target}: {w.message}", file=sys.stderr)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -33,12 +32,16 @@ def add_input_args(parser: argparse.ArgumentParser, *, files: bool = True) -> No
 
 
 def make_sandbox(args: argparse.Namespace) -> Sandbox:
+    """The sandbox the options ask for, closed at exit and on SIGTERM (the command's process
+    owns it: use it as a context manager)."""
     from dbarch.tools.sandbox import Sandbox, SandboxSettings
 
     settings = SandboxSettings()
     if getattr(args, "sandbox_dsn", None):
         settings = SandboxSettings(dsn=args.sandbox_dsn)
-    return Sandbox(settings)
+    sandbox = Sandbox(settings)
+    sandbox.install_exit_hooks()
+    return sandbox
 
 
 def read_sources(args: argparse.Namespace) -> list[SqlSource]:
@@ -48,9 +51,11 @@ def read_sources(args: argparse.Namespace) -> list[SqlSource]:
     return [read_sql(path, max_bytes=limit) for path in args.files]
 
 
-def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
+def print_json(value: Any, type_: Any = None) -> None:
+    """``value`` in its one JSON form (:mod:`dbarch.tools.jsonform`) on standard output."""
+    from dbarch.tools.jsonform import to_json
+
+    sys.stdout.write(to_json(value, type_) + "\n")
 
 
 def source_line(text: str, line: int) -> str | None:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
 if TYPE_CHECKING:
+    from dbarch.tools.datagen import Volumes
     from dbarch.tools.perf.explain import QueryReport
-    from dbarch.tools.sql.queries import Query
     from dbarch.tools.sql.source import SqlSource
 
 
@@ -47,54 +47,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.set_defaults(func=run)
 
 
-def load_workload(args: argparse.Namespace) -> list[Query]:
+def workload_args(args: argparse.Namespace) -> tuple[list[SqlSource], SqlSource, Volumes]:
+    """The schema sources, the queries' text and the volumes the options name."""
+    from dbarch.tools.datagen import resolve_volumes
     from dbarch.tools.errors import UsageError
-    from dbarch.tools.sql.queries import read_queries
     from dbarch.tools.sql.source import decode_sql, read_sql
 
-    if getattr(args, "query", None) and args.queries:
+    query = getattr(args, "query", None)
+    if query and args.queries:
         raise UsageError("give either a QUERY argument or --queries FILE, not both")
-    if getattr(args, "query", None):
-        source = decode_sql(args.query.encode(), "<query>")
+    if query:
+        queries = decode_sql(query.encode(), "<query>")
     elif args.queries:
-        source = read_sql(args.queries)
+        queries = read_sql(args.queries)
     else:
-        raise UsageError("nothing to explain", hint='pass a query in quotes, or --queries FILE')
-    queries = read_queries(source.text, source.name)
-    if not queries:
-        raise UsageError("no queries found", file=source.name)
-    return queries
-
-
-def read_schema(args: argparse.Namespace) -> list[SqlSource]:
-    from dbarch.tools.sql.source import read_sql
-
-    return [read_sql(path) for path in args.schema]
+        raise UsageError("nothing to explain", hint="pass a query in quotes, or --queries FILE")
+    volumes = resolve_volumes(args.rows)
+    return [read_sql(path) for path in args.schema], queries, volumes
 
 
 def run(args: argparse.Namespace) -> int:
-    from dbarch.tools.datagen import resolve_volumes
-    from dbarch.tools.datagen.loaded import loaded_database
-    from dbarch.tools.perf.explain import explain_query
+    from dbarch.tools.perf.workload import explain_workload
 
-    volumes = resolve_volumes(args.rows)
-    queries = load_workload(args)
-    schema = read_schema(args)
-    sandbox = make_sandbox(args)
-    try:
-        with loaded_database(sandbox, schema, volumes) as (db, data):
-            reports = [explain_query(db.conn, q, analyze=args.analyze) for q in queries]
-    finally:
-        sandbox.close()
+    schema, queries, volumes = workload_args(args)
+    with make_sandbox(args) as sandbox:
+        run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze)
     if args.format == "json":
-        print_json({"data": data.to_dict(), "queries": [r.to_dict() for r in reports]})
+        print_json(run)
     else:
-        for note in data.notices:
+        for note in run.data.notices:
             print(f"note: {note}", file=sys.stderr)
+        data = run.data
         print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s)")
-        for r in reports:
+        for r in run.queries:
             print(render_report(r))
-    return 0 if all(r.ok for r in reports) else 1
+    return 0 if run.ok else 1
 
 
 def render_report(r: QueryReport, *, heading: str | None = None) -> str:

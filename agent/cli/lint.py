@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dbarch.agent.cli.common import add_input_args
+from dbarch.agent.cli.common import add_input_args, read_sources
 
 if TYPE_CHECKING:
     from dbarch.tools.lint.config import LintConfig
     from dbarch.tools.lint.engine import LintReport
+    from dbarch.tools.lint.workflow import FixResult
     from dbarch.tools.sql.source import SqlSource
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -46,67 +47,50 @@ def _split(value: str | None) -> list[str] | None:
 
 def run(args: argparse.Namespace) -> int:
     from dbarch.tools.errors import UsageError
-    from dbarch.tools.lint.base import Severity
-    from dbarch.tools.lint.engine import lint_script
-    from dbarch.tools.sql.parse import normalize_dialect, parse_script
-    from dbarch.tools.sql.source import read_sql
+    from dbarch.tools.lint.workflow import fix_sources, lint_sources
+    from dbarch.tools.sql.parse import normalize_dialect
 
     if args.write and not args.fix:
         raise UsageError("--write needs --fix", hint="dbarch lint --fix --write FILE")
     if args.write and "-" in args.files:
         raise UsageError("--write cannot rewrite standard input", hint="name the files to fix")
-    sources = _read(args)
-    config = _config(args)
-    select = _split(args.select) if args.select is not None else config.select
-    ignore = [*config.ignore, *(_split(args.ignore) or [])]
-    min_severity = Severity.parse(args.severity) if args.severity else config.severity
+    sources = read_sources(args)
+    config = lint_config(args)
     dialect = normalize_dialect(args.dialect)
     existing = None
     if args.schema:
         from dbarch.tools.schema.from_sql import schema_from_sql
+        from dbarch.tools.sql.source import read_sql
 
         existing = schema_from_sql(read_sql(args.schema).text, dialect)
-
-    def lint(text: str, name: str) -> LintReport:
-        return lint_script(
-            parse_script(text, dialect=dialect, source=name),
-            existing=existing,
-            select=select,
-            ignore=ignore,
-            min_severity=min_severity,
-            options=config.options,
-            severities=config.severities,
-        )
-
-    reports = [lint(src.text, src.name) for src in sources]
+    reports = lint_sources(sources, config, dialect=dialect, existing=existing)
     if args.fix:
-        return _fix(args, sources, reports, lint)
+        fixes = fix_sources(sources, config, dialect=dialect, existing=existing, reports=reports)
+        return _fix(args, fixes)
     _print(args, sources, reports)
     return 1 if any(r.diagnostics for r in reports) else 0
 
 
-def _read(args: argparse.Namespace) -> list[SqlSource]:
-    from dbarch.agent.cli.common import read_sources
+def lint_config(args: argparse.Namespace) -> LintConfig:
+    """The configuration file the options name (or the nearest ``pyproject.toml`` of the
+    first file, or of the current folder), with ``--select``/``--ignore``/``--severity`` on top."""
+    from dbarch.tools.lint.base import Severity
+    from dbarch.tools.lint.config import LintConfig, load_config, read_config
 
-    return read_sources(args)
-
-
-def _config(args: argparse.Namespace) -> LintConfig:
-    from dbarch.tools.errors import UsageError
-    from dbarch.tools.lint.config import LintConfig, load_config
-
-    if args.no_config:
-        return LintConfig()
-    if args.config:
-        path = Path(args.config)
-        if not path.is_file():
-            raise UsageError("no such configuration file", file=args.config)
-        return load_config(path)
-    start = Path(args.files[0]) if args.files and args.files[0] != "-" else Path.cwd()
-    return load_config(start)
+    if getattr(args, "no_config", False):
+        config = LintConfig()
+    elif getattr(args, "config", None):
+        config = read_config(Path(args.config))
+    else:
+        config = load_config(Path(args.files[0]) if args.files and args.files[0] != "-" else Path.cwd())
+    return config.with_overrides(
+        select=_split(getattr(args, "select", None)),
+        ignore=_split(getattr(args, "ignore", None)) or (),
+        severity=Severity.parse(args.severity) if getattr(args, "severity", None) else None,
+    )
 
 
-def _print(args: argparse.Namespace, sources: list[SqlSource], reports: list[LintReport]) -> None:
+def _print(args: argparse.Namespace, sources: list[SqlSource], reports: Sequence[LintReport]) -> None:
     from dbarch.tools.lint import render
     from dbarch.tools.lint.engine import select_rules
     from dbarch.tools.lint.registry import RULES
@@ -124,34 +108,19 @@ def _print(args: argparse.Namespace, sources: list[SqlSource], reports: list[Lin
         sys.stdout.write(render.render_text(reports, sources_by_name, colour=colour, fixable=fixable))
 
 
-def _fix(
-    args: argparse.Namespace,
-    sources: list[SqlSource],
-    reports: list[LintReport],
-    lint: Callable[[str, str], LintReport],
-) -> int:
+def _fix(args: argparse.Namespace, fixes: Sequence[FixResult]) -> int:
     """Print the fixes as a unified diff (or write them); exit 1 while findings remain."""
-    import difflib
+    from dbarch.tools.lint.render import render_diff
 
-    from dbarch.tools.lint.engine import apply_edits
-
-    remaining = 0
-    for src, report in zip(sources, reports, strict=True):
-        new = apply_edits(src.text, report.edits)
-        if new != src.text:
-            if args.write:
-                Path(src.name).write_text(new, encoding="utf-8")
-                print(f"fixed {src.name} ({len(report.edits)} edit(s))", file=sys.stderr)
-            else:
-                sys.stdout.writelines(
-                    difflib.unified_diff(
-                        src.text.splitlines(keepends=True),
-                        new.splitlines(keepends=True),
-                        fromfile=src.name if Path(src.name).is_absolute() else f"a/{src.name}",
-                        tofile=src.name if Path(src.name).is_absolute() else f"b/{src.name}",
-                    )
-                )
-        remaining += len(lint(new, src.name).diagnostics) if new != src.text else len(report.diagnostics)
+    for fix in fixes:
+        if not fix.changed:
+            continue
+        if args.write:
+            Path(fix.source).write_text(fix.fixed, encoding="utf-8")
+            print(f"fixed {fix.source} ({fix.edits} edit(s))", file=sys.stderr)
+        else:
+            sys.stdout.write(render_diff(fix))
+    remaining = sum(len(f.remaining) for f in fixes)
     if remaining:
         print(f"{remaining} finding(s) have no automatic fix", file=sys.stderr)
     return 1 if remaining else 0

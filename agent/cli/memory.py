@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
-SHOW_FILES = {"soul": "00_soul.md", "state": "01_state.md", "memory": "02_memory.md"}
+if TYPE_CHECKING:
+    from dbarch.memory import Workspace
+
+SHOWN = ("soul", "state", "memory")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sub = p.add_subparsers(dest="memory_command", metavar="SUBCOMMAND", required=True)
 
     show = _sub(sub, "show", "print a workspace file, or the compact summary the agent reads")
-    show.add_argument("what", nargs="?", default="soul", choices=[*SHOW_FILES, "summary"])
+    show.add_argument("what", nargs="?", default="soul", choices=[*SHOWN, "summary"])
     show.add_argument("--budget", type=int, default=1500, help="token budget of the summary")
     _format(show)
 
@@ -124,41 +127,33 @@ def run(args: argparse.Namespace) -> int:
     return handler(ws, args)
 
 
-def _show(ws: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
-    from dbarch.memory import read_decisions, read_notes, read_plans, read_schema_sql
+def _show(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory.summary import summarize
+    from dbarch.memory.views import FILES, read_view
 
     if args.what == "summary":
         text = summarize(ws, budget=args.budget)
         print_json({"summary": text}) if args.format == "json" else print(text)
         return 0
     if args.format == "json":
-        data: dict[str, Any] = {"file": SHOW_FILES[args.what]}
-        if args.what == "soul":
-            data["schema_sql"] = read_schema_sql(ws)
-            data["decisions"] = [asdict(d) for d in read_decisions(ws)]
-        elif args.what == "state":
-            data["plans"] = [asdict(p) for p in read_plans(ws)]
-        else:
-            data["notes"] = [asdict(n) for n in read_notes(ws)]
-        print_json(data)
+        print_json(read_view(ws, args.what))
         return 0
-    text = ws.read(SHOW_FILES[args.what])
-    if text is None:
-        print(f"dbarch: no {SHOW_FILES[args.what]} in {ws.root} yet", file=sys.stderr)
+    content = ws.read(FILES[args.what])
+    if content is None:
+        print(f"dbarch: no {FILES[args.what]} in {ws.root} yet", file=sys.stderr)
         return 1
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.write(content if content.endswith("\n") else content + "\n")
     return 0
 
 
-def _log(ws: Any, args: argparse.Namespace) -> int:
+def _log(ws: Workspace, args: argparse.Namespace) -> int:
+    from dbarch.memory.journal import JournalEntry
+
     entries = ws.journal()
     if args.limit:
         entries = entries[-args.limit :]
     if args.format == "json":
-        print_json([e.to_dict() for e in entries])
+        print_json(entries, list[JournalEntry])
     else:
         for e in entries:
             print(f"{e.time[:19].replace('T', ' ')}Z  {e.file:<32} {e.summary}")
@@ -167,16 +162,13 @@ def _log(ws: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(ws: Any, args: argparse.Namespace) -> int:
+def _check(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory.drift import check_drift
 
-    sandbox = make_sandbox(args)
-    try:
+    with make_sandbox(args) as sandbox:
         report = check_drift(ws, sandbox)
-    finally:
-        sandbox.close()
     if args.format == "json":
-        print_json(report.to_dict())
+        print_json(report)
     elif report.ok:
         print(f"no drift: {len(report.migrations)} migrations replay to the schema in 00_soul.md")
     else:
@@ -187,9 +179,7 @@ def _check(ws: Any, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _decide(ws: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
+def _decide(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory import record_decision
 
     d = record_decision(
@@ -200,13 +190,11 @@ def _decide(ws: Any, args: argparse.Namespace) -> int:
         consequences=args.consequences,
         title=args.title,
     )
-    print_json(asdict(d)) if args.format == "json" else print(f"recorded {d.id}: {d.title}")
+    print_json(d) if args.format == "json" else print(f"recorded {d.id}: {d.title}")
     return 0
 
 
-def _plan(ws: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
+def _plan(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory import add_plan, update_plan
 
     if args.action == "add":
@@ -223,23 +211,21 @@ def _plan(ws: Any, args: argparse.Namespace) -> int:
         message = f"{p.id} is {p.status}" + (
             f" ({', '.join(p.migrations)})" if p.migrations else ""
         )
-    print_json(asdict(p)) if args.format == "json" else print(message)
+    print_json(p) if args.format == "json" else print(message)
     return 0
 
 
-def _note(ws: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
+def _note(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory import add_note
 
     n = add_note(ws, args.category, args.text, title=args.title)
-    print_json(asdict(n)) if args.format == "json" else print(
+    print_json(n) if args.format == "json" else print(
         f"recorded {n.category} {n.id}: {n.title}"
     )
     return 0
 
 
-def _schema(ws: Any, args: argparse.Namespace) -> int:
+def _schema(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory import set_schema
     from dbarch.tools.errors import UsageError
     from dbarch.tools.sql.source import read_sql
@@ -247,16 +233,10 @@ def _schema(ws: Any, args: argparse.Namespace) -> int:
     if args.from_migrations == (args.file is not None):
         raise UsageError("give either FILE.sql or --from-migrations", hint="dbarch memory schema --help")
     if args.from_migrations:
-        from dbarch.memory.drift import replay_migrations
-        from dbarch.tools.schema.to_sql import schema_to_sql
+        from dbarch.memory.drift import schema_from_migrations
 
-        sandbox = make_sandbox(args)
-        try:
-            files, replayed = replay_migrations(ws, sandbox)
-        finally:
-            sandbox.close()
-        text = f"-- the schema {len(files)} migrations produce (replayed in the sandbox)\n" + schema_to_sql(replayed)
-        result = set_schema(ws, text, summary=f"schema from {len(files)} migrations", source_name="migrations/")
+        with make_sandbox(args) as sandbox:
+            result = schema_from_migrations(ws, sandbox)
     else:
         source = read_sql(args.file)
         result = set_schema(ws, source.text, summary=args.summary, source_name=source.name)
@@ -268,22 +248,17 @@ def _schema(ws: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _migrate(ws: Any, args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
+def _migrate(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory import write_migration
     from dbarch.memory.verify import sandbox_verifier
     from dbarch.tools.sql.source import read_sql
 
     source = read_sql(args.file)
-    sandbox = make_sandbox(args)
-    try:
+    with make_sandbox(args) as sandbox:
         m = write_migration(
             ws, args.name, source.text, number=args.number, verify=sandbox_verifier(ws, sandbox)
         )
-    finally:
-        sandbox.close()
-    print_json(asdict(m)) if args.format == "json" else print(
+    print_json(m) if args.format == "json" else print(
         f"wrote {m.file} (checked in the sandbox)"
     )
     return 0

@@ -92,6 +92,7 @@ import sys, time
 from pathlib import Path
 from dbarch.tools.sandbox import Sandbox, SandboxSettings
 box = Sandbox(SandboxSettings(root=Path(sys.argv[1])))
+box.install_exit_hooks()  # what an entry point does (the CLI); the library never does
 box.start()
 print("ready", flush=True)
 time.sleep(60)

@@ -39,7 +39,7 @@ def test_clean_text_output() -> None:
 
 def test_json_is_a_list_of_findings() -> None:
     data = json.loads(render_json([_report()]))
-    assert data and set(data[0]) == {"rule", "severity", "message", "file", "line", "column", "hint"}
+    assert data and set(data[0]) == {"rule", "severity", "message", "file", "line", "column", "hint", "end_line", "end_column"}
     assert data[0]["file"] == "events.sql"
 
 

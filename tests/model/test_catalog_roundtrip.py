@@ -3,7 +3,6 @@ PostgreSQL after the same SQL ran there. Runs on the sandbox (never skipped, nev
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +80,8 @@ def test_catalog_can_be_limited_to_schemas(sandbox: Sandbox) -> None:
     assert path == ("",)  # the script's own search_path is left as it was
 
 
-def test_two_hundred_tables_read_in_well_under_100_ms(sandbox: Sandbox) -> None:
+def test_two_hundred_chained_tables_round_trip_through_the_catalog(sandbox: Sandbox) -> None:
+    # how fast the catalog is read is a benchmark's business, not a test's (no timing in tests)
     parts = ["CREATE TABLE t0 (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL)"]
     for i in range(1, 200):
         parts.append(
@@ -93,12 +93,6 @@ def test_two_hundred_tables_read_in_well_under_100_ms(sandbox: Sandbox) -> None:
     text = ";\n".join(parts)
     with sandbox.scratch() as db:
         apply(db.conn, text)
-        timings = []
-        for _ in range(3):  # the best of three: other tests may share the machine
-            started = time.perf_counter()
-            schema = schema_from_catalog(db.conn)
-            timings.append(time.perf_counter() - started)
-        elapsed = min(timings)
+        schema = schema_from_catalog(db.conn)
     assert len(schema.tables) == 200
     assert diff_schemas(schema_from_sql(text), schema) == []
-    assert elapsed < 0.1, f"catalog read took {elapsed * 1000:.0f} ms"

@@ -48,30 +48,16 @@ class DatagenResult:
     analyze_seconds: float
     notices: tuple[str, ...] = field(default=())
 
-    @property
-    def total_rows(self) -> int:
-        return sum(t.rows for t in self.tables)
+    total_rows: int = field(init=False, default=0)
+    rows_per_second: float = field(init=False, default=0.0)
 
-    @property
-    def rows_per_second(self) -> float:
-        return self.total_rows / self.seconds if self.seconds > 0 else 0.0
+    def __post_init__(self) -> None:
+        total = sum(t.rows for t in self.tables)
+        object.__setattr__(self, "total_rows", total)
+        object.__setattr__(self, "rows_per_second", total / self.seconds if self.seconds > 0 else 0.0)
 
     def rows(self) -> dict[str, int]:
         return {t.table: t.rows for t in self.tables}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "tables": [
-                {"table": t.table, "requested": t.requested, "rows": t.rows,
-                 "seconds": round(t.seconds, 3), "passes": t.passes}
-                for t in self.tables
-            ],
-            "total_rows": self.total_rows,
-            "seconds": round(self.seconds, 3),
-            "analyze_seconds": round(self.analyze_seconds, 3),
-            "rows_per_second": round(self.rows_per_second),
-            "notices": list(self.notices),
-        }
 
 
 def _display(t: TableInfo) -> str:

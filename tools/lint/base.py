@@ -40,6 +40,16 @@ class Severity(IntEnum):
     def parse(cls, name: str) -> Severity:
         return cls[name.upper()]
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """JSON form: the lower-case name (``"warning"``), not the number."""
+        from pydantic_core import core_schema as cs
+
+        names = cs.literal_schema([str(s) for s in cls])
+        return cs.no_info_after_validator_function(
+            cls.parse, names, serialization=cs.plain_serializer_function_ser_schema(str, return_schema=names)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -54,17 +64,6 @@ class Diagnostic:
     file: str | None = None
     end_line: int | None = None
     end_column: int | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "rule": self.rule,
-            "severity": str(self.severity),
-            "message": self.message,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "hint": self.hint,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +85,8 @@ class LintContext:
     Migration-safety rules fire only on statements that change these."""
     created_here: frozenset[str] = frozenset()
     """Qualified keys of the tables the script creates itself (new: no locking concerns)."""
+    assume_in_transaction: bool = False
+    """The migration runner wraps the whole file in one transaction (``--assume-in-transaction``)."""
 
     @property
     def source(self) -> str:

@@ -15,7 +15,8 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,22 @@ class LintConfig:
     """Per-rule severity overrides."""
     path: Path | None = None
     """The pyproject.toml read, ``None`` when none was found."""
+
+    def with_overrides(
+        self,
+        *,
+        select: Sequence[str] | None = None,
+        ignore: Sequence[str] = (),
+        severity: Severity | None = None,
+    ) -> LintConfig:
+        """This configuration with a caller's choices on top (the command line's, say):
+        ``select`` replaces the selection, ``ignore`` adds to it, ``severity`` replaces it."""
+        return replace(
+            self,
+            select=self.select if select is None else tuple(select),
+            ignore=(*self.ignore, *ignore),
+            severity=self.severity if severity is None else severity,
+        )
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -92,11 +109,19 @@ def config_from_table(table: dict[str, Any], path: Path | None = None) -> LintCo
     )
 
 
-def load_config(start: Path | None = None) -> LintConfig:
-    """The configuration that applies to files in ``start`` (default: the current folder)."""
-    path = find_pyproject(start or Path.cwd())
+def load_config(start: Path) -> LintConfig:
+    """The configuration that applies to files in ``start`` (a folder or a file): the nearest
+    ``pyproject.toml``'s ``[tool.dbarch.lint]``, or the defaults when there is none."""
+    path = find_pyproject(start)
     if path is None:
         return LintConfig()
+    return read_config(path)
+
+
+def read_config(path: Path) -> LintConfig:
+    """``[tool.dbarch.lint]`` of the ``pyproject.toml`` at ``path``."""
+    if not path.is_file():
+        raise LintError("no such configuration file", file=str(path))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

@@ -27,7 +27,6 @@ from dbarch.tools.lint.base import (
     node_types_in,
 )
 from dbarch.tools.lint.registry import RULES
-from dbarch.tools.lint.rules._util import table_key
 from dbarch.tools.lint.suppress import parse_suppressions
 from dbarch.tools.schema.model import Schema
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
@@ -52,7 +51,9 @@ class LintReport:
     """SQL statements in the script."""
     skipped: int
     """Statements not analysed (opaque to sqlglot): no rule saw them."""
-    fixes: Callable[[], tuple[Edit, ...]] = field(default=_no_edits, repr=False, compare=False)
+    fixes: Callable[[], tuple[Edit, ...]] = field(
+        default=_no_edits, repr=False, compare=False, metadata={"exclude": True}
+    )
     """Computes :attr:`edits`: only ``--fix`` reads them, so plain linting never pays for it."""
     suppressed: int = 0
 
@@ -108,14 +109,9 @@ def build_schema(script: ParsedScript, base: Schema | None) -> Schema:
 
 
 def _created_tables(script: ParsedScript) -> frozenset[str]:
-    keys = set()
-    for st in script.statements:
-        tree = st.expression
-        if isinstance(tree, exp.Create) and str(tree.args.get("kind", "")).upper() == "TABLE":
-            table = tree.find(exp.Table)
-            if table is not None:
-                keys.add(table_key(table))
-    return frozenset(keys)
+    from dbarch.tools.lint.rules.migration_state import created_tables
+
+    return created_tables(script)
 
 
 def _run(rule: Rule, hook: str, items: Iterator[Diagnostic] | None, where: tuple[int, int], source: str) -> list[Diagnostic]:
@@ -186,17 +182,22 @@ def lint_script(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     severities: Mapping[str, Severity] | None = None,
     schema: Schema | None = None,
+    assume_in_transaction: bool = False,
 ) -> LintReport:
     """Lint ``script``; ``existing`` is the schema before it (its tables are live tables).
 
     ``schema`` is the model after the script when the caller has built it already (``check``
-    does); otherwise it is built here."""
+    does); otherwise it is built here. ``assume_in_transaction``: the migration runner wraps
+    the whole file in one transaction (as most do), so ``SET LOCAL`` lasts for the file and
+    ``BEGIN``/``COMMIT`` in it nest."""
     ignore = list(ignore)
     chosen = select_rules(select, ignore)
     options = options or {}
     rules = [cls(options.get(cls.id)) for cls in chosen]
     with lint_run():
-        diagnostics, analysed, suppressed = _lint(script, rules, ignore, existing, schema, min_severity, severities)
+        diagnostics, analysed, suppressed = _lint(
+            script, rules, ignore, existing, schema, min_severity, severities, assume_in_transaction
+        )
 
     def fixes() -> tuple[Edit, ...]:
         edits: list[Edit] = []
@@ -224,11 +225,12 @@ def _lint(
     schema: Schema | None,
     min_severity: Severity,
     severities: Mapping[str, Severity] | None,
+    assume_in_transaction: bool = False,
 ) -> tuple[tuple[Diagnostic, ...], list[ParsedStatement], int]:
     """``(diagnostics, analysed statements, suppressed count)`` of one run of ``rules``."""
     base = existing or Schema()
     after = schema if schema is not None else build_schema(script, base)
-    ctx = LintContext(script, after, base, _created_tables(script))
+    ctx = LintContext(script, after, base, _created_tables(script), assume_in_transaction)
 
     found: list[tuple[int, Diagnostic]] = []
     for st in script.statements:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from dbarch.tools.lint.base import Diagnostic, Rule, Severity
 from dbarch.tools.lint.engine import ENGINE_IDS, LintReport
+
+if TYPE_CHECKING:
+    from dbarch.tools.lint.workflow import FixResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 DOCS_PATH = "docs/rules/{id}.md"
@@ -80,8 +84,27 @@ def render_text(
 
 
 def render_json(reports: Sequence[LintReport]) -> str:
-    """A list of ``{rule, severity, message, file, line, column, hint}`` over every report."""
-    return json.dumps([d.to_dict() for r in reports for d in r.diagnostics], indent=2) + "\n"
+    """Every report's diagnostics as one JSON list (their one JSON form, see
+    :mod:`dbarch.tools.jsonform`): ``{rule, severity, message, line, column, hint, file, ...}``."""
+    from dbarch.tools.jsonform import to_json
+
+    return to_json(tuple(d for r in reports for d in r.diagnostics), tuple[Diagnostic, ...]) + "\n"
+
+
+def render_diff(fix: FixResult) -> str:
+    """A fixed source as a unified diff (``a/`` and ``b/`` prefixes for relative paths)."""
+    import difflib
+    from pathlib import Path
+
+    absolute = Path(fix.source).is_absolute()
+    return "".join(
+        difflib.unified_diff(
+            fix.original.splitlines(keepends=True),
+            fix.fixed.splitlines(keepends=True),
+            fromfile=fix.source if absolute else f"a/{fix.source}",
+            tofile=fix.source if absolute else f"b/{fix.source}",
+        )
+    )
 
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

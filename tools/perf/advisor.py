@@ -50,13 +50,13 @@ class Recommendation:
 class QueryAdvice:
     before: QueryReport
     after: QueryReport | None
+    gain: float | None = field(init=False, default=None)
+    """Share of the cost the advice saves (0.4: 40% cheaper); ``None`` when unknown."""
 
-    @property
-    def gain(self) -> float | None:
+    def __post_init__(self) -> None:
         b, a = self.before.total_cost, self.after.total_cost if self.after else None
-        if b is None or a is None or b <= 0:
-            return None
-        return 1.0 - a / b
+        gain = None if b is None or a is None or b <= 0 else 1.0 - a / b
+        object.__setattr__(self, "gain", gain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,29 +77,6 @@ class Advice:
     budget_mb: float
     seconds: float
     notices: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "recommendations": [
-                {"ddl": r.ddl, "name": r.name, "table": r.spec.table, "size_bytes": r.size_bytes,
-                 "benefit": round(r.benefit, 2), "queries": list(r.queries)}
-                for r in self.recommendations
-            ],
-            "queries": [
-                {"before": q.before.to_dict(full_plan=False),
-                 "after": q.after.to_dict(full_plan=False) if q.after else None,
-                 "gain": None if q.gain is None else round(q.gain, 4)}
-                for q in self.queries
-            ],
-            "existing_indexes": [
-                {"name": e.name, "table": e.table, "definition": e.definition, "reason": e.reason}
-                for e in self.existing
-            ],
-            "candidates_tried": self.candidates_tried,
-            "budget_mb": self.budget_mb,
-            "seconds": round(self.seconds, 3),
-            "notices": list(self.notices),
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,31 +46,15 @@ class QueryReport:
     modifies: bool = False
     round_trip_ms: float = 0.0
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None
+    ok: bool = field(init=False, default=False)
+    """True when the query was explained (no :attr:`error`)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ok", self.error is None)
 
     def indexes_used(self) -> set[str]:
         return {n.index for n in self.nodes if n.index}
 
-    def to_dict(self, *, full_plan: bool = True) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "query": self.label,
-            "sql": self.sql,
-            "ok": self.ok,
-            "error": self.error.to_dict() if self.error else None,
-            "total_cost": self.total_cost,
-            "generic_plan": self.generic,
-            "params": list(self.params),
-            "analyzed": self.analyzed,
-            "modifies_data": self.modifies,
-            "planning_ms": self.planning_ms,
-            "execution_ms": self.execution_ms,
-            "findings": [f.to_dict() for f in self.findings],
-            "nodes": [n.to_dict() for n in self.nodes],
-            **({"plan": self.plan} if full_plan else {}),
-        }
 
 
 def explain_query(
@@ -170,12 +154,3 @@ def sample_parameters(conn: psycopg.Connection[Any], query: Query) -> tuple[str 
                 value = None
         values.append(value)
     return tuple(values)
-
-
-@dataclass(frozen=True, slots=True)
-class ExplainRun:
-    reports: tuple[QueryReport, ...]
-    notices: tuple[str, ...] = field(default=())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"queries": [r.to_dict() for r in self.reports], "notices": list(self.notices)}

@@ -47,13 +47,6 @@ class PlanNode:
             text += f" on {self.relation}"
         return text
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "depth": self.depth, "node": self.node_type, "relation": self.relation, "index": self.index,
-            "total_cost": self.total_cost, "self_cost": round(self.self_cost, 2), "plan_rows": self.plan_rows,
-            "actual_rows": self.actual_rows, "loops": self.loops, "detail": self.detail,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -61,9 +54,6 @@ class Finding:
     message: str
     node: str
     """Label of the plan node concerned."""
-
-    def to_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "message": self.message, "node": self.node}
 
 
 def flatten(plan: dict[str, Any], depth: int = 0) -> list[tuple[int, dict[str, Any]]]:

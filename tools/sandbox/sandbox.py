@@ -51,7 +51,19 @@ class ScratchDatabase:
 
 
 class Sandbox:
-    """Entry point to the sandbox server (embedded, or the user's own through a DSN)."""
+    """Entry point to the sandbox server (embedded, or the user's own through a DSN).
+
+    The caller owns its lifetime: use it as a context manager (``with Sandbox(settings) as
+    box:``), or call :meth:`close` yourself. Nothing here installs signal or exit handlers: an
+    entry point that wants the server stopped on SIGTERM calls :meth:`install_exit_hooks` from
+    its main thread.
+
+    **Threads**: one ``Sandbox`` may be shared by every thread of a process (the REPL, the MCP
+    server, an eval runner). :meth:`start` is idempotent and serialised; each
+    :meth:`scratch` database has its own connection and belongs to the thread that made it;
+    the administrative connection is used under a lock. Close it once, after the threads
+    that use it are done.
+    """
 
     def __init__(self, settings: SandboxSettings | None = None) -> None:
         self.settings = settings or SandboxSettings()
@@ -63,6 +75,12 @@ class Sandbox:
         self._watchdog: lockdown.Watchdog | None = None
         self._tag = f"{os.getpid()}_{next(_instances)}_"
         """Prefix of this instance's scratch databases after ``SCRATCH_PREFIX`` (the watchdog's scope)."""
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def embedded(self) -> bool:
@@ -78,8 +96,6 @@ class Sandbox:
                 self.server = self.server or EmbeddedServer(
                     self.settings.runtime_root, memory_limit_mb=self.settings.backend_memory_mb)
                 self.server.ensure_running(daemon=daemon)
-                if self.server.owned and threading.current_thread() is threading.main_thread():
-                    self.install_exit_hooks()
                 self._admin = _connect(self.server.dsn, what="the embedded sandbox server")
                 self._bootstrap()
             else:
@@ -95,6 +111,7 @@ class Sandbox:
         return self.settings.dsn
 
     def admin(self) -> psycopg.Connection[Any]:
+        """The administrative connection (psycopg serialises its use between threads)."""
         self.start()
         assert self._admin is not None
         return self._admin
@@ -168,9 +185,10 @@ class Sandbox:
             self._background.flush()
 
     def _helper(self) -> _Background:
-        if self._background is None:
-            self._background = _Background(self)
-        return self._background
+        with self._lock:
+            if self._background is None:
+                self._background = _Background(self)
+            return self._background
 
     def _create(
         self, admin: psycopg.Connection[Any], *, template: str | None = None, name: str | None = None
@@ -217,7 +235,8 @@ class Sandbox:
     # -- shutdown ------------------------------------------------------------------------
     def close(self) -> None:
         """Disconnect; stop the server if this process owns it and nobody else is connected."""
-        background, self._background = self._background, None
+        with self._lock:
+            background, self._background = self._background, None
         if background is not None:
             background.finish()
         watchdog, self._watchdog = self._watchdog, None
@@ -254,8 +273,10 @@ class Sandbox:
             admin.execute(_drop_sql(name))
 
     def install_exit_hooks(self) -> None:
-        """Close (and stop the server if this process owns it) at exit and on SIGTERM. Call it
-        from the main thread before starting the sandbox from another one."""
+        """Close (and stop the server if this process owns it) at exit and on SIGTERM.
+
+        For entry points only (the CLI, a server's main): a library never calls it, since
+        signal handlers are process-wide. Call it from the main thread."""
         if self._hooks_installed:
             return
         self._hooks_installed = True

@@ -10,7 +10,6 @@ verdict is the only one.
 from __future__ import annotations
 
 import bisect
-import logging
 import threading
 from dataclasses import dataclass, field
 from typing import cast
@@ -22,8 +21,6 @@ from sqlglot.errors import TokenError
 
 from dbarch.tools.errors import ParseError
 from dbarch.tools.sql.statements import Statement, StatementKind, split_statements
-
-logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 DIALECTS = ("postgres", "mysql", "sqlite", "bigquery", "duckdb", "snowflake", "tsql", "oracle")
 """Dialects ``--dialect`` and ``--to`` accept (any sqlglot dialect works; these are tested)."""
@@ -108,6 +105,13 @@ class ParsedScript:
     @property
     def sql_statements(self) -> tuple[ParsedStatement, ...]:
         return tuple(s for s in self.statements if s.is_sql)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: object) -> object:
+        """No JSON form (sqlglot trees): a result keeps parsed scripts in excluded fields only."""
+        from dbarch.tools.jsonform import opaque_schema
+
+        return opaque_schema(cls)
 
 
 class _Reader:

@@ -223,6 +223,15 @@ def script_tables(ctx: LintContext) -> Iterator[tuple[Table, Table | None]]:
             yield table, before
 
 
+def new_tables(ctx: LintContext) -> Iterator[Table]:
+    """Tables this script creates. Table-design rules (keys, natural keys, normalization) read
+    only these: a migration that adds a column to a table that already exists is reviewed for
+    that change (its type, its reference), not for the design of the whole table."""
+    for table, before in script_tables(ctx):
+        if before is None:
+            yield table
+
+
 def column_at(table: Table, name: str) -> tuple[int, int]:
     col = table.column(name)
     if col is not None and col.line:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from dbarch.tools.lint.rules._util import column_at, script_tables
+from dbarch.tools.lint.rules._util import column_at, new_tables, script_tables
 from dbarch.tools.lint.rules.integrity_references import (
     IndexForeignKey,
     RequireForeignKey,
@@ -51,7 +51,7 @@ class RequirePrimaryKey(Rule):
     family = "integrity"
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for table, _ in script_tables(ctx):
+        for table in new_tables(ctx):
             if table.primary_key is None:
                 yield self.diagnostic(table.line or 1, 1, message=f"Add a primary key to {table.display_name}")
 

@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from sqlglot import exp
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from dbarch.tools.lint.rules._util import column_at, find_table_for, script_tables, singular
+from dbarch.tools.lint.rules._util import (
+    column_at,
+    find_table_for,
+    new_tables,
+    script_tables,
+    singular,
+)
 from dbarch.tools.schema.model import Table
 from dbarch.tools.sql.parse import ParsedStatement
 
@@ -59,7 +65,10 @@ class RequireForeignKey(Rule):
                 if before is not None and before.column(col.name) is not None:
                     continue
                 target = find_table_for(ctx.schema.tables, col.name.removesuffix("_id"), table.schema)
-                if target is not None and target.key != table.key and target.primary_key is not None:
+                pk = target.primary_key if target is not None else None
+                if target is not None and target.key != table.key and pk is not None and (
+                    len(pk.columns) == 1 and pk.columns[0] in ("id", col.name)
+                ):
                     yield self.diagnostic(
                         *column_at(table, col.name),
                         message=f"Declare the foreign key {table.display_name}.{col.name} -> {target.display_name}",
@@ -115,9 +124,11 @@ class RequireNotNullForeignKey(Rule):
     """A nullable foreign key where the relationship reads as required.
 
     ## What it does
-    Flags a nullable foreign key column when the child cannot exist without its parent: the key
-    cascades deletes from the parent, or the table is named after the parent
-    (`order_items.order_id`). Keys with `ON DELETE SET NULL` are optional by design and ignored.
+    Flags a nullable foreign key column when the child cannot exist without its parent: the
+    table is named after the parent and the column is the parent's key
+    (`order_items.order_id`). Keys with `ON DELETE SET NULL`, a table's reference to itself (a
+    tree, where NULL marks the root), other references (optional by design, as far as a
+    linter can tell) and tables that existed before a migration are left alone.
 
     ## Why is this bad
     A required relationship that allows NULL lets orphan rows in: an order item with no order
@@ -150,17 +161,15 @@ class RequireNotNullForeignKey(Rule):
     family = "integrity"
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for table, before in script_tables(ctx):
-            old = set(before.foreign_keys) if before else set()
+        for table in new_tables(ctx):
             for fk in table.foreign_keys:
                 cols = [table.column(c) for c in fk.columns]
-                if fk in old or not all(c is not None and c.nullable for c in cols):
-                    continue
+                if not all(c is not None and c.nullable for c in cols) or fk.ref_table == table.key:
+                    continue  # required already, or a tree (NULL marks the root)
                 if (fk.on_delete or "").upper() in ("SET NULL", "SET DEFAULT"):
                     continue
-                parent = fk.ref_table.split(".", 1)[-1]
-                named_after = table.name.startswith(singular(parent) + "_")
-                if (fk.on_delete or "").upper() == "CASCADE" or named_after:
+                parent = singular(fk.ref_table.split(".", 1)[-1])
+                if table.name.startswith(parent + "_") and fk.columns == (f"{parent}_id",):
                     yield self.diagnostic(*column_at(table, fk.columns[0]))
 
 

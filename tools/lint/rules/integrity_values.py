@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule
-from dbarch.tools.lint.rules._util import column_at, script_tables, words
+from dbarch.tools.lint.rules._util import column_at, new_tables, script_tables, words
 from dbarch.tools.schema.model import Table
 from dbarch.tools.schema.types import base_type
 
@@ -48,11 +48,11 @@ class RequireUniqueNaturalKey(Rule):
     family = "integrity"
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for table, before in script_tables(ctx):
+        for table in new_tables(ctx):
             if set(words(table.name)) & LOG_WORDS:
                 continue
             for col in table.columns:
-                if col.name not in NATURAL_KEYS or (before and before.column(col.name)):
+                if col.name not in NATURAL_KEYS:
                     continue
                 if not _unique_somehow(table, col.name):
                     yield self.diagnostic(

@@ -14,14 +14,16 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, memoized
 from dbarch.tools.lint.rules import migration_columns as columns
 from dbarch.tools.lint.rules import migration_constraints as constraints
 from dbarch.tools.lint.rules import migration_rewrites as rewrites
 from dbarch.tools.lint.rules import migration_tables as tables
 from dbarch.tools.lint.rules import migration_timeouts as timeouts
+from dbarch.tools.lint.rules import migration_transactions as transactions
 from dbarch.tools.lint.rules.migration_locks import dropped_indexes, index_target, lock_taken
-from dbarch.tools.lint.rules.migration_state import existing_index, is_existing_at, script_state
+from dbarch.tools.lint.rules.migration_session import pg_statements
+from dbarch.tools.lint.rules.migration_state import is_existing_at, qualify, script_state
 from dbarch.tools.sql.parse import ParsedStatement
 
 __all__ = ["RULES", "dropped_indexes", "index_target", "lock_taken"]
@@ -63,6 +65,16 @@ class CreateIndexNonConcurrently(Rule):
         if is_existing_at(ctx, stmt, target[1]):
             yield self.at(stmt, target[0].this)
 
+    def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        """``CREATE INDEX`` forms sqlglot cannot read (``ON ONLY``...), from PostgreSQL's tree."""
+        opaque = [st for st in ctx.script.statements if not st.analysed]
+        for stmt, node in pg_statements(opaque, frozenset({"create"})):
+            if type(node).__name__ != "IndexStmt" or node.concurrent or node.relation is None:
+                continue
+            key = qualify(node.relation.relname, node.relation.schemaname or None)
+            if is_existing_at(ctx, stmt, key):
+                yield self.at(stmt)
+
 
 class DropIndexNonConcurrently(Rule):
     """## What it does
@@ -91,16 +103,47 @@ class DropIndexNonConcurrently(Rule):
     message = "Drop indexes of existing tables CONCURRENTLY: DROP INDEX waits for an ACCESS EXCLUSIVE lock and blocks all queries meanwhile"
     hint = "DROP INDEX CONCURRENTLY IF EXISTS, outside a transaction block"
     family = "migration"
-    node_types = (exp.Drop,)
 
-    def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
-        tree = stmt.expression
-        if tree is None or tree.args.get("concurrently"):
+    def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        if ctx.script.dialect != "postgres":
             return
-        for name in dropped_indexes(tree):
-            index = existing_index(ctx, name)
-            if index is not None and is_existing_at(ctx, stmt, index.table):
-                yield self.at(stmt, name)
+        created = indexes_created(ctx)
+        for stmt, node in pg_statements(ctx.script.statements, frozenset({"drop"})):
+            if type(node).__name__ != "DropStmt" or getattr(node.removeType, "name", "") != "OBJECT_INDEX":
+                continue
+            if node.concurrent:
+                continue
+            for names in node.objects or ():
+                parts = [n.sval for n in names]
+                if _drops_live_index(ctx, stmt, parts, created):
+                    yield self.at(stmt)
+                    break
+
+
+def indexes_created(ctx: LintContext) -> dict[str, int]:
+    """Index name -> statement index of the first ``CREATE INDEX`` of it in the script."""
+    def compute() -> dict[str, int]:
+        found: dict[str, int] = {}
+        for stmt, node in pg_statements(ctx.script.statements, frozenset({"create"})):
+            if type(node).__name__ == "IndexStmt" and node.idxname:
+                found.setdefault(node.idxname, stmt.statement.index)
+        return found
+
+    return memoized(("indexes_created", id(ctx.script)), compute)
+
+
+def _drops_live_index(ctx: LintContext, stmt: ParsedStatement, parts: list[str], created: dict[str, int]) -> bool:
+    """The index (``[schema,] name`` as PostgreSQL folded it) belongs to a table that existed
+    before the script: known from the current schema, or, with none given, any index the
+    script does not create itself (the statement would fail otherwise, unless IF EXISTS)."""
+    name, schema = parts[-1], (parts[-2] if len(parts) > 1 else None)
+    made = created.get(name)
+    if made is not None and made < stmt.statement.index:
+        return False
+    for index in ctx.existing.indexes:
+        if index.name == name and (schema is None or index.table.startswith(f"{schema}.")):
+            return is_existing_at(ctx, stmt, index.table)
+    return not (ctx.existing.tables or ctx.existing.indexes)
 
 
 class ConcurrentlyInTransaction(Rule):
@@ -140,6 +183,8 @@ class ConcurrentlyInTransaction(Rule):
             tree is not None and tree.args.get("concurrently")
         )
         if concurrent and script_state(ctx).at(stmt).in_transaction:
+            if ctx.assume_in_transaction and len(ctx.script.sql_statements) == 1:
+                return  # alone in its file: runners detect it and run it outside a transaction
             yield self.at(stmt)
 
 
@@ -152,5 +197,6 @@ RULES: tuple[type[Rule], ...] = (
     *rewrites.RULES,
     *constraints.RULES,
     *tables.RULES,
+    *transactions.RULES,
 )
 """Every migration-safety rule, in order (the registry imports this tuple)."""

@@ -9,6 +9,7 @@ import sqlglot
 from sqlglot import exp
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.rules.migration_session import pg_tree
 from dbarch.tools.lint.rules.migration_state import (
     alter_table,
     identifier_name,
@@ -218,8 +219,17 @@ class RenameColumn(Rule):
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
         for action in alter[1] if alter else ():
-            if isinstance(action, exp.RenameColumn):
+            if isinstance(action, exp.RenameColumn) or (
+                isinstance(action, exp.AlterRename) and renames_column(stmt)
+            ):
                 yield self.at(stmt, action)
+
+
+def renames_column(stmt: ParsedStatement) -> bool:
+    """``ALTER TABLE t RENAME c TO d`` (no COLUMN keyword: sqlglot reads a table rename)."""
+    node = pg_tree(stmt.text)
+    return type(node).__name__ == "RenameStmt" and getattr(node.renameType, "name", "") == "OBJECT_COLUMN"
+
 
 class DropColumn(Rule):
     """## What it does

@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from dbarch.tools.lint.rules.migration_columns import constraint_kinds, existing_alter
-from dbarch.tools.lint.rules.migration_state import opaque_statements, qualify
+from dbarch.tools.lint.rules.migration_state import is_migration, opaque_statements, qualify
 from dbarch.tools.sql.parse import ParsedStatement
 
 
@@ -244,10 +244,53 @@ class BanAlterDomainWithAddConstraint(Rule):
                     yield self.at(stmt)
 
 
+class CreateDomainWithConstraint(Rule):
+    """## What it does
+    In a migration (a file that changes an existing schema, or creates no table), flags
+    `CREATE DOMAIN ... CHECK`: a domain that carries a constraint.
+
+    ## Why is this bad
+    The constraint belongs to every column that will use the domain. Changing it later
+    (`ALTER DOMAIN ... ADD CONSTRAINT`, or validating one) scans all of those columns under a
+    SHARE lock that blocks writes on each table, and converting a column to a constrained
+    domain rewrites the table. A CHECK on each table column can be added `NOT VALID` and
+    validated without blocking writes. In a schema file designed from scratch this is a
+    design choice, and the rule stays silent.
+
+    ## Example
+    ```sql
+    -- existing: CREATE TABLE grades (id bigint PRIMARY KEY, score numeric);
+    CREATE DOMAIN percent AS numeric CHECK (VALUE BETWEEN 0 AND 100);
+    ```
+
+    ## Use instead
+    ```sql
+    -- existing: CREATE TABLE grades (id bigint PRIMARY KEY, score numeric);
+    ALTER TABLE grades ADD CONSTRAINT grades_score_percent CHECK (score BETWEEN 0 AND 100) NOT VALID;
+    ALTER TABLE grades VALIDATE CONSTRAINT grades_score_percent;
+    ```
+    """
+
+    id = "create-domain-with-constraint"
+    severity = Severity.WARNING
+    message = "Put the CHECK on the table columns, not on a new domain: every later change to a domain's constraints scans all its columns under a SHARE lock (writes blocked)"
+    hint = "CREATE DOMAIN without CHECK (or use the base type), and add CHECK ... NOT VALID to each column, then VALIDATE"
+    family = "migration"
+
+    def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        if not is_migration(ctx) and ctx.created_here:
+            return
+        for stmt, node in opaque_statements(ctx, frozenset({"CreateDomainStmt"})):
+            if any(getattr(c, "contype", None) is not None and getattr(c.contype, "name", "") == "CONSTR_CHECK"
+                   for c in node.constraints or ()):
+                yield self.at(stmt)
+
+
 RULES: tuple[type[Rule], ...] = (
     AddForeignKeyWithoutNotValid,
     AddCheckWithoutNotValid,
     AddUniqueConstraintInPlace,
     AddPrimaryKeyInPlace,
     BanAlterDomainWithAddConstraint,
+    CreateDomainWithConstraint,
 )

@@ -12,14 +12,20 @@ the same migration are new and empty: locking rules never fire on them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlglot import exp
 
 from dbarch.tools.lint.base import LintContext, memoized
 from dbarch.tools.lint.rules._util import table_key
+from dbarch.tools.lint.rules.migration_session import (
+    SessionTrace,
+    first_word,
+    pg_created_key,
+    trace_session,
+)
+from dbarch.tools.lint.rules.migration_session import pg_tree as _pg_tree
 from dbarch.tools.schema.model import DEFAULT_SCHEMA, Index, qualify
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
@@ -31,6 +37,7 @@ class StatementState:
     in_transaction: bool
     lock_timeout: bool
     """A non-zero ``lock_timeout`` set earlier in the script is still in effect."""
+    statement_timeout: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +52,8 @@ class ScriptState:
     not_null_proven_at: dict[tuple[str, str], int]
     """``(table key, column)`` -> first statement after which a valid ``CHECK (col IS NOT
     NULL)`` exists (added without NOT VALID, or validated by ``VALIDATE CONSTRAINT``)."""
+    session: SessionTrace = field(default_factory=SessionTrace)
+    """Transaction blocks and timeouts before each statement (and the mistakes met)."""
 
     def at(self, stmt: ParsedStatement) -> StatementState:
         return self.by_index.get(stmt.statement.index, _EMPTY)
@@ -66,51 +75,55 @@ class ScriptState:
 
 
 _EMPTY = StatementState(False, False)
-_CACHE: dict[int, tuple[ParsedScript, ScriptState]] = {}
+_CACHE: dict[tuple[int, bool], tuple[ParsedScript, ScriptState]] = {}
 
 
 def script_state(ctx: LintContext) -> ScriptState:
     """The state before each statement of ``ctx.script`` (computed once per script)."""
-    hit = _CACHE.get(id(ctx.script))
-    if hit is not None and hit[0] is ctx.script:
+    return _state(ctx.script, ctx.assume_in_transaction)
+
+
+def _state(script: ParsedScript, assume_in_transaction: bool) -> ScriptState:
+    key = (id(script), assume_in_transaction)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is script:
         return hit[1]
-    state = _compute(ctx.script)
+    state = _compute(script, assume_in_transaction)
     if len(_CACHE) > 16:
         _CACHE.clear()
-    _CACHE[id(ctx.script)] = (ctx.script, state)
+    _CACHE[key] = (script, state)
     return state
 
 
-def _compute(script: ParsedScript) -> ScriptState:
-    state = ScriptState({}, {}, False, {}, {})
-    in_tx = session_timeout = local_timeout = touched = False
+def _compute(script: ParsedScript, assume_in_transaction: bool = False) -> ScriptState:
+    session = trace_session(script.statements, assume_in_transaction) if script.dialect == "postgres" else SessionTrace()
+    state = ScriptState({}, {}, False, {}, {}, session)
+    touched = False
     pending: dict[tuple[str, str], str] = {}  # NOT VALID not-null checks: constraint -> column
     for st in script.statements:
         index, tree = st.statement.index, st.expression
-        state.by_index[index] = StatementState(in_tx, session_timeout or local_timeout)
+        now = session.before.get(index)
+        if now is not None:
+            state.by_index[index] = StatementState(now.in_transaction, now.lock_timeout, now.statement_timeout)
         if tree is None or not st.analysed:
-            # only a NOT VALID check waiting for its VALIDATE makes an opaque statement count
-            if pending and st.is_sql and st.error is None and script.dialect == "postgres":
-                _read_validate(state, pending, index, _pg_tree(st.text))
+            if st.is_sql and st.error is None and script.dialect == "postgres":
+                word = first_word(st.text)
+                if word == "create" and (key := pg_created_key(_pg_tree(st.text))) is not None:
+                    state.created_at.setdefault(key, index)
+                # a NOT VALID check waiting for its VALIDATE
+                elif pending and word == "alter":
+                    _read_validate(state, pending, index, _pg_tree(st.text))
             continue
-        if is_begin(tree):
-            in_tx = True
-        elif isinstance(tree, exp.Commit | exp.Rollback) and not tree.args.get("savepoint"):
-            in_tx = local_timeout = False
-        elif isinstance(tree, exp.Set):
-            for value, local in lock_timeout_settings(tree):
-                if local and in_tx:
-                    local_timeout = value
-                elif not local:
-                    session_timeout = value
-        elif isinstance(tree, exp.Create) and (key := created_key(tree)) is not None:
+        if isinstance(tree, exp.Create) and (key := created_key(tree)) is not None:
             state.created_at.setdefault(key, index)
         elif (alter := alter_table(tree)) is not None:
             _read_constraints(state, pending, index, alter, bool(tree.args.get("not_valid")))
         target = changed_table(tree)
-        touched = touched or (target is not None and target not in state.created_at)
+        touched = touched or (target is not None and target not in state.created_at) or (
+            isinstance(tree, exp.Drop) and str(tree.args.get("kind") or "").upper() == "INDEX"
+        )
     return ScriptState(
-        state.by_index, state.created_at, touched, state.dropped_if_exists_at, state.not_null_proven_at
+        state.by_index, state.created_at, touched, state.dropped_if_exists_at, state.not_null_proven_at, session
     )
 
 
@@ -165,34 +178,10 @@ def not_null_check_column(expr: exp.Expr | None) -> str | None:
     return None
 
 
-def is_begin(tree: exp.Expression) -> bool:
-    """``BEGIN`` / ``START TRANSACTION`` (sqlglot reads the latter as a column alias)."""
-    if isinstance(tree, exp.Transaction):
-        return True
-    return (
-        isinstance(tree, exp.Alias)
-        and isinstance(tree.this, exp.Column)
-        and tree.this.name.upper() == "START"
-        and tree.alias.upper() == "TRANSACTION"
-    )
-
-
-def lock_timeout_settings(tree: exp.Set) -> Iterator[tuple[bool, bool]]:
-    """``(non-zero, is SET LOCAL)`` for each ``lock_timeout`` the statement sets."""
-    for item in tree.expressions:
-        if not isinstance(item, exp.SetItem) or not isinstance(item.this, exp.EQ):
-            continue
-        target, value = item.this.this, item.this.expression
-        if isinstance(target, exp.Column | exp.Identifier) and target.name.lower() == "lock_timeout":
-            text = value.name if isinstance(value, exp.Literal) else value.sql()
-            nonzero = text.strip().lower() not in {"0", "0s", "0ms", "default"}
-            yield nonzero, str(item.args.get("kind") or "").upper() == "LOCAL"
-
-
 def created_key(tree: exp.Create) -> str | None:
-    """Key of the table or type a ``CREATE TABLE`` / ``CREATE TYPE`` makes."""
+    """Key of the table, view or type a ``CREATE TABLE`` / ``VIEW`` / ``TYPE`` makes."""
     kind = str(tree.args.get("kind") or "").upper()
-    if kind not in {"TABLE", "TYPE"}:
+    if kind not in {"TABLE", "TYPE", "VIEW", "MATERIALIZED VIEW"}:
         return None
     target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     return table_key(target) if isinstance(target, exp.Table) else None
@@ -212,6 +201,12 @@ def changed_table(tree: exp.Expression) -> str | None:
         tables = [t for t in tree.expressions if isinstance(t, exp.Table)]
         return table_key(tables[0]) if tables else None
     return None
+
+
+def created_tables(script: ParsedScript) -> frozenset[str]:
+    """Keys of the tables, views and types ``script`` creates (read by sqlglot or, where it
+    cannot, by PostgreSQL's grammar)."""
+    return frozenset(_state(script, False).created_at)
 
 
 def existed_before_script(ctx: LintContext, key: str) -> bool:
@@ -347,18 +342,6 @@ def _leading_keywords(text: str) -> tuple[str, str] | None:
     return (tokens[0], tokens[1]) if len(tokens) >= 2 else None
 
 
-@lru_cache(maxsize=512)
-def _pg_tree(text: str) -> Any:
-    from pglast import parse_sql
-    from pglast import parser as pgparser
-
-    try:
-        parsed = parse_sql(text)
-    except pgparser.ParseError:
-        return None
-    return parsed[0].stmt if len(parsed) == 1 else None
-
-
 def located(node: exp.Expr | None) -> exp.Expression | None:
     """``node`` typed for :meth:`Rule.at` (sqlglot 30 types some nodes as bare ``Expr``)."""
     return cast("exp.Expression", node) if node is not None else None
@@ -378,7 +361,6 @@ __all__ = [
     "existed_before_script",
     "existing_index",
     "identifier_name",
-    "is_begin",
     "is_existing_at",
     "is_migration",
     "located",

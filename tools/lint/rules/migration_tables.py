@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from dbarch.tools.lint.rules._util import table_key
-from dbarch.tools.lint.rules.migration_columns import existing_alter
+from dbarch.tools.lint.rules.migration_columns import existing_alter, renames_column
 from dbarch.tools.lint.rules.migration_state import (
     alter_table,
     existed_before_script,
@@ -54,7 +54,7 @@ class RenameTable(Rule):
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
         for action in alter[1] if alter else ():
-            if isinstance(action, exp.AlterRename):
+            if isinstance(action, exp.AlterRename) and not renames_column(stmt):
                 yield self.at(stmt, action)
 
 class DropTable(Rule):
@@ -150,7 +150,7 @@ class EnumAddValueWithoutPosition(Rule):
     """
 
     id = "enum-add-value-without-position"
-    severity = Severity.INFO
+    severity = Severity.WARNING
     message = "Say where the new enum value goes (BEFORE/AFTER): without it the value sorts last"
     hint = "ALTER TYPE t ADD VALUE IF NOT EXISTS 'new' AFTER 'existing'"
     family = "migration"

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from sqlglot import exp
-
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from dbarch.tools.lint.rules.migration_locks import lock_taken
-from dbarch.tools.lint.rules.migration_state import display, is_begin, script_state
+from dbarch.tools.lint.rules.migration_state import display, script_state
 from dbarch.tools.sql.parse import ParsedStatement
 
 
@@ -56,6 +54,7 @@ class MissingLockTimeout(Rule):
             yield self.at(stmt, message=(
                 f"Set lock_timeout before taking locks on existing tables: this statement "
                 f"waits for {lock} on {display(key)} and blocks every later query while it waits"
+                + local_outside_note(ctx, "lock_timeout", stmt)
             ))
 
 
@@ -73,38 +72,17 @@ def first_unguarded_lock(
     return None
 
 
-def timeout_settings(tree: exp.Set, name: str) -> Iterator[tuple[bool, bool]]:
-    """``(non-zero, is SET LOCAL)`` for each setting of ``name`` (``statement_timeout``)."""
-    for item in tree.expressions:
-        if not isinstance(item, exp.SetItem) or not isinstance(item.this, exp.EQ):
-            continue
-        target, value = item.this.this, item.this.expression
-        if isinstance(target, exp.Column | exp.Identifier) and target.name.lower() == name:
-            text = value.name if isinstance(value, exp.Literal) else value.sql()
-            nonzero = text.strip().lower() not in {"0", "0s", "0ms", "default"}
-            yield nonzero, str(item.args.get("kind") or "").upper() == "LOCAL"
-
-
-def statement_timeout_before(ctx: LintContext) -> dict[int, bool]:
-    """Statement index -> a non-zero ``statement_timeout`` is in effect before it runs."""
-    before: dict[int, bool] = {}
-    in_tx = session = local = False
-    for stmt in ctx.statements():
-        tree = stmt.expression
-        before[stmt.statement.index] = session or local
-        if tree is None:
-            continue
-        if is_begin(tree):
-            in_tx = True
-        elif isinstance(tree, exp.Commit | exp.Rollback) and not tree.args.get("savepoint"):
-            in_tx = local = False
-        elif isinstance(tree, exp.Set):
-            for value, is_local in timeout_settings(tree, "statement_timeout"):
-                if is_local and in_tx:
-                    local = value
-                elif not is_local:
-                    session = value
-    return before
+def local_outside_note(ctx: LintContext, name: str, stmt: ParsedStatement) -> str:
+    """A plain sentence when an earlier ``SET LOCAL name`` ran outside any transaction block
+    (PostgreSQL ignores it, with only a warning); else ``""``."""
+    at = script_state(ctx).session.local_outside.get(name)
+    if at is None or at >= stmt.statement.index:
+        return ""
+    line = next((s.line for s in ctx.script.statements if s.statement.index == at), None)
+    return (
+        f" (the SET LOCAL {name} at line {line} does nothing: it runs outside any transaction block;"
+        " use SET, wrap the migration in BEGIN/COMMIT, or pass --assume-in-transaction if the runner does)"
+    )
 
 
 class RequireStatementTimeout(Rule):
@@ -146,13 +124,14 @@ class RequireStatementTimeout(Rule):
     family = "migration"
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        before = statement_timeout_before(ctx)
-        found = first_unguarded_lock(ctx, lambda stmt: bool(before.get(stmt.statement.index)))
+        state = script_state(ctx)
+        found = first_unguarded_lock(ctx, lambda stmt: bool(state.at(stmt).statement_timeout))
         if found is not None:
             stmt, lock, key = found
             yield self.at(stmt, message=(
                 f"Set statement_timeout before taking locks on existing tables: this statement "
                 f"holds {lock} on {display(key)} for as long as it runs"
+                + local_outside_note(ctx, "statement_timeout", stmt)
             ))
 
 

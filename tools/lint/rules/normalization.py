@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule
-from dbarch.tools.lint.rules._util import column_at, script_tables, words
+from dbarch.tools.lint.rules._util import column_at, new_tables, script_tables, words
 from dbarch.tools.lint.rules.normalization_dependencies import (
     NoDuplicatedColumnSet,
     NoTransitiveDependency,
@@ -59,7 +59,7 @@ class NoRepeatingGroups(Rule):
     family = "normalization"
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for table, _ in script_tables(ctx):
+        for table in new_tables(ctx):
             groups: dict[str, list[str]] = {}
             for col in table.columns:
                 match = _NUMBERED.match(col.name)

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from sqlglot import exp
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, find_all
-from dbarch.tools.lint.rules import queries_index
+from dbarch.tools.lint.rules import queries_columns, queries_index
 from dbarch.tools.lint.rules.migration_state import located
 from dbarch.tools.sql.parse import ParsedStatement
 
@@ -240,5 +240,6 @@ RULES: tuple[type[Rule], ...] = (
     LargeOffset,
     ImplicitCrossJoin,
     *queries_index.RULES,
+    *queries_columns.RULES,
 )
 """Every query rule, in order (the registry imports this tuple)."""

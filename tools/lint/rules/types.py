@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from dbarch.tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity, memoized
+from dbarch.tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity, find_all, memoized
 from dbarch.tools.lint.rules._util import ColumnDefIn, column_defs, type_span, type_text, words
 from dbarch.tools.schema.types import base_type, canonical_type, is_serial
 from dbarch.tools.sql.parse import ParsedStatement
@@ -95,10 +95,46 @@ class NoFloatMoney(_TypeRule):
         if base_type(canonical_type(written)) not in ("real", "double precision") or written.endswith("]"):
             return False
         parts = set(words(col.name))
-        return bool(parts & MONEY_WORDS) and not parts & NOT_MONEY_WORDS
+        if not parts & MONEY_WORDS or parts & NOT_MONEY_WORDS:
+            return False
+        return not bounded_fraction(stmt, col.name)
 
     def replacement(self, col: ColumnDefIn, written: str) -> str:
         return "numeric"
+
+
+def _number(node: exp.Expression | None) -> float | None:
+    if isinstance(node, exp.Neg):
+        value = _number(node.this)
+        return -value if value is not None else None
+    if isinstance(node, exp.Literal) and not node.is_string:
+        try:
+            return float(node.this)
+        except ValueError:
+            return None
+    return None
+
+
+def bounded_fraction(stmt: ParsedStatement, column: str) -> bool:
+    """A CHECK in the statement keeps ``column`` at most 1 (``BETWEEN 0 AND 1``, ``<= 1``):
+    a fraction such as a discount rate, not an amount of money."""
+    if stmt.expression is None:
+        return False
+
+    def is_col(node: exp.Expression | None) -> bool:
+        return isinstance(node, exp.Column) and node.name.lower() == column
+
+    for check in find_all(stmt, exp.CheckColumnConstraint):
+        for node in check.find_all(exp.Between, exp.LTE, exp.LT):
+            if isinstance(node, exp.Between) and is_col(node.this):
+                high = _number(node.args.get("high"))
+            elif is_col(node.this):
+                high = _number(node.expression)
+            else:
+                continue
+            if high is not None and high <= 1:
+                return True
+    return False
 
 
 def _uuid_named(name: str) -> bool:

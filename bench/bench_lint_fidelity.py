@@ -1,0 +1,156 @@
+"""Lint fidelity in one run: ``python bench/bench_lint_fidelity.py``.
+
+1. Recall per squawk rule family on our own labelled snippets
+   (``tests/fixtures/lint/families/*.sql``): the share of snippets where one of the family's
+   dbarch rules fires.
+2. Discrimination on our paired corpus (``tests/fixtures/lint/pairs/*.sql``): the share of
+   dangerous migrations flagged (a finding at warning or above) minus the share of their safe
+   rewrites flagged, each linted against the schema that exists before it.
+3. Findings per table on sample databases (``bench/data/samples/<name>/*.sql``, plus any
+   folder given with ``--samples``), as a new user runs ``dbarch lint`` on them.
+4. Time against squawk on a real migration history (``bench/data/migrations/*.sql``
+   concatenated, or ``--history FILE``): both as whole processes, the median of 5 runs each,
+   and the ratio. Needs ``pip install squawk-cli``.
+
+Always exits 0: a report, not a gate (tests hold the limits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dbarch.tools.lint.base import Severity  # noqa: E402
+from dbarch.tools.lint.corpus import load_families, load_pairs  # noqa: E402
+from dbarch.tools.lint.engine import lint_script  # noqa: E402
+from dbarch.tools.schema.from_sql import schema_from_sql  # noqa: E402
+from dbarch.tools.sql.parse import parse_script  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "lint"
+DATA = ROOT / "bench" / "data"
+
+
+def recall() -> None:
+    cases = load_families(FIXTURES / "families")
+    hits: dict[str, list[bool]] = {}
+    misses = []
+    for c in cases:
+        existing = schema_from_sql(c.existing) if c.existing else None
+        report = lint_script(parse_script(c.sql), existing=existing, assume_in_transaction=c.assume_in_transaction)
+        hit = bool({d.rule for d in report.diagnostics} & set(c.rules))
+        hits.setdefault(c.family, []).append(hit)
+        if not hit:
+            misses.append(f"{c.family}: {c.name} ({c.where})")
+    total = sum(sum(v) for v in hits.values())
+    n = sum(len(v) for v in hits.values())
+    print(f"== 1. recall per squawk family ({n} snippets of our own)")
+    for family, v in sorted(hits.items()):
+        print(f"  {family:46} {sum(v):>3}/{len(v):<3} {sum(v) / len(v):.2f}")
+    print(f"  {'overall':46} {total:>3}/{n:<3} {total / n:.3f}")
+    for m in misses:
+        print(f"  missed: {m}")
+
+
+def discrimination() -> None:
+    pairs = load_pairs(FIXTURES / "pairs")
+    bad = safe = 0
+    notes = []
+    for p in pairs:
+        existing = schema_from_sql(p.existing)
+        found = []
+        for sql in (p.bad, p.safe):
+            report = lint_script(parse_script(sql), existing=existing,
+                                 assume_in_transaction=p.assume_in_transaction, min_severity=Severity.WARNING)
+            found.append(sorted({d.rule for d in report.diagnostics}))
+        bad += bool(found[0])
+        safe += bool(found[1])
+        if not found[0] or found[1]:
+            notes.append(f"{p.name}: bad={found[0]} safe={found[1]}")
+    n = len(pairs)
+    print(f"\n== 2. discrimination on {n} (dangerous, safe, existing schema) pairs of our own")
+    print(f"  bad flagged {bad}/{n} = {bad / n:.2f}; safe flagged {safe}/{n} = {safe / n:.2f}; "
+          f"discrimination = {(bad - safe) / n:.2f}")
+    for note in notes:
+        print(f"  {note}")
+
+
+def samples(extra: list[Path]) -> None:
+    folders = sorted(p for p in (DATA / "samples").glob("*") if p.is_dir()) + extra
+    print("\n== 3. findings per table on sample databases (`dbarch lint` defaults)")
+    if not folders:
+        print("  no sample databases (bench/data/samples/<name>/*.sql or --samples DIR)")
+    for folder in folders:
+        files = sorted(folder.glob("*.sql")) if folder.is_dir() else [folder]
+        text = "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in files)
+        t0 = time.perf_counter()
+        script = parse_script(text, source=folder.name)
+        report = lint_script(script)
+        seconds = time.perf_counter() - t0
+        tables = len({k for k in report_tables(script)})
+        by_rule = Counter(d.rule for d in report.diagnostics)
+        per = len(report.diagnostics) / tables if tables else float("nan")
+        print(f"  {folder.name:22} {len(report.diagnostics):>4} findings, {tables:>3} tables, "
+              f"{per:.2f} per table, {seconds:.2f} s; " + ", ".join(f"{r} {n}" for r, n in by_rule.most_common()))
+
+
+def report_tables(script: object) -> set[str]:
+    from dbarch.tools.lint.rules.migration_state import created_tables
+
+    return set(created_tables(script))  # type: ignore[arg-type]
+
+
+def _median_seconds(cmd: list[str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def speed(history: Path | None, repeat: int) -> None:
+    print("\n== 4. time against squawk on a real migration history")
+    files = [history] if history else sorted((DATA / "migrations").glob("*.sql"))
+    if not files:
+        print("  no migration history (bench/data/migrations/*.sql or --history FILE)")
+        return
+    squawk = shutil.which("squawk") or str(Path(sys.executable).with_name("squawk"))
+    dbarch = shutil.which("dbarch") or str(Path(sys.executable).with_name("dbarch"))
+    if not Path(squawk).exists():
+        print("  squawk not found: pip install squawk-cli")
+        return
+    with tempfile.TemporaryDirectory(prefix="dbarch-fidelity-") as tmp:
+        path = Path(tmp) / "history.sql"
+        path.write_text("\n".join(f.read_text(encoding="utf-8") for f in files), encoding="utf-8")
+        lines = path.read_text(encoding="utf-8").count("\n")
+        ours = _median_seconds([dbarch, "lint", str(path), "--format", "json", "--no-config"], repeat)
+        theirs = _median_seconds([squawk, "--reporter", "json", str(path)], repeat)
+    print(f"  {lines} lines ({', '.join(f.name for f in files)[:80]})")
+    print(f"  dbarch {ours:.3f} s, squawk {theirs:.3f} s: ratio {ours / theirs:.1f}x (median of {repeat})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--samples", type=Path, action="append", default=[], help="another sample database folder")
+    ap.add_argument("--history", type=Path, help="a concatenated migration history")
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args(argv)
+    recall()
+    discrimination()
+    samples(args.samples)
+    speed(args.history, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

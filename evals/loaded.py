@@ -1,0 +1,99 @@
+"""Databases loaded with synthetic data for the performance scorers, at the case's volumes
+scaled down to a row cap (the plan's shape, index or sequential scan, shows at 20k rows as it
+does at 20M for a selective predicate; absolute costs are not compared across scales)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from dbarch.tools.datagen.volumes import Volumes, parse_count
+from dbarch.tools.errors import DbarchError
+from dbarch.tools.sandbox import Sandbox, ScratchDatabase
+from dbarch.tools.sql.parse import ParsedScript
+
+
+def scaled_rows(stated: Mapping[str, int | str], cap: int) -> dict[str, int]:
+    """Stated rows per table scaled so that the largest is ``cap`` (ratios kept, at least 50)."""
+    rows = {k.lower(): _count(v) for k, v in stated.items()}
+    top = max(rows.values(), default=0)
+    if top <= cap:
+        return rows
+    return {k: max(50, round(v * cap / top)) for k, v in rows.items()}
+
+
+def _count(value: int | str) -> int:
+    """``10m``, ``1.5b``, ``50k`` or a number (stated volumes may exceed what datagen loads)."""
+    text = str(value).strip().lower().replace("_", "").replace(",", "")
+    if text.endswith("b"):
+        return int(float(text[:-1]) * 1_000_000_000)
+    if text.endswith("m") and float(text[:-1]) * 1_000_000 > 100_000_000:
+        return int(float(text[:-1]) * 1_000_000)
+    return parse_count(text)
+
+
+def volumes_for(rows: Mapping[str, int], cap: int) -> Volumes:
+    return Volumes(dict(rows), default=max(50, min(1000, cap // 20)), explicit_default=True)
+
+
+@dataclass
+class Loaded:
+    db: ScratchDatabase
+    lock: threading.Lock
+    error: DbarchError | None = None
+
+
+def load(sandbox: Sandbox, scripts: list[ParsedScript], rows: Mapping[str, int], cap: int) -> Loaded:
+    """Apply ``scripts`` in a new scratch database and fill it; the caller drops it."""
+    from dbarch.tools.datagen.generate import generate_data
+    from dbarch.tools.sandbox.apply import apply_scripts
+
+    db = sandbox.create_scratch()
+    try:
+        result = apply_scripts(sandbox, db, scripts)
+        if result.error is not None:
+            return Loaded(db, threading.Lock(), result.error)
+        known = {r[0] for r in db.conn.execute(
+            "SELECT lower(relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('r','p') AND n.nspname NOT IN ('pg_catalog','information_schema')")}
+        generate_data(db.conn, volumes_for({k: v for k, v in rows.items() if k in known}, cap), dsn=db.dsn, workers=0)
+    except DbarchError as exc:
+        return Loaded(db, threading.Lock(), exc)
+    except Exception:
+        sandbox.drop_scratch(db)
+        raise
+    return Loaded(db, threading.Lock())
+
+
+class LoadedCache:
+    """Loaded databases by key (a case's given schema), a few at a time; ``drop`` disposes of one."""
+
+    def __init__(self, drop: Callable[[ScratchDatabase], None], size: int = 2) -> None:
+        self.size = size
+        self._drop = drop
+        self._items: dict[str, Loaded] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def get(self, key: str, make: Callable[[], Loaded]) -> Iterator[Loaded]:
+        with self._lock:
+            item = self._items.pop(key, None)
+            if item is None:
+                item = make()
+            self._items[key] = item  # most recent last
+            evict = list(self._items)[: max(0, len(self._items) - self.size)]
+            dropped = [self._items.pop(k) for k in evict]
+        for d in dropped:
+            with d.lock:
+                self._drop(d.db)
+        with item.lock:
+            yield item
+
+    def close(self) -> None:
+        with self._lock:
+            items, self._items = list(self._items.values()), {}
+        for d in items:
+            with contextlib.suppress(Exception):
+                self._drop(d.db)

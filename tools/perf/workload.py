@@ -1,0 +1,115 @@
+"""Explain or advise a whole workload: the schema loaded with data, then every query.
+
+These are the API under ``dbarch explain`` and ``dbarch advise`` (and the agent's tools):
+inputs in (schema sources, queries, volumes), a sandbox the caller owns, a typed result out.
+
+>>> from dbarch.tools.datagen import parse_rows
+>>> from dbarch.tools.sandbox import Sandbox
+>>> from dbarch.tools.sql.source import SqlSource
+>>> schema = [SqlSource("s.sql", "CREATE TABLE t (id bigint PRIMARY KEY, a int);")]
+>>> with Sandbox() as sandbox:  # doctest: +SKIP
+...     run = explain_workload(schema, "SELECT * FROM t WHERE a = 1", parse_rows("t=1000"), sandbox=sandbox)
+>>> run.ok  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dbarch.tools.datagen.generate import DatagenResult
+from dbarch.tools.errors import UsageError
+from dbarch.tools.perf.advisor import Advice
+from dbarch.tools.perf.explain import QueryReport
+from dbarch.tools.sql.queries import Query
+from dbarch.tools.sql.source import SqlSource
+
+if TYPE_CHECKING:
+    from dbarch.tools.datagen.plan import Options
+    from dbarch.tools.datagen.volumes import Volumes
+    from dbarch.tools.sandbox import Sandbox
+
+Queries = Sequence[Query] | SqlSource | str
+"""A workload's queries: already read, or SQL text (a source, or a string) to split."""
+
+
+def workload_queries(queries: Queries) -> tuple[Query, ...]:
+    """The queries of ``queries`` (text is split on semicolons); a usage error when none."""
+    from dbarch.tools.sql.queries import read_queries
+
+    if isinstance(queries, str):
+        queries = SqlSource("<query>", queries)
+    if isinstance(queries, SqlSource):
+        found = tuple(read_queries(queries.text, queries.name))
+        if not found:
+            raise UsageError("no queries found", file=queries.name)
+        return found
+    if not queries:
+        raise UsageError("no queries given")
+    return tuple(queries)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadExplanation:
+    """The data loaded and one plan report per query."""
+
+    data: DatagenResult
+    queries: tuple[QueryReport, ...]
+    ok: bool = field(init=False, default=False)
+    """True when every query was explained (a query that failed carries its ``error``)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ok", all(r.ok for r in self.queries))
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadAdvice:
+    """The data loaded and the index advice for the workload."""
+
+    data: DatagenResult
+    advice: Advice
+
+
+def explain_workload(
+    schema: Sequence[SqlSource],
+    queries: Queries,
+    volumes: Volumes,
+    *,
+    sandbox: Sandbox,
+    analyze: bool = False,
+    options: Options | None = None,
+) -> WorkloadExplanation:
+    """Apply ``schema`` in a scratch database, fill it at ``volumes``, ANALYZE, EXPLAIN each
+    query (``analyze``: also execute it in a rolled-back transaction)."""
+    from dbarch.tools.datagen.loaded import loaded_database
+    from dbarch.tools.perf.explain import explain_query
+
+    workload = workload_queries(queries)
+    with loaded_database(sandbox, schema, volumes, options=options) as (db, data):
+        reports = tuple(explain_query(db.conn, q, analyze=analyze) for q in workload)
+    return WorkloadExplanation(data, reports)
+
+
+def advise_workload(
+    schema: Sequence[SqlSource],
+    queries: Queries,
+    volumes: Volumes,
+    *,
+    sandbox: Sandbox,
+    budget_mb: float = 1024.0,
+    analyze: bool = False,
+    options: Options | None = None,
+) -> WorkloadAdvice:
+    """Load ``schema`` with data as :func:`explain_workload` does, then advise indexes for the
+    workload within ``budget_mb`` (each candidate built and measured, rolled back)."""
+    from dbarch.tools.datagen.loaded import loaded_database
+    from dbarch.tools.perf.advisor import advise
+
+    if budget_mb <= 0:
+        raise UsageError("the index budget must be positive", hint="--budget-mb 512")
+    workload = workload_queries(queries)
+    with loaded_database(sandbox, schema, volumes, options=options) as (db, data):
+        advice = advise(db.conn, workload, budget_mb=budget_mb, analyze=analyze)
+    return WorkloadAdvice(data, advice)
