@@ -4,6 +4,7 @@ A workspace is a folder. dbarch writes only these files in it, never anything el
 
 - ``00_soul.md``, ``01_state.md``, ``02_memory.md``
 - ``migrations/NNN_slug.sql`` (three or more digits, a lower-case slug)
+- ``tests/NNN_slug.yaml`` (requirement tests, re-run against the replayed migrations)
 
 and keeps its own bookkeeping (lock, journal) under ``.dbarch/``. A path with ``..``, an absolute
 path, another extension, or a path that reaches its target through a symlink is refused with a
@@ -24,13 +25,18 @@ STATE = "01_state.md"
 MEMORY = "02_memory.md"
 MARKDOWN_FILES: tuple[str, ...] = (SOUL, STATE, MEMORY)
 MIGRATIONS_DIR = "migrations"
+TESTS_DIR = "tests"
 INTERNAL_DIR = ".dbarch"
 
 MIGRATION_NAME = re.compile(r"^(?P<number>[0-9]{3,})_(?P<slug>[a-z0-9][a-z0-9_]*)\.sql$")
 """``003_add_orders.sql``: a zero-padded number, an underscore, a lower-case slug."""
 
+TESTS_NAME = re.compile(r"^(?P<number>[0-9]{3,})_(?P<slug>[a-z0-9][a-z0-9_]*)\.yaml$")
+"""``002_one_open_loan.yaml``: requirement tests, named like migrations."""
+
 _ALLOWED_HINT = (
-    "dbarch writes only 00_soul.md, 01_state.md, 02_memory.md and migrations/NNN_slug.sql"
+    "dbarch writes only 00_soul.md, 01_state.md, 02_memory.md, migrations/NNN_slug.sql and "
+    "tests/NNN_slug.yaml"
 )
 
 
@@ -77,6 +83,11 @@ class WorkspacePaths:
         _refuse_symlinks(self.root, PurePosixPath(MIGRATIONS_DIR))
         return self.root / MIGRATIONS_DIR
 
+    def tests(self) -> Path:
+        """``tests/``, refused when it is a symlink (it may not exist yet)."""
+        _refuse_symlinks(self.root, PurePosixPath(TESTS_DIR))
+        return self.root / TESTS_DIR
+
     def readable(self, relative: str) -> Path:
         """Same checks as :meth:`writable`: dbarch reads only what it may write."""
         return self.writable(relative)
@@ -110,6 +121,14 @@ def check_relative(relative: str) -> PurePosixPath:
             f"migration file name {parts[1]!r} is not of the form NNN_slug.sql",
             file=relative,
             hint="use three digits, an underscore and a lower-case slug: 004_add_orders.sql",
+        )
+    if len(parts) == 2 and parts[0] == TESTS_DIR:
+        if TESTS_NAME.match(parts[1]):
+            return rel
+        raise WorkspaceError(
+            f"test file name {parts[1]!r} is not of the form NNN_slug.yaml",
+            file=relative,
+            hint="use three digits, an underscore and a lower-case slug: 001_one_open_loan.yaml",
         )
     raise WorkspaceError(f"dbarch does not write {relative!r}", file=relative, hint=_ALLOWED_HINT)
 

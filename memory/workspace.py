@@ -153,3 +153,7 @@ class Workspace:
     def migrations_dir(self) -> Path:
         """``migrations/`` (refused when it is a symlink; it may not exist yet)."""
         return self.paths.migrations()
+
+    def tests_dir(self) -> Path:
+        """``tests/``: saved requirement tests (refused when it is a symlink)."""
+        return self.paths.tests()

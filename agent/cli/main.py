@@ -21,6 +21,7 @@ COMMANDS: tuple[str, ...] = (
     "chat",
     "ask",
     "check",
+    "test",
     "lint",
     "rules",
     "explain",

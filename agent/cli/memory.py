@@ -1,7 +1,8 @@
 """``dbarch memory``: read and record the workspace's decisions, plans, notes and migrations.
 
-Subcommands: ``show [soul|state|memory|summary]``, ``log``, ``check`` (drift), ``decide``,
-``plan add|set``, ``note``, ``schema FILE.sql``, ``migrate NAME FILE.sql``. Every one takes
+Subcommands: ``show [soul|state|memory|summary]``, ``log``, ``check`` (drift and saved
+requirement tests), ``decide``, ``plan add|set``, ``note``, ``schema FILE.sql``, ``migrate NAME
+FILE.sql``, ``tests NAME FILE.yaml``. Every one takes
 ``--workspace DIR`` (default: the current directory); the reading ones take ``--format text|json``.
 """
 
@@ -15,6 +16,7 @@ from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
 if TYPE_CHECKING:
     from dbarch.memory import Workspace
+    from dbarch.tools.reqtest import TestReport
 
 SHOWN = ("soul", "state", "memory")
 
@@ -38,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     log.add_argument("--limit", type=int, default=50, metavar="N", help="last N entries (0: all)")
     _format(log)
 
-    check = _sub(sub, "check", "replay migrations/ in the sandbox and compare with 00_soul.md")
+    check = _sub(sub, "check", "replay migrations/ in the sandbox, compare with 00_soul.md and "
+                 "re-run the requirement tests saved in tests/")
     add_sandbox_args(check)
     _format(check)
 
@@ -92,6 +95,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_sandbox_args(migrate)
     _format(migrate)
 
+    tests = _sub(sub, "tests", "check requirement tests against the migrations, then save them as "
+                 "tests/NNN_NAME.yaml (re-run by memory check)")
+    tests.add_argument("name", help="what they prove, made into the slug: one_open_loan")
+    tests.add_argument("file", metavar="FILE.yaml", help="the tests (YAML or JSON)")
+    tests.add_argument("--no-verify", action="store_true",
+                       help="save without running them against the migrations first")
+    add_sandbox_args(tests)
+    _format(tests)
+
 
 def _sub(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
@@ -123,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
         "note": _note,
         "schema": _schema,
         "migrate": _migrate,
+        "tests": _tests,
     }[args.memory_command]
     return handler(ws, args)
 
@@ -164,19 +177,61 @@ def _log(ws: Workspace, args: argparse.Namespace) -> int:
 
 def _check(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory.drift import check_drift
+    from dbarch.memory.reqtests import check_saved_tests
 
     with make_sandbox(args) as sandbox:
         report = check_drift(ws, sandbox)
+        tests = check_saved_tests(ws, sandbox)
     if args.format == "json":
-        print_json(report)
-    elif report.ok:
-        print(f"no drift: {len(report.migrations)} migrations replay to the schema in 00_soul.md")
+        from dbarch.tools.jsonform import to_jsonable
+
+        data = to_jsonable(report)
+        data["requirement_tests"] = to_jsonable(tests) if tests is not None else None
+        print_json(data)
     else:
-        n = len(report.differences)
-        print(f"drift: {n} difference{'' if n == 1 else 's'} between migrations/ and 00_soul.md")
-        for line in report.differences:
-            print(f"  {line}")
-    return 0 if report.ok else 1
+        if report.ok:
+            print(f"no drift: {len(report.migrations)} migrations replay to the schema in 00_soul.md")
+        else:
+            n = len(report.differences)
+            print(f"drift: {n} difference{'' if n == 1 else 's'} between migrations/ and 00_soul.md")
+            for line in report.differences:
+                print(f"  {line}")
+        if tests is not None:
+            _print_saved_tests(tests)
+    return 0 if report.ok and (tests is None or tests.passed) else 1
+
+
+def _print_saved_tests(report: TestReport) -> None:
+    if report.passed:
+        print(f"requirement tests: {report.total} saved tests pass against the replayed migrations")
+        return
+    if report.schema_error is not None:
+        print(f"requirement tests: not run, {report.schema_error.one_line()}")
+        return
+    print(f"requirement tests: {report.failed} of {report.total} fail against the replayed migrations")
+    for test in report.failures():
+        print(f"  {test.source}:{test.line}: {test.name}: {test.failure}")
+
+
+def _tests(ws: Workspace, args: argparse.Namespace) -> int:
+    import contextlib
+
+    from dbarch.memory.reqtests import requirement_tests_verifier, save_requirement_tests
+    from dbarch.tools.reqtest import load_requirement_tests_file
+
+    load_requirement_tests_file(args.file)  # unreadable or malformed: the user's file and line
+    with open(args.file, encoding="utf-8-sig") as fh:
+        text = fh.read()
+    with contextlib.ExitStack() as stack:
+        verify = None
+        if not args.no_verify:
+            verify = requirement_tests_verifier(ws, stack.enter_context(make_sandbox(args)))
+        saved = save_requirement_tests(ws, args.name, text, verify=verify)
+    checked = "" if args.no_verify else ", passing against the migrations"
+    print_json(saved) if args.format == "json" else print(
+        f"wrote {saved.file} ({saved.tests} tests{checked})"
+    )
+    return 0
 
 
 def _decide(ws: Workspace, args: argparse.Namespace) -> int:
