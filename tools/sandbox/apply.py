@@ -70,6 +70,9 @@ def server_error(exc: psycopg.Error, stmt: ParsedStatement, source: str) -> Dbar
         hint = hint or "the statement ran longer than the sandbox's statement_timeout; it may hang"
     elif exc.sqlstate == "57P01" or (exc.sqlstate is None and db_gone(exc)):
         hint = "the sandbox's watchdog ended a statement that ran past the statement timeout"
+    elif exc.sqlstate == "53100":
+        hint = ("the sandbox's data folder is full (the check is not at fault): free space, or set "
+                "DBARCH_SANDBOX_DIR to a folder with room (by default the data lives in /dev/shm)")
     elif exc.sqlstate == "55P03":
         hint = hint or "the statement waited longer than lock_timeout for a lock"
     return DbarchError(message, file=source, line=line, column=column, sqlstate=exc.sqlstate, hint=hint)

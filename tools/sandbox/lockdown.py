@@ -234,6 +234,20 @@ def role_settings(statement_timeout_ms: int, lock_timeout_ms: int, temp_file_lim
     }
 
 
+def reap_orphans(admin: psycopg.Connection[Any], prefix: str, alive: Callable[[int], bool]) -> list[str]:
+    """Drop scratch databases (``<prefix><pid>_...``) whose process died without dropping them
+    (killed with SIGKILL, power loss). Only for the embedded server: pids are this host's."""
+    pattern = prefix.replace("_", "\\_") + "%"
+    dropped = []
+    for (name,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (pattern,)).fetchall():
+        pid = name[len(prefix):].split("_", 1)[0]
+        if pid.isdigit() and not alive(int(pid)):
+            with contextlib.suppress(psycopg.Error):
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+                dropped.append(name)
+    return dropped
+
+
 # -- the watchdog ------------------------------------------------------------------------
 class Watchdog:
     """Cancels statements in this process's scratch databases that run past ``limit_ms`` plus

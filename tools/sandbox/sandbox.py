@@ -29,7 +29,7 @@ from psycopg.conninfo import make_conninfo
 
 from dbarch.tools.errors import SandboxError
 from dbarch.tools.sandbox import lockdown
-from dbarch.tools.sandbox.server import EmbeddedServer
+from dbarch.tools.sandbox.server import EmbeddedServer, _pid_alive
 from dbarch.tools.sandbox.settings import SandboxSettings
 
 TEMPLATE = "dbarch_template"
@@ -98,6 +98,7 @@ class Sandbox:
                 self.server.ensure_running(daemon=daemon)
                 self._admin = _connect(self.server.dsn, what="the embedded sandbox server")
                 self._bootstrap()
+                lockdown.reap_orphans(self._admin, SCRATCH_PREFIX, _pid_alive)
             else:
                 assert self.settings.dsn is not None
                 self._admin = _connect(self.settings.dsn, what="the sandbox server given by --sandbox-dsn")
