@@ -40,6 +40,15 @@ TOKENS = [
 ]
 sqlish = st.lists(st.sampled_from(TOKENS), max_size=40).map(" ".join)
 texts = st.one_of(sqlish, st.text(max_size=200))
+idents = st.one_of(st.sampled_from(["t", "users", "order", '"Mixed Case"', '"ü"', "select", "a" * 70]),
+                   st.from_regex(r"[a-z_][a-z0-9_]{0,20}", fullmatch=True))
+types = st.sampled_from(["int", "bigint", "text", "varchar(10)", "numeric(5,2)", "timestamptz", "uuid",
+                         "jsonb", "int[]", "serial", "money", "citext", "nosuchtype", "char(0)"])
+constraints = st.sampled_from(["", "NOT NULL", "PRIMARY KEY", "UNIQUE", "DEFAULT 0", "DEFAULT now()",
+                               "CHECK (1 > 0)", "REFERENCES t (id)", "GENERATED ALWAYS AS IDENTITY"])
+ddl = st.lists(st.builds(lambda t, cols: f"CREATE TABLE {t} ({', '.join(cols)});", idents,
+                         st.lists(st.builds(lambda c, ty, k: f"{c} {ty} {k}", idents, types, constraints),
+                                  min_size=1, max_size=4)), min_size=1, max_size=4).map("\n".join)
 
 
 @given(data=st.binary(max_size=400))
@@ -78,7 +87,7 @@ def box(sandbox: Sandbox) -> Iterator[Sandbox]:
     yield sandbox
 
 
-@given(text=sqlish)
+@given(text=st.one_of(ddl, sqlish))
 @SLOW
 def test_check_on_the_sandbox_never_raises_anything_else(box: Sandbox, text: str) -> None:
     from dbarch.tools.check import check_sources
@@ -168,3 +177,10 @@ def test_thousands_of_statements(box: Sandbox, tmp_path: Path) -> None:
     path.write_text(text)
     code, err = run_cli("check", "--no-lint", "--format", "json", str(path))
     assert code == 0, err
+
+
+def test_the_read_only_guard_refuses_an_oversized_query() -> None:
+    from dbarch.tools.sandbox.readonly import MAX_QUERY_CHARS, ReadOnlyRefusal
+
+    with pytest.raises(ReadOnlyRefusal, match="characters long"):
+        guard("SELECT 1 " + " " * MAX_QUERY_CHARS)

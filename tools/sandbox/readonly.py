@@ -68,6 +68,10 @@ class ReadOnlyExplanation:
     read_only: bool = True
 
 
+MAX_QUERY_CHARS = 1_000_000
+"""Longer text is refused before it is parsed (bounded time and memory)."""
+
+
 class ReadOnlyRefusal(DbarchError):
     """A statement read-only mode will not run on the user's database."""
 
@@ -104,6 +108,9 @@ def guard(sql: str, *, source: str | None = None) -> Guarded:
     from pglast.parser import ParseError as PgParseError
     from pglast.visitors import Visitor
 
+    if len(sql) > MAX_QUERY_CHARS:
+        raise _refuse(f"the query is {len(sql):,} characters long (the limit is {MAX_QUERY_CHARS:,})", where=source,
+                      hint="read-only mode explains queries, not scripts")
     try:
         stmts = parse_sql(sql)
     except PgParseError as exc:
