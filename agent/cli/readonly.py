@@ -27,7 +27,7 @@ def _queries(args: argparse.Namespace) -> object:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from dbarch.agent.cli.explain import render_report
+    from dbarch.tools.render.perf import render_query
     from dbarch.tools.sandbox.readonly import ReadOnlyExplanation, explain_readonly, redact
 
     reports = explain_readonly(args.dsn, _queries(args), analyze=args.analyze)
@@ -36,7 +36,7 @@ def run_explain(args: argparse.Namespace) -> int:
     else:
         print(f"database: {redact(args.dsn)} (read-only{', SELECTs executed' if args.analyze else ''})")
         for r in reports:
-            print(render_report(r))
+            print(render_query(r))
     return 0 if all(r.ok for r in reports) else 1
 
 
