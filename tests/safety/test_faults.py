@@ -95,20 +95,19 @@ def test_a_full_disk_gives_a_clear_error(cold_root: Path) -> None:
     """A real full disk: the data folder on a 96 MB tmpfs, filled by the checked SQL."""
     if not _mount_tiny_tmpfs(cold_root, 96):
         pytest.skip("mounting a small tmpfs needs root (the full-disk path is then untested here)")
+    box = Sandbox(SandboxSettings(root=cold_root, temp_file_limit="-1"))
     try:
-        with Sandbox(SandboxSettings(root=cold_root, temp_file_limit="-1")) as box:
-            box.start()
-            result = check_sources([SqlSource("fill.sql",
-                "CREATE TABLE big (v text);\n"
-                "INSERT INTO big SELECT md5(g::text) || repeat(md5(g::text), 30) FROM generate_series(1, 400000) g;")],
-                sandbox=box, lint=False)
-            (error,) = result.errors
-            assert error.sqlstate == "53100" and error.line == 2
-            assert "No space left on device" in error.message and "full" in (error.hint or "")
-            box.flush()
-            check_works(box)  # once the scratch database is dropped, the space is back
+        box.start()
+        result = check_sources([SqlSource("fill.sql",
+            "CREATE TABLE big (v text);\n"
+            "INSERT INTO big SELECT md5(g::text) || repeat(md5(g::text), 30) FROM generate_series(1, 400000) g;")],
+            sandbox=box, lint=False)
+        (error,) = result.errors
+        assert error.sqlstate == "53100" and error.line == 2
+        assert "No space left on device" in error.message and "full" in (error.hint or "")
     finally:
-        EmbeddedServer(cold_root).stop(force=True)
+        EmbeddedServer(cold_root).stop(force=True)  # immediate: a clean shutdown needs disk space
+        box.close()
         subprocess.run(["umount", "-l", str(cold_root)], check=False)
 
 
