@@ -14,6 +14,7 @@ that names the extension and what the sandbox offers instead.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Sequence
@@ -443,7 +444,8 @@ def apply_scripts(
     if conn.info.transaction_status in (psycopg.pq.TransactionStatus.INTRANS, psycopg.pq.TransactionStatus.INERROR):
         conn.rollback()  # not when the connection is gone (the watchdog ended a runaway statement)
     if not applier.cancelled.is_set() and not conn.closed:
-        reset_session(conn)
+        with contextlib.suppress(psycopg.OperationalError):  # the server went away (a crash, a full disk)
+            reset_session(conn)
     errors = tuple(applier.errors) or ((error,) if error is not None else ())
     parse_errors = any(st.error is not None for script in scripts for st in script.statements)
     return ApplyResult(
