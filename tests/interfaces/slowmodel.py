@@ -23,7 +23,7 @@ def _chunk(delta: dict[str, object], finish: str | None = None) -> bytes:
 
 
 class _Slow(BaseHTTPRequestHandler):
-    pause = 20.0
+    pause = 45.0
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
