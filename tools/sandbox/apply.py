@@ -449,7 +449,7 @@ def _run_batch(conn: psycopg.Connection[Any], texts: Sequence[str]) -> tuple[int
 
     with conn.lock:
         conn.pgconn.send_query(";\n".join(texts).encode())
-        results = conn.wait(generators.fetch_many(conn.pgconn))
+        results = conn.wait(generators.execute(conn.pgconn))  # flushes a large batch first
     for done, res in enumerate(results):
         if res.status == psycopg.pq.ExecStatus.FATAL_ERROR:
             return done, pg_errors.error_from_result(res, encoding=conn.info.encoding)
