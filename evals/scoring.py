@@ -74,10 +74,14 @@ class ScoringContext:
     """What scorers share: one sandbox (started on first use), a lock-free cache of loaded
     databases per case, and the row cap that keeps synthetic data small but telling."""
 
-    def __init__(self, sandbox: Sandbox | None = None, *, max_rows: int = 20_000, own_sandbox: bool = False) -> None:
+    def __init__(self, sandbox: Sandbox | None = None, *, max_rows: int = 20_000, pattern_rows: int = 10_000,
+                 own_sandbox: bool = False) -> None:
         self._sandbox = sandbox
         self._own = own_sandbox
         self.max_rows = max_rows
+        """Rows in the largest table of a case's given schema (query optimization)."""
+        self.pattern_rows = pattern_rows
+        """Rows in the largest table the critical queries of a designed schema read."""
         self._lock = threading.Lock()
         self.timings: dict[str, float] = {}
         from dbarch.evals.loaded import LoadedCache
@@ -168,8 +172,16 @@ class Analysis:
         script = chk.scripts[-1]
         existing = self.existing
         report = lint_script(script, existing=existing, schema=chk.schema)
+        found = [d for d in report.diagnostics if d.rule != "parse-error"]
+        if self.extracted.queries:  # the answer's queries, read against its schema
+            from dbarch.tools.sql.parse import parse_script
+
+            queries = parse_script("".join(q.rstrip().rstrip(";") + ";\n" for q in self.extracted.queries),
+                                   source="answer-queries.sql")
+            qreport = lint_script(queries, existing=chk.schema, schema=chk.schema, select=["queries"])
+            found += [d for d in qreport.diagnostics if d.rule != "parse-error"]
         self.ctx.add_time("analysis:lint", (time.perf_counter() - t0) * 1000)
-        return tuple(d for d in report.diagnostics if d.rule != "parse-error")
+        return tuple(found)
 
 
 Scorer = Callable[[Case, Analysis], "Score | None"]
