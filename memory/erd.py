@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from dbarch.tools.schema.idents import display_key
 from dbarch.tools.schema.model import ForeignKey, Schema, Table
 
 _SHORT_TYPES = {
@@ -65,7 +66,7 @@ def erd_from_sql(sql: str, *, source_name: str = "<sql>") -> str:
 
 def entity_name(key: str) -> str:
     """Mermaid-safe entity name for a qualified table key (``public.`` dropped)."""
-    name = key.removeprefix("public.")
+    name = display_key(key)
     return _safe(name.replace(".", "__"))
 
 

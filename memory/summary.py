@@ -30,6 +30,7 @@ from dbarch.memory.soul import read_decisions, read_schema_sql
 from dbarch.memory.state import Plan, read_plans
 from dbarch.memory.workspace import Workspace
 from dbarch.tools.errors import DbarchError
+from dbarch.tools.schema.idents import display_key
 from dbarch.tools.schema.model import Schema, Table
 
 DEFAULT_BUDGET = 1500
@@ -162,7 +163,7 @@ def _columns_text(table: Table) -> list[str]:
     refs: dict[str, list[str]] = {}
     for fk in table.foreign_keys:
         for name in fk.columns:
-            refs.setdefault(name, []).append(fk.ref_table.removeprefix("public."))
+            refs.setdefault(name, []).append(display_key(fk.ref_table))
     single = {
         k[0]
         for k in [u.columns for u in table.uniques]

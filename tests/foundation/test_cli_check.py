@@ -9,16 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).parents[2]
-
-
-def dbarch(*args: str, stdin: str | bytes | None = None) -> subprocess.CompletedProcess[str]:
-    data = stdin.encode() if isinstance(stdin, str) else stdin
-    proc = subprocess.run(
-        [sys.executable, "-m", "dbarch.agent.cli.main", *args], input=data, capture_output=True, cwd=ROOT,
-        timeout=120, check=False,
-    )
-    return subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode())
+from tests.cli import ROOT, dbarch
 
 
 @pytest.mark.usefixtures("sandbox")

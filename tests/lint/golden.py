@@ -1,17 +1,18 @@
 """One helper for the golden files: ``tests/fixtures/lint/NAME.sql`` and ``NAME.expected.json``.
 
-A first-line comment ``-- test: select=a,b`` chooses the rules (default: all). Set
-``DBARCH_UPDATE_GOLDEN=1`` to rewrite the expected files after reviewing the change.
+A first-line comment ``-- test: select=a,b`` chooses the rules (default: all). A missing or
+different expected file fails (see :mod:`tests.golden`: ``DBARCH_UPDATE_GOLDEN=1`` rewrites them
+after reviewing the change).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from dbarch.tools.lint.engine import lint_script
 from dbarch.tools.sql.parse import parse_script
+from tests.golden import assert_golden
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lint"
 
@@ -34,9 +35,4 @@ def findings(name: str) -> list[dict[str, object]]:
 
 
 def check_golden(name: str) -> None:
-    got = findings(name)
-    expected_path = FIXTURES / f"{name}.expected.json"
-    if os.environ.get("DBARCH_UPDATE_GOLDEN") or not expected_path.exists():
-        expected_path.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    assert got == expected, f"{name}.sql findings changed; review and rerun with DBARCH_UPDATE_GOLDEN=1"
+    assert_golden(FIXTURES / f"{name}.expected.json", json.dumps(findings(name), indent=2) + "\n")

@@ -7,17 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli import ROOT, dbarch
+
 BAD = "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp NOT NULL);\n"
 GOOD = "CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamptz NOT NULL);\n"
-
-
-def dbarch(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dbarch.agent.cli.main", *args],
-        cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
 
 
 def test_exit_codes(tmp_path: Path) -> None:

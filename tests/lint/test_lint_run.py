@@ -18,7 +18,7 @@ from sqlglot import exp
 from dbarch.tools.lint import engine
 from dbarch.tools.lint.base import Rule, find_all, lint_run, memoized, statement_nodes
 from dbarch.tools.lint.engine import lint_script
-from dbarch.tools.lint.registry import NODE_TYPES, RULES
+from dbarch.tools.lint.registry import RULES
 from dbarch.tools.lint.rules import migration_state
 from dbarch.tools.schema.from_sql import schema_from_sql
 from dbarch.tools.sql.parse import parse_script
@@ -79,10 +79,16 @@ def test_fixes_are_computed_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> 
     assert report.edits is report.edits  # computed once
 
 
-def test_node_types_are_declared_on_the_rule_classes() -> None:
-    declared = {r.id: r.node_types for r in RULES if r.node_types is not None}
-    assert declared == NODE_TYPES
-    assert all(engine.node_types(r) == r.node_types for r in RULES)
+@pytest.mark.parametrize("rule", [r for r in RULES if r.node_types is not None], ids=lambda r: r.id)
+def test_declared_node_types_reach_the_rules_own_example(rule: type[Rule]) -> None:
+    """The engine gives a rule only statements holding one of its ``node_types``: the
+    statement its documented Example fires on must hold one, or the rule could never fire."""
+    from dbarch.tools.lint.docs import rule_doc
+
+    wanted = engine.node_types(rule)
+    assert wanted and all(issubclass(t, exp.Expression) for t in wanted), rule.id
+    trees = [st for st in parse_script(rule_doc(rule).sql("Example")).statements if st.expression is not None]
+    assert any(issubclass(t, wanted) for st in trees for t in engine.tree_types(st)), rule.id
 
 
 OPAQUE = """\

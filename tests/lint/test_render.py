@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from dbarch.tools.lint.engine import lint_script
 from dbarch.tools.lint.registry import RULES
 from dbarch.tools.lint.render import render_github, render_json, render_sarif, render_text
 from dbarch.tools.sql.parse import parse_script
+from tests.golden import assert_golden
 
 SQL = "CREATE TABLE events (\n\tid bigserial PRIMARY KEY,\n    happened_at timestamp NOT NULL\n);\n"
 SNAPSHOT = Path(__file__).parent / "snapshots" / "text_output.txt"
@@ -22,9 +22,7 @@ def _report():  # type: ignore[no-untyped-def]
 def test_text_output_snapshot() -> None:
     fixable = frozenset(r.id for r in RULES if r.fixable)
     text = render_text([_report()], {"events.sql": SQL}, fixable=fixable)
-    if os.environ.get("DBARCH_UPDATE_GOLDEN") or not SNAPSHOT.exists():
-        SNAPSHOT.write_text(text, encoding="utf-8")
-    assert text == SNAPSHOT.read_text(encoding="utf-8")
+    assert_golden(SNAPSHOT, text)
     assert "\x1b[" not in text
 
 

@@ -25,6 +25,7 @@ from dbarch.tools.datagen.parallel import Workers, default_workers
 from dbarch.tools.datagen.plan import Options, ParentKeys, TablePlan, plan_table
 from dbarch.tools.datagen.volumes import Volumes
 from dbarch.tools.errors import UsageError
+from dbarch.tools.schema.idents import display_key, qualify
 
 Key = tuple[str, str]
 BULK_ROWS = 5_000
@@ -61,7 +62,7 @@ class DatagenResult:
 
 
 def _display(t: TableInfo) -> str:
-    return t.name if t.schema == "public" else f"{t.schema}.{t.name}"
+    return display_key(qualify(t.name, t.schema))
 
 
 def generate_data(

@@ -27,6 +27,7 @@ from dbarch.tools.lint.base import (
     node_types_in,
 )
 from dbarch.tools.lint.registry import RULES
+from dbarch.tools.lint.rules._util import SEARCH_PATH_KEYS, resolve_search_path
 from dbarch.tools.lint.suppress import parse_suppressions
 from dbarch.tools.schema.model import Schema
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
@@ -194,7 +195,8 @@ def lint_script(
     chosen = select_rules(select, ignore)
     options = options or {}
     rules = [cls(options.get(cls.id)) for cls in chosen]
-    with lint_run():
+    with lint_run() as memo:
+        memo[SEARCH_PATH_KEYS] = resolve_search_path(script, (existing or Schema()).tables)
         diagnostics, analysed, suppressed = _lint(
             script, rules, ignore, existing, schema, min_severity, severities, assume_in_transaction
         )

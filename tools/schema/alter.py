@@ -17,7 +17,8 @@ from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
 from dbarch.tools.schema import ddl as ddl
-from dbarch.tools.schema.build import Builder, ident_name, table_ref
+from dbarch.tools.schema.build import Builder
+from dbarch.tools.schema.idents import fold, parse_search_path, table_ref
 from dbarch.tools.schema.model import qualify
 
 
@@ -79,7 +80,7 @@ def _rename_table(b: Builder, key: str, new_name: str) -> None:
 
 
 def _alter_column(b: Builder, key: str, action: exp.AlterColumn) -> None:
-    name = ident_name(action.this)
+    name = fold(action.this)
     t = b.tables[key]
     col = t.column(name)
     if col is None:
@@ -117,9 +118,9 @@ def alter_table(b: Builder, node: exp.Alter) -> None:
         elif isinstance(action, exp.Drop) and str(action.args.get("kind")).upper() in ("COLUMN", "CONSTRAINT"):
             drop = _drop_column if str(action.args.get("kind")).upper() == "COLUMN" else _drop_constraint
             for target in action.args.get("tables") or []:
-                drop(b, key, ident_name(target))
+                drop(b, key, fold(target))
         elif isinstance(action, exp.RenameColumn):
-            _rename_column(b, key, ident_name(action.this), ident_name(action.args.get("to")))
+            _rename_column(b, key, fold(action.this), fold(action.args.get("to")))
         elif isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
             _rename_table(b, key, table_ref(action.this)[1])
             return
@@ -223,7 +224,7 @@ def command(b: Builder, text: str) -> None:
             b.extensions.append(name)
     elif words[:1] == ["SET"] and "SEARCH_PATH" in words[:3]:
         start = words.index("SEARCH_PATH") + 2
-        b.set_search_path([t.text for t in tokens[start:] if t.token_type != TokenType.COMMA])
+        b.set_search_path(parse_search_path([t.text for t in tokens[start:] if t.token_type != TokenType.COMMA]))
     elif words[:2] == ["ALTER", "TYPE"] and "VALUE" in words and "ADD" in words:
         schema, name, i = _name_at(tokens, 2)
         key = b.find_key(schema, name, b.enums)

@@ -18,32 +18,12 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token, Tokenizer
 
-from dbarch.tools.schema.model import DEFAULT_SCHEMA, Schema, Table, qualify
+from dbarch.tools.schema.idents import create_key, default_schema, resolve_key, table_ref
+from dbarch.tools.schema.model import DEFAULT_SCHEMA, Schema, Table
 from dbarch.tools.schema.types import ALIASES, base_type, canonical_type
 from dbarch.tools.sql.parse import ParsedStatement
 
 BUILTIN_TYPES = frozenset(ALIASES.values())
-
-
-def ident_name(node: exp.Expression | str | None) -> str:
-    """A name folded like PostgreSQL folds it: unquoted lower-cased, quoted kept."""
-    if node is None:
-        return ""
-    if isinstance(node, str):
-        return node.lower()
-    if isinstance(node, exp.Identifier):
-        return node.name if node.args.get("quoted") else node.name.lower()
-    if isinstance(node, exp.Column | exp.Table) and isinstance(node.this, exp.Identifier):
-        return ident_name(node.this)
-    if isinstance(node, exp.Ordered):
-        return ident_name(node.this)
-    return node.name.lower()
-
-
-def table_ref(table: exp.Table) -> tuple[str | None, str]:
-    """``(schema, name)`` of a table reference, ``schema`` ``None`` when unqualified."""
-    db = table.args.get("db")
-    return (ident_name(db) if db is not None else None), ident_name(table.this)
 
 
 @dataclass
@@ -84,29 +64,21 @@ class Builder:
 
     # names and search_path
 
-    def set_search_path(self, parts: list[str]) -> None:
-        names = [p.strip().strip('"').strip("'") for p in parts]
-        self.search_path = [n if n.startswith("$") else n.lower() for n in names if n] or []
+    def set_search_path(self, schemas: list[str]) -> None:
+        """``schemas`` as :func:`~dbarch.tools.schema.idents.search_path_setting` reads them."""
+        self.search_path = list(schemas)
 
     @property
     def default_schema(self) -> str:
-        for name in self.search_path:
-            if not name.startswith("$"):
-                return name
-        return DEFAULT_SCHEMA
+        return default_schema(self.search_path)
 
     def new_key(self, schema: str | None, name: str) -> str:
         """Key of an object being created: unqualified names go to the first schema of the path."""
-        return qualify(name, schema or self.default_schema)
+        return create_key(schema, name, self.search_path)
 
     def find_key(self, schema: str | None, name: str, existing: Collection[str]) -> str:
         """Key of an existing object: unqualified names are looked up along the search path."""
-        if schema is not None:
-            return qualify(name, schema)
-        for candidate in [*self.search_path, DEFAULT_SCHEMA]:
-            if qualify(name, candidate) in existing:
-                return qualify(name, candidate)
-        return qualify(name, self.default_schema)
+        return resolve_key(schema, name, self.search_path, existing)
 
     def table_key(self, table: exp.Table) -> str:
         return self.find_key(*table_ref(table), self.tables)

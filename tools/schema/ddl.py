@@ -13,7 +13,8 @@ from dataclasses import replace
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from dbarch.tools.schema.build import Builder, ident_name, table_ref
+from dbarch.tools.schema.build import Builder
+from dbarch.tools.schema.idents import fold, table_ref
 from dbarch.tools.schema.model import Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique
 from dbarch.tools.schema.names import choose_name, column_addition, index_column_name
 from dbarch.tools.schema.types import is_serial
@@ -36,7 +37,7 @@ def sql(node: exp.Expr) -> str:
 
 
 def _names(nodes: list[exp.Expression] | None) -> tuple[str, ...]:
-    return tuple(ident_name(n) for n in nodes or [])
+    return tuple(fold(n) for n in nodes or [])
 
 
 def type_text(b: Builder, ident: exp.Expression) -> str | None:
@@ -122,7 +123,7 @@ def add_unique(b: Builder, key: str, columns: tuple[str, ...], name: str | None,
 
 def add_check(b: Builder, key: str, expression: exp.Expr, name: str | None, validated: bool) -> None:
     table = b.tables[key]
-    columns = tuple(dict.fromkeys(ident_name(c) for c in expression.find_all(exp.Column)))
+    columns = tuple(dict.fromkeys(fold(c) for c in expression.find_all(exp.Column)))
     if name is None:
         single = columns[0] if len(columns) == 1 else None
         name = choose_name(table.name, single, "check", b.constraint_names(table.schema))
@@ -136,7 +137,7 @@ def _serial_default(b: Builder, table: Table, column: str) -> str:
 
 def add_column(b: Builder, key: str, coldef: exp.ColumnDef, validated: bool = True) -> None:
     table = b.tables[key]
-    name = ident_name(coldef.this)
+    name = fold(coldef.this)
     if name in table.column_names:
         return
     kind = coldef.args.get("kind")
@@ -203,7 +204,7 @@ def _column_changes(constraint: exp.ColumnConstraint) -> dict[str, object] | Non
 def _table_constraint(b: Builder, key: str, col: str, constraint: exp.ColumnConstraint, validated: bool) -> None:
     """A column constraint that is a constraint of the table: primary key, unique, reference, check."""
     kind, cname = constraint.args.get("kind"), constraint.args.get("this")
-    name = ident_name(cname) if cname is not None else None
+    name = fold(cname) if cname is not None else None
     if isinstance(kind, exp.PrimaryKeyColumnConstraint):
         set_primary_key(b, key, (col,), name)
     elif isinstance(kind, exp.UniqueColumnConstraint):
@@ -224,17 +225,17 @@ def add_constraint(b: Builder, key: str, node: exp.Expression, name: str | None,
     """A table-level constraint, named (``Constraint``) or not."""
     if isinstance(node, exp.Constraint):
         for inner in node.expressions:
-            add_constraint(b, key, inner, ident_name(node.this), validated)
+            add_constraint(b, key, inner, fold(node.this), validated)
     elif isinstance(node, exp.PrimaryKey):
         set_primary_key(b, key, _names(node.expressions), name)
     elif isinstance(node, exp.ForeignKey) and isinstance(node.args.get("reference"), exp.Reference):
         own = node.args.get("this")
-        name = name or (ident_name(own) if own is not None else None)
+        name = name or (fold(own) if own is not None else None)
         add_foreign_key(b, key, _names(node.expressions), node.args["reference"], name, validated, node)
     elif isinstance(node, exp.UniqueColumnConstraint):
         schema = node.this
         own = schema.this if isinstance(schema, exp.Schema) else None
-        name = name or (ident_name(own) if own is not None else None)
+        name = name or (fold(own) if own is not None else None)
         add_unique(b, key, _key_columns(schema), name, bool(node.args.get("nulls")))
     elif isinstance(node, exp.CheckColumnConstraint):
         add_check(b, key, node.this, name, validated)
@@ -242,7 +243,7 @@ def add_constraint(b: Builder, key: str, node: exp.Expression, name: str | None,
         table = b.tables[key]
         cols = _names(node.expressions)
         own = node.this
-        idx_name = ident_name(own) if own is not None else choose_name(
+        idx_name = fold(own) if own is not None else choose_name(
             table.name, column_addition(cols), "idx", b.relation_names(table.schema))
         index = Index(idx_name, key, cols, descending=(False,) * len(cols), line=b.position(node)[0])
         b.update(key, indexes=(*table.indexes, index))
@@ -287,7 +288,7 @@ def _index_key(node: exp.Expression) -> str:
     if isinstance(inner, exp.Opclass):  # the operator class is kept apart (Index.opclasses)
         inner = inner.this
     if isinstance(inner, exp.Column) and not inner.table:
-        return ident_name(inner)
+        return fold(inner)
     return sql(inner)
 
 
@@ -305,7 +306,7 @@ def create_index(b: Builder, node: exp.Create) -> None:
     columns = tuple(_index_key(k) for k in keys)
     name_node = index.this
     if name_node is not None:
-        name = ident_name(name_node)
+        name = fold(name_node)
         if node.args.get("exists") and name in b.relation_names(table.schema):
             return
     else:

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 
-from dbarch.tools.schema.model import DEFAULT_SCHEMA, Column, Schema, Table
+from dbarch.tools.schema.idents import display_key
+from dbarch.tools.schema.model import Column, Schema, Table
 from dbarch.tools.schema.types import canonical_type
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -49,7 +50,7 @@ class SchemaDifference:
 
     def __str__(self) -> str:
         noun, _, aspect = self.kind.partition(".")
-        where = _display(self.table) if self.table else ""
+        where = display_key(self.table) if self.table else ""
         if self.item:
             where = f"{where}.{self.item}" if where and noun == "column" else (
                 f"{where} {self.item}" if where else self.item)
@@ -63,11 +64,6 @@ class SchemaDifference:
         if self.expected is None:
             return f"{subject}: not expected"
         return f"{subject}: {self.expected} expected, {self.actual} found"
-
-
-def _display(key: str) -> str:
-    schema, _, name = key.partition(".")
-    return name if schema == DEFAULT_SCHEMA else key
 
 
 def _loosen(node: exp.Expression) -> exp.Expression:
@@ -149,7 +145,7 @@ def _fk_items(schema: Schema, table: Table, names: bool) -> list[tuple[Hashable,
         on_delete, on_update = fk.on_delete or "NO ACTION", fk.on_update or "NO ACTION"
         sig = (fk.columns, fk.ref_table, ref_cols, on_delete, on_update, fk.deferrable, fk.validated,
                fk.name if names else None)
-        text = f"{_fmt(fk.columns)} -> {_display(fk.ref_table)}{_fmt(ref_cols)} ON DELETE {on_delete}"
+        text = f"{_fmt(fk.columns)} -> {display_key(fk.ref_table)}{_fmt(ref_cols)} ON DELETE {on_delete}"
         text += "" if on_update == "NO ACTION" else f" ON UPDATE {on_update}"
         text += " DEFERRABLE" if fk.deferrable else ""
         text += "" if fk.validated else " NOT VALID"
@@ -223,11 +219,11 @@ def diff_schemas(expected: Schema, actual: Schema, *, names: bool = False) -> li
     for name, labels in expected.enums.items():
         found = actual.enums.get(name)
         if found is None:
-            out.append(SchemaDifference("enum", None, _display(name), ", ".join(labels), None))
+            out.append(SchemaDifference("enum", None, display_key(name), ", ".join(labels), None))
         elif tuple(found) != tuple(labels):
-            out.append(SchemaDifference("enum.labels", None, _display(name), ", ".join(labels), ", ".join(found)))
-    out += [SchemaDifference("enum", None, _display(n), None, ", ".join(v)) for n, v in actual.enums.items() if n not in expected.enums]
+            out.append(SchemaDifference("enum.labels", None, display_key(name), ", ".join(labels), ", ".join(found)))
+    out += [SchemaDifference("enum", None, display_key(n), None, ", ".join(v)) for n, v in actual.enums.items() if n not in expected.enums]
     for kind, exp_names, act_names in (("view", expected.views, actual.views), ("extension", expected.extensions, actual.extensions)):
-        out += [SchemaDifference(kind, None, _display(n), n, None) for n in exp_names if n not in act_names]
-        out += [SchemaDifference(kind, None, _display(n), None, n) for n in act_names if n not in exp_names]
+        out += [SchemaDifference(kind, None, display_key(n), n, None) for n in exp_names if n not in act_names]
+        out += [SchemaDifference(kind, None, display_key(n), None, n) for n in act_names if n not in exp_names]
     return out

@@ -21,7 +21,8 @@ from sqlglot import exp
 
 from dbarch.tools.schema import alter as model_alter
 from dbarch.tools.schema import ddl as model_ddl
-from dbarch.tools.schema.build import Builder, table_ref
+from dbarch.tools.schema.build import Builder
+from dbarch.tools.schema.idents import search_path_setting, table_ref
 from dbarch.tools.schema.model import Schema
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement, parse_script
 
@@ -60,24 +61,6 @@ def _drop(b: Builder, node: exp.Drop) -> None:
             b.enums.pop(b.find_key(schema, name, b.enums), None)
 
 
-def _set(b: Builder, node: exp.Set) -> None:
-    for item in node.expressions:
-        eq = item.this if isinstance(item, exp.SetItem) else None
-        if isinstance(eq, exp.EQ) and eq.this.name.lower() == "search_path":
-            value = eq.expression
-            parts = value.expressions if isinstance(value, exp.Tuple) else [value]
-            b.set_search_path([p.name for p in parts])
-
-
-def _select(b: Builder, node: exp.Select) -> None:
-    """``SELECT pg_catalog.set_config('search_path', '', false)`` as pg_dump writes it."""
-    for call in node.find_all(exp.Anonymous):
-        args = call.expressions
-        literals = len(args) >= 2 and all(isinstance(a, exp.Literal) for a in args[:2])
-        if call.name.lower() == "set_config" and literals and args[0].name.lower() == "search_path":
-            b.set_search_path([p.strip() for p in args[1].name.split(",")])
-
-
 def _apply(b: Builder, stmt: ParsedStatement) -> None:
     node = stmt.expression
     if isinstance(node, exp.Create):
@@ -86,10 +69,10 @@ def _apply(b: Builder, stmt: ParsedStatement) -> None:
         model_alter.alter_table(b, node)
     elif isinstance(node, exp.Drop):
         _drop(b, node)
-    elif isinstance(node, exp.Set):
-        _set(b, node)
-    elif isinstance(node, exp.Select):
-        _select(b, node)
+    elif isinstance(node, exp.Set | exp.Select):
+        path = search_path_setting(node)
+        if path is not None:
+            b.set_search_path(path)
     elif isinstance(node, exp.Command) or (node is None and stmt.error is None):
         model_alter.command(b, stmt.text)
 

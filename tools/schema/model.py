@@ -14,12 +14,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-DEFAULT_SCHEMA = "public"
+from dbarch.tools.schema.idents import DEFAULT_SCHEMA, display_key, qualify
 
-
-def qualify(name: str, schema: str | None = None) -> str:
-    """``schema.name`` key for a table (``public`` when no schema is given)."""
-    return f"{schema or DEFAULT_SCHEMA}.{name}"
+__all__ = [
+    "DEFAULT_SCHEMA",
+    "Check",
+    "Column",
+    "ForeignKey",
+    "Index",
+    "PrimaryKey",
+    "Schema",
+    "Table",
+    "Unique",
+    "qualify",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +127,7 @@ class Table:
 
     @property
     def display_name(self) -> str:
-        return self.name if self.schema == DEFAULT_SCHEMA else self.key
+        return display_key(self.key)
 
     def column(self, name: str) -> Column | None:
         for col in self.columns:

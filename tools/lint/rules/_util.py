@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Collection, Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -10,8 +10,15 @@ from sqlglot import exp, tokens
 from sqlglot.dialects.dialect import Dialect
 
 from dbarch.tools.lint.base import LintContext, memoized
-from dbarch.tools.schema.model import DEFAULT_SCHEMA, Column, Table, qualify
-from dbarch.tools.sql.parse import ParsedStatement
+from dbarch.tools.schema.idents import (
+    DEFAULT_PATH,
+    create_key,
+    resolve_key,
+    search_path_setting,
+    table_ref,
+)
+from dbarch.tools.schema.model import Column, Table, qualify
+from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +40,47 @@ class ColumnDefIn:
 
 
 def table_key(table: exp.Table) -> str:
-    return qualify(table.name.lower() if not _quoted(table) else table.name, table.db or DEFAULT_SCHEMA)
+    """The key of the table ``table`` names, as the model keys it: folded, qualified, and,
+    for an unqualified name under a ``SET search_path``, resolved along that path (the lint
+    run resolves those once, see :func:`resolve_search_path`)."""
+    resolved = memoized(SEARCH_PATH_KEYS, dict[int, str])
+    return resolved.get(id(table)) or create_key(*table_ref(table))
 
 
-def _quoted(table: exp.Table) -> bool:
-    ident = table.this
-    return isinstance(ident, exp.Identifier) and bool(ident.args.get("quoted"))
+SEARCH_PATH_KEYS = ("search_path_keys",)
+"""Memo key of the run's table references resolved along a ``search_path``."""
+
+
+def resolve_search_path(script: ParsedScript, existing: Collection[str]) -> dict[int, str]:
+    """Keys of the unqualified table references of statements that run under a
+    ``search_path`` other than the default (by node id), resolved as PostgreSQL would:
+    a created table goes to the path's first schema, a used one is looked up along it among
+    ``existing`` tables and those the script created before."""
+    path = list(DEFAULT_PATH)
+    known = set(existing)
+    resolved: dict[int, str] = {}
+    if "search_path" not in script.text.lower():
+        return resolved  # the usual script: every reference keeps its plain key
+    for st in script.statements:
+        tree = st.expression
+        if tree is None:
+            continue
+        setting = search_path_setting(tree) if "search_path" in st.text.lower() else None
+        if setting is not None:
+            path = setting or list(DEFAULT_PATH)
+            continue
+        target = tree.this if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Table) else None
+        for table in tree.find_all(exp.Table):
+            schema, name = table_ref(table)
+            if table is target:
+                key = create_key(schema, name, path)
+                known.add(key)
+            elif schema is None and path != list(DEFAULT_PATH):
+                key = resolve_key(None, name, path, known)
+            else:
+                continue
+            resolved[id(table)] = key
+    return resolved
 
 
 def column_defs(stmt: ParsedStatement) -> tuple[ColumnDefIn, ...]:

@@ -26,7 +26,8 @@ from dbarch.tools.lint.rules.migration_session import (
     trace_session,
 )
 from dbarch.tools.lint.rules.migration_session import pg_tree as _pg_tree
-from dbarch.tools.schema.model import DEFAULT_SCHEMA, Index, qualify
+from dbarch.tools.schema.idents import display_key
+from dbarch.tools.schema.model import Index, qualify
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
 
@@ -347,9 +348,8 @@ def located(node: exp.Expr | None) -> exp.Expression | None:
     return cast("exp.Expression", node) if node is not None else None
 
 
-def display(key: str) -> str:
-    schema, _, name = key.partition(".")
-    return name if schema == DEFAULT_SCHEMA else key
+display = display_key
+"""A table key as people read it (:func:`~dbarch.tools.schema.idents.display_key`)."""
 
 
 __all__ = [
