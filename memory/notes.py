@@ -81,6 +81,7 @@ def read_notes(ws: Workspace, category: str | None = None) -> list[Note]:
     if doc is None:
         return []
     wanted = [_category(category)] if category else list(CATEGORIES)
+    doc = sections.adopt(doc, SPECS, title=TITLE, file=MEMORY)  # a hand-written file, read as adopted
     found = sections.require(doc, [CATEGORIES[c] for c in wanted], file=MEMORY)
     out = []
     for cat in wanted:

@@ -12,8 +12,9 @@ Markers are whole lines starting at column 0. A file whose markers are out of sh
 without ``begin``, nesting, a duplicate, a malformed marker, a needed section removed) raises a
 :class:`~tools.errors.WorkspaceError` naming the line, and nothing is written.
 
-A file with no dbarch markers at all (one a person wrote from scratch) is adopted: the sections
-dbarch needs are appended at its end, after the person's text.
+A file with no dbarch markers at all (one a person wrote from scratch) is adopted: sections
+whose headings are already there are marked in place (a "## Current schema" SQL block becomes
+the current schema), the others are appended at its end, after the person's text.
 """
 
 from __future__ import annotations
@@ -119,21 +120,37 @@ def require(text: str, names: Sequence[str], *, file: str) -> dict[str, Section]
 
 
 def adopt(text: str | None, specs: Sequence[SectionSpec], *, title: str, file: str) -> str:
-    """``text`` with every section of ``specs`` present.
+    """``text`` with every section of ``specs`` present (see :func:`adopt_report`)."""
+    return adopt_report(text, specs, title=title, file=file)[0]
 
-    A missing file becomes ``title`` and the sections. A file without any dbarch marker gets the
-    sections appended after its own text. A file that has some markers but not all the ones
-    needed is an error: its sections were removed by hand, and guessing where they went could
-    renumber records.
+
+def adopt_report(
+    text: str | None, specs: Sequence[SectionSpec], *, title: str, file: str
+) -> tuple[str, tuple[str, ...]]:
+    """``text`` with every section of ``specs`` present, and what was adopted, in words.
+
+    A missing file becomes ``title`` and the sections. A file without any dbarch marker (one a
+    person wrote) is adopted: a section whose heading is already there is marked where it is
+    (a "## Current schema" SQL block becomes the current schema; see
+    :mod:`memory.adoption`), and the others are appended after the person's text. A file
+    that has some markers but not all the ones needed is an error: its sections were removed
+    by hand, and guessing where they went could renumber records.
     """
     if text is None:
-        return f"# {title}\n\n" + "\n".join(render_section(s) for s in specs)
+        return f"# {title}\n\n" + "\n".join(render_section(s) for s in specs), ()
     sections = find_sections(text, file=file)
     if not sections:
-        lead = text if text.endswith("\n") or not text else text + "\n"
-        return lead + "\n" + "\n".join(render_section(s) for s in specs)
+        from dbarch.memory.adoption import adopt_headings
+
+        marked, missing, report = adopt_headings(text, specs)
+        if not missing:
+            return marked, tuple(f"{file}: {line}" for line in report)
+        lead = marked if marked.endswith("\n") or not marked else marked + "\n"
+        return lead + "\n" + "\n".join(render_section(s) for s in missing), tuple(
+            f"{file}: {line}" for line in report
+        )
     require(text, [s.name for s in specs], file=file)
-    return text
+    return text, ()
 
 
 def body(text: str, section: Section) -> str:

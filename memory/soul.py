@@ -65,7 +65,7 @@ def record_decision(
     written: list[Decision] = []
 
     def change(old: str | None) -> tuple[str, str]:
-        text = sections.adopt(old, SPECS, title=TITLE, file=SOUL)
+        text, adopted = _adopt(ws, old)
         section = sections.require(text, ["decisions"], file=SOUL)["decisions"]
         number = records.next_number(sections.body(text, section), prefix=PREFIX)
         record = Decision(
@@ -76,7 +76,8 @@ def record_decision(
         fields += [("Consequences", consequences or "none recorded")]
         block = records.render_record(record.id, head, fields)
         written.append(record)
-        return sections.append_body(text, section, block), f"decision {record.id}: {head}"
+        summary = f"decision {record.id}: {head}"
+        return sections.append_body(text, section, block), _with(adopted, summary)
 
     ws.update(SOUL, change)
     return written[-1]
@@ -84,7 +85,7 @@ def record_decision(
 
 def read_decisions(ws: Workspace) -> list[Decision]:
     """Every decision record, oldest first (an empty list when there is no soul file)."""
-    text = ws.read(SOUL)
+    text = _read(ws)
     if text is None:
         return []
     section = sections.require(text, ["decisions"], file=SOUL)["decisions"]
@@ -126,21 +127,21 @@ def set_schema(
     erd_block = _fenced(erd.strip("\n") + "\n", "mermaid")
 
     def change(old: str | None) -> tuple[str, str]:
-        text = sections.adopt(old, SPECS, title=TITLE, file=SOUL)
+        text, adopted = _adopt(ws, old)
         found = sections.require(text, ["schema", "erd"], file=SOUL)
         # replace the later section first so the earlier one's offsets stay valid
         first, second = sorted((found["schema"], found["erd"]), key=lambda s: s.body_start)
         bodies = {"schema": sql_block, "erd": erd_block}
         text = sections.replace_body(text, second, bodies[second.name])
         text = sections.replace_body(text, first, bodies[first.name])
-        return text, summary
+        return text, _with(adopted, summary)
 
     return ws.update(SOUL, change)
 
 
 def read_schema_sql(ws: Workspace) -> str:
     """The SQL of the ``schema`` section ('' when there is no soul file or no tables yet)."""
-    text = ws.read(SOUL)
+    text = _read(ws)
     if text is None:
         return ""
     section = sections.require(text, ["schema"], file=SOUL)["schema"]
@@ -149,11 +150,37 @@ def read_schema_sql(ws: Workspace) -> str:
 
 def read_erd(ws: Workspace) -> str:
     """The Mermaid text of the ``erd`` section ('' when there is none)."""
-    text = ws.read(SOUL)
+    text = _read(ws)
     if text is None:
         return ""
     section = sections.require(text, ["erd"], file=SOUL)["erd"]
     return fenced_content(sections.body(text, section), "mermaid", file=SOUL, line=section.line)
+
+
+def adoption(ws: Workspace) -> tuple[str, ...]:
+    """What dbarch would adopt from a hand-written ``00_soul.md`` (nothing once it has markers)."""
+    text = ws.read(SOUL)
+    if text is None:
+        return ()
+    return sections.adopt_report(text, SPECS, title=TITLE, file=SOUL)[1]
+
+
+def _read(ws: Workspace) -> str | None:
+    """The soul file as dbarch reads it: a hand-written one as it would be adopted (the file
+    itself is only changed by a write)."""
+    text = ws.read(SOUL)
+    return None if text is None else sections.adopt(text, SPECS, title=TITLE, file=SOUL)
+
+
+def _adopt(ws: Workspace, old: str | None) -> tuple[str, tuple[str, ...]]:
+    text, adopted = sections.adopt_report(old, SPECS, title=TITLE, file=SOUL)
+    for line in adopted:
+        ws.notice(line)
+    return text, adopted
+
+
+def _with(adopted: tuple[str, ...], summary: str) -> str:
+    return "; ".join([*adopted, summary]) if adopted else summary
 
 
 def fenced_content(body: str, lang: str, *, file: str, line: int) -> str:

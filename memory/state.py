@@ -99,6 +99,7 @@ def update_plan(
     def change(old: str | None) -> tuple[str, str]:
         if old is None:
             raise WorkspaceError(f"no plan {plan_id}: {STATE} does not exist", file=STATE)
+        old = sections.adopt(old, SPECS, title=TITLE, file=STATE)
         section = sections.require(old, ["plans"], file=STATE)["plans"]
         body = sections.body(old, section)
         record = _find(body, plan_id)
@@ -140,6 +141,7 @@ def read_plans(ws: Workspace) -> list[Plan]:
     text = ws.read(STATE)
     if text is None:
         return []
+    text = sections.adopt(text, SPECS, title=TITLE, file=STATE)  # a hand-written file, read as adopted
     section = sections.require(text, ["plans"], file=STATE)["plans"]
     return [
         _plan_from(r) for r in records.parse_records(sections.body(text, section), prefix=PREFIX)

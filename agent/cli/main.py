@@ -29,6 +29,7 @@ COMMANDS: tuple[str, ...] = (
     "memory",
     "erd",
     "sandbox",
+    "guard",
     "eval",
 )
 """Command modules under ``agent.cli``, in the order ``dbarch --help`` lists them."""
