@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dbarch.agent import tool_functions as fn
 from dbarch.agent.tool_functions import ToolEnv, ToolOutput
+from dbarch.tools.reqtest.load import RequirementTestSpec
 
 
 class _Args(BaseModel):
@@ -88,6 +89,21 @@ class SchemaArgs(_Args):
     summary: str = ""
 
 
+class RequirementTestsArgs(_Args):
+    tests: list[RequirementTestSpec] = Field(
+        description="one test per requirement; at least one negative test (a step expecting the error) "
+        "per integrity rule you claim"
+    )
+    schema_sql: str | None = Field(None, description="default: the SQL last applied this turn, else the current design")
+    rows: dict[str, int] = Field(
+        default_factory=dict, description="load synthetic rows first (steps may pick rows by subquery), e.g. {\"copies\": 1000}"
+    )
+    save_as: str | None = Field(
+        None, description="when all pass, save them as tests/NNN_<save_as>.yaml (after write_migration: they must "
+        "pass on the migrations) so later migrations re-run them"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Tool:
     name: str
@@ -110,6 +126,15 @@ TOOLS: list[Tool] = [
     Tool("apply_sql", "Parse, lint and apply SQL in a throwaway PostgreSQL 18 sandbox database.", ApplyArgs, fn.apply_sql),
     Tool("explain_query", "Load the schema with synthetic rows at the given volumes and EXPLAIN queries.", ExplainArgs, fn.explain_query),
     Tool("advise_indexes", "Find indexes for a workload; each is built and measured in the sandbox.", AdviseArgs, fn.advise_indexes),
+    Tool(
+        "run_requirement_tests",
+        "Prove the schema enforces the requirements: each test's SQL steps run in a sandbox transaction "
+        "(rolled back); a step expects ok (optionally rows/value) or an error SQLSTATE (23505 unique, "
+        "23503 FK, 23514 check, 23P01 exclusion, 42501 RLS, P0001 trigger). An expected violation passes; "
+        "a forbidden write that succeeds fails. Tests run as the tables' owner: RLS needs FORCE ROW LEVEL "
+        "SECURITY. Deferred constraints fire at the end of each test (or at SET CONSTRAINTS ALL IMMEDIATE).",
+        RequirementTestsArgs, fn.run_requirement_tests,
+    ),
     Tool("draw_erd", "Mermaid ER diagram of a schema.", ErdArgs, fn.draw_erd),
     Tool("read_workspace", "Read the workspace: summary, schema, decisions, plans, notes, migrations.", ReadArgs, fn.read_workspace),
     Tool("record_decision", "Record a design decision with its reasons in 00_soul.md.", DecisionArgs, fn.record_decision),
