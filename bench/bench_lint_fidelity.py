@@ -145,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--history", type=Path, help="a concatenated migration history")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args(argv)
+    import logging
+
+    logging.getLogger("sqlglot").setLevel(logging.CRITICAL)  # an entry point: its own logging
     recall()
     discrimination()
     samples(args.samples)

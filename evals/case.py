@@ -173,6 +173,10 @@ class Case(_Model):
     prompt: str
     schema_sql: str | None = Field(default=None, alias="schema")
     """The existing schema the request is about (optimization, migration, review)."""
+    prepare: str | None = None
+    """SQL run after synthetic data is loaded into ``schema`` and before a migration is
+    applied: brings the rows to the state the prompt describes (duplicates cleaned, a column
+    backfilled, orphans removed)."""
     volumes: dict[str, int | str] = Field(default_factory=dict)
     """Stated rows per entity/table (``10m``, ``50k``, or a number)."""
     expect: Expect = Field(default_factory=Expect)

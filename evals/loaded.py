@@ -16,12 +16,15 @@ from dbarch.tools.sql.parse import ParsedScript
 
 
 def scaled_rows(stated: Mapping[str, int | str], cap: int) -> dict[str, int]:
-    """Stated rows per table scaled so that the largest is ``cap`` (ratios kept, at least 50)."""
+    """Stated rows per table scaled so that the largest is ``cap`` (ratios kept), each table
+    at least ``cap // 10`` rows (or its stated count when smaller) so that the planner's
+    choice on a small table still means something."""
     rows = {k.lower(): _count(v) for k, v in stated.items()}
     top = max(rows.values(), default=0)
     if top <= cap:
         return rows
-    return {k: max(50, round(v * cap / top)) for k, v in rows.items()}
+    floor = cap // 10
+    return {k: max(min(v, floor), round(v * cap / top)) for k, v in rows.items()}
 
 
 def _count(value: int | str) -> int:
@@ -43,6 +46,8 @@ class Loaded:
     db: ScratchDatabase
     lock: threading.Lock
     error: DbarchError | None = None
+    notices: tuple[str, ...] = ()
+    """What datagen could not do (tables left empty or short)."""
 
 
 def load(sandbox: Sandbox, scripts: list[ParsedScript], rows: Mapping[str, int], cap: int) -> Loaded:
@@ -58,13 +63,14 @@ def load(sandbox: Sandbox, scripts: list[ParsedScript], rows: Mapping[str, int],
         known = {r[0] for r in db.conn.execute(
             "SELECT lower(relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE c.relkind IN ('r','p') AND n.nspname NOT IN ('pg_catalog','information_schema')")}
-        generate_data(db.conn, volumes_for({k: v for k, v in rows.items() if k in known}, cap), dsn=db.dsn, workers=0)
+        data = generate_data(db.conn, volumes_for({k: v for k, v in rows.items() if k in known}, cap),
+                             dsn=db.dsn, workers=0)
     except DbarchError as exc:
         return Loaded(db, threading.Lock(), exc)
     except Exception:
         sandbox.drop_scratch(db)
         raise
-    return Loaded(db, threading.Lock())
+    return Loaded(db, threading.Lock(), notices=tuple(n for n in data.notices if "no volume stated" not in n))
 
 
 class LoadedCache:

@@ -214,6 +214,7 @@ def _lint(
         report = lint_script(
             script, existing=start, schema=end, select=config.select, ignore=config.ignore,
             min_severity=config.severity, options=config.options, severities=config.severities,
+            assume_in_transaction=config.assume_in_transaction,
         )
         found.extend(d for d in report.diagnostics if d.rule != "parse-error")
     return found

@@ -33,6 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--no-apply", action="store_true", help="parse and lint only; do not use the sandbox")
     p.add_argument("--no-lint", action="store_true", help="skip the lint rules")
+    p.add_argument("--select", metavar="IDS", help="lint only these rule ids, families or id prefixes")
+    p.add_argument("--ignore", metavar="IDS", help="comma-separated lint rule ids or families to skip")
+    p.add_argument("--severity", choices=("info", "warning", "error"), help="report lint findings of this severity and above")
+    p.add_argument("--assume-in-transaction", action="store_true",
+                   help="the migration runner wraps each file in a transaction")
     p.add_argument("--to", metavar="DIALECT", help="also translate to DIALECT (mysql, sqlite, ...)")
     p.set_defaults(func=run)
 
@@ -60,6 +65,21 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.passed else 1
 
 
+def _why(result: CheckResult) -> str:
+    """Why ``check`` exits 1, in words."""
+    reasons = []
+    if result.errors:
+        reasons.append(f"{len(result.errors)} error(s)")
+    lint_errors = result.lint_errors()
+    if lint_errors:
+        rules = ", ".join(sorted({d.rule for d in lint_errors}))
+        reasons.append(f"{len(lint_errors)} lint finding(s) of severity error ({rules}); "
+                       "--ignore them or lower their severity in [tool.dbarch.lint.rules.<id>]")
+    if result.apply_attempted and not result.applied and not result.errors:
+        reasons.append("the sandbox did not apply the SQL")
+    return "; ".join(reasons) or "see above"
+
+
 def _print_text(result: CheckResult, texts: dict[str, str]) -> None:
     from dbarch.agent.cli.common import render_error, render_located
 
@@ -83,6 +103,8 @@ def _print_text(result: CheckResult, texts: dict[str, str]) -> None:
         f"{names}: {result.statements} statements, {tables} tables, {len(result.errors)} errors, "
         f"{len(result.lint)} lint findings; {verdict} ({timing:.0f} ms)"
     )
+    if not result.passed:
+        print(f"failed: {_why(result)}")
     for t, name in zip(result.translations, result.sources, strict=False):
         sys.stdout.write(f"-- {name} translated to {t.target}\n{t.sql}")
         for w in t.warnings:

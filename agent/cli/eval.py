@@ -69,8 +69,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _quiet_sqlglot() -> None:
+    """sqlglot warns on stderr for every PL/pgSQL body it keeps as opaque text: noise in reports."""
+    import logging
+
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+
 def _context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from dbarch.agent.cli.common import make_sandbox
+
+    _quiet_sqlglot()
     from dbarch.evals.scoring import ScoringContext
 
     return ScoringContext(make_sandbox(args), own_sandbox=True)

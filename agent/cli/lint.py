@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--ignore", metavar="IDS", help="comma-separated rule ids or families to skip")
     p.add_argument("--severity", choices=("info", "warning", "error"), help="report this severity and above")
     p.add_argument("--schema", metavar="FILE", help="the current schema (SQL): its tables are live tables")
+    p.add_argument("--assume-in-transaction", action="store_true",
+                   help="the migration runner wraps each file in a transaction (SET LOCAL lasts for the file)")
     p.add_argument("--config", metavar="PYPROJECT", help="read [tool.dbarch.lint] from this file")
     p.add_argument("--no-config", action="store_true", help="ignore pyproject.toml configuration")
     p.add_argument("--fix", action="store_true", help="print the safe fixes as a unified diff")
@@ -87,6 +89,7 @@ def lint_config(args: argparse.Namespace) -> LintConfig:
         select=_split(getattr(args, "select", None)),
         ignore=_split(getattr(args, "ignore", None)) or (),
         severity=Severity.parse(args.severity) if getattr(args, "severity", None) else None,
+        assume_in_transaction=True if getattr(args, "assume_in_transaction", False) else None,
     )
 
 

@@ -97,10 +97,11 @@ def access_patterns(case: Case, a: Analysis) -> Score | None:
                 cols = tuple(c.name for spec in p.where for c in (resolve_column(case, schema, table, spec) or ()))
                 if cols and table.has_index_leading_with(cols[:1]):
                     served += 1
-                    problems.append(f"{p.name}: only {loaded_rows} rows loaded in {table.name}; judged from its indexes")
+                    problems.append(f"{p.name}: only {loaded_rows} rows loaded in {table.name}; judged from its indexes"
+                                    + (f" (datagen: {item.notices[0]})" if item.notices else ""))
                 else:
                     problems.append(f"{p.name}: only {loaded_rows} rows loaded in {table.name} and no index leads with "
-                                    f"({', '.join(cols) or '?'})")
+                                    f"({', '.join(cols) or '?'})" + (f" (datagen: {item.notices[0]})" if item.notices else ""))
             elif scans:
                 problems.append(f"{p.name}: sequential scan of {table.name} (cost {cost:,.0f})")
             else:
@@ -202,6 +203,8 @@ def migration_applies(case: Case, a: Analysis) -> Score | None:
     try:
         if item.error is not None:
             return Score("migration_applies", 0.0, f"the case's schema does not load: {item.error.one_line()}")
+        if case.prepare:
+            item.db.conn.execute(case.prepare.encode())
         result = apply_scripts(a.ctx.sandbox, item.db, [chk.scripts[-1]])
     finally:
         a.ctx.sandbox.drop_scratch(item.db)

@@ -22,7 +22,7 @@ _REFUSAL = re.compile(
 )
 _REDIRECT = re.compile(
     r"\b(?:I\s+can|I\s+could|I'd\s+be\s+glad|I'm\s+happy|happy\s+to|glad\s+to|instead|what\s+I\s+can\s+do|"
-    r"I\s+will|I'll|let\s+me|if\s+you\s+(?:share|want|need|like)|ask\s+me)\b[^.?!\n]{0,160}?"
+    r"I\s+will|I'll|let\s+me|if\s+you\s+(?:share|want|need|like)|ask\s+me)\b(?:[^.?!\n]|\n(?!\s*\n)){0,200}?"
     r"\b(?:schema|tables?|index(?:es)?|data\s+model|database|quer(?:y|ies)|migrations?|constraints?|SQL|ERD)\b",
     re.I,
 )
@@ -42,7 +42,8 @@ _APP_PATTERNS = re.compile(
 _MONGO_SHELL = re.compile(r"^\s*(?:db\.|//|[{}\[\]]|\"?\w+\"?\s*:|$)")
 _NEGATIVE = re.compile(
     r"\b(?:not|n't|no|instead\s+of|rather\s+than|avoid|over|wrong|poor\s+fit|overkill|unnecessary|hype|"
-    r"than|without|lacks?|weak|bad\s+fit|tempting|fashionable|trendy|unless|would\s+(?:force|need|lose))\b",
+    r"than|without|lacks?|weak|bad\s+fit|tempting|fashionable|trendy|unless|would\s+(?:force|need|lose)|premature|cannot|"
+    r"can't|isn't|doesn't|neither|nor)\b",
     re.I,
 )
 
@@ -90,7 +91,7 @@ def no_app_code(case: Case, a: Analysis) -> Score:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    return [s for s in re.split(r"(?<=[.!?])\s+|\n\s*\n|\n\s*[-*\d]+[.)]?\s", text) if s.strip()]
 
 
 def justification(case: Case, a: Analysis) -> Score | None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from dbarch.evals.case import load_case, load_cases, parse_case
+from dbarch.evals.case import Category, load_case, load_cases, parse_case
 from dbarch.tools.errors import InputError
 
 MINIMAL = {
@@ -15,6 +15,15 @@ MINIMAL = {
     "reference": {"text": "fine"},
     "flawed": [{"flaw": "f", "edits": [["fine", "bad"]]}],
 }
+
+
+def test_the_suite_has_the_promised_size() -> None:
+    cases = load_cases()
+    counts = {cat: sum(1 for c in cases if c.category == cat) for cat in Category}
+    assert len(cases) >= 60, counts
+    minimum = {Category.SCHEMA_DESIGN: 20, Category.DB_SELECTION: 6, Category.QUERY_OPTIMIZATION: 10,
+               Category.MIGRATION: 8, Category.BACKUP_SCALE: 4, Category.BOUNDARY: 12}
+    assert all(counts[c] >= n for c, n in minimum.items()), counts
 
 
 def test_every_case_ships_a_reference_and_a_flawed_answer() -> None:

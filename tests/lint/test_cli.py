@@ -18,7 +18,7 @@ def test_exit_codes(tmp_path: Path) -> None:
     (tmp_path / "good.sql").write_text(GOOD)
     assert dbarch("lint", "good.sql", cwd=tmp_path).returncode == 0
     bad = dbarch("lint", "bad.sql", cwd=tmp_path)
-    assert bad.returncode == 1 and "bad.sql:1:45: prefer-timestamptz" in bad.stdout
+    assert bad.returncode == 1 and "bad.sql:1:45: warning[prefer-timestamptz]" in bad.stdout
     assert dbarch("lint", "bad.sql", "--severity", "error", cwd=tmp_path).returncode == 0
 
 
@@ -82,3 +82,26 @@ def test_lint_does_not_import_the_agent_stack(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], input=GOOD, capture_output=True, text=True,
                             cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_assume_in_transaction_flag_and_config(tmp_path: Path) -> None:
+    (tmp_path / "current.sql").write_text("CREATE TABLE users (id bigint PRIMARY KEY);\n")
+    (tmp_path / "m.sql").write_text(
+        "SET LOCAL lock_timeout = '2s';\nSET LOCAL statement_timeout = '30s';\n"
+        "ALTER TABLE users ADD COLUMN IF NOT EXISTS nick text;\n"
+    )
+    plain = dbarch("lint", "m.sql", "--schema", "current.sql", "--no-config", cwd=tmp_path)
+    assert plain.returncode == 1 and "does nothing: it runs outside any transaction block" in plain.stdout
+    wrapped = dbarch("lint", "m.sql", "--schema", "current.sql", "--no-config", "--assume-in-transaction", cwd=tmp_path)
+    assert wrapped.returncode == 0, wrapped.stdout
+    (tmp_path / "pyproject.toml").write_text("[tool.dbarch.lint]\nassume-in-transaction = true\n")
+    assert dbarch("lint", "m.sql", "--schema", "current.sql", cwd=tmp_path).returncode == 0
+
+
+def test_check_selects_rules_and_says_why_it_fails(tmp_path: Path) -> None:
+    (tmp_path / "s.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY, price float NOT NULL CHECK (price >= 0));\n")
+    failing = dbarch("check", "--no-apply", "s.sql", cwd=tmp_path)
+    assert failing.returncode == 1 and "failed: 1 lint finding(s) of severity error (no-float-money)" in failing.stdout
+    assert "error[no-float-money]" in failing.stdout
+    assert dbarch("check", "--no-apply", "--ignore", "no-float-money", "s.sql", cwd=tmp_path).returncode == 0
+    assert dbarch("check", "--no-apply", "--select", "nonsense", "s.sql", cwd=tmp_path).returncode == 2

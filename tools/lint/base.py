@@ -172,6 +172,9 @@ class Rule:
     fixable: ClassVar[bool] = False
     defaults: ClassVar[Mapping[str, Any]] = {}
     """Options a user may set in ``[tool.dbarch.lint.rules.<id>]`` and their defaults."""
+    flood_limit: ClassVar[int | None] = None
+    """When the rule fires more often than this in one file, the engine reports it once, at
+    its first place, with the count: a per-statement flood (seed data, a dump) says nothing new."""
     node_types: ClassVar[tuple[type[exp.Expression], ...] | None] = None
     """The node types ``check_statement`` needs somewhere in a statement's tree to report
     anything: the engine gives it only the statements holding one (``None``: every statement).

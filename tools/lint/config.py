@@ -6,6 +6,7 @@
     select = ["integrity", "indexes", "prefer-timestamptz"]   # ids, families or id prefixes
     ignore = ["require-on-delete"]
     severity = "warning"                                      # report this and above
+    assume-in-transaction = true                              # the runner wraps each file in BEGIN/COMMIT
 
     [tool.dbarch.lint.rules.too-many-indexes]
     max-indexes = 12                                          # a rule's own option
@@ -35,6 +36,8 @@ class LintConfig:
     """Per-rule severity overrides."""
     path: Path | None = None
     """The pyproject.toml read, ``None`` when none was found."""
+    assume_in_transaction: bool = False
+    """The migration runner wraps each file in a transaction (``assume-in-transaction = true``)."""
 
     def with_overrides(
         self,
@@ -42,6 +45,7 @@ class LintConfig:
         select: Sequence[str] | None = None,
         ignore: Sequence[str] = (),
         severity: Severity | None = None,
+        assume_in_transaction: bool | None = None,
     ) -> LintConfig:
         """This configuration with a caller's choices on top (the command line's, say):
         ``select`` replaces the selection, ``ignore`` adds to it, ``severity`` replaces it."""
@@ -50,6 +54,7 @@ class LintConfig:
             select=self.select if select is None else tuple(select),
             ignore=(*self.ignore, *ignore),
             severity=self.severity if severity is None else severity,
+            assume_in_transaction=self.assume_in_transaction if assume_in_transaction is None else assume_in_transaction,
         )
 
 
@@ -83,7 +88,7 @@ def _names(value: object, where: str) -> tuple[str, ...]:
 
 def config_from_table(table: dict[str, Any], path: Path | None = None) -> LintConfig:
     where = f"{path or 'pyproject.toml'} [tool.dbarch.lint]"
-    known = {"select", "ignore", "severity", "rules"}
+    known = {"select", "ignore", "severity", "rules", "assume-in-transaction"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise LintError(f"unknown key {unknown[0]!r} in {where}", hint="keys: " + ", ".join(sorted(known)))
@@ -99,7 +104,11 @@ def config_from_table(table: dict[str, Any], path: Path | None = None) -> LintCo
         if "severity" in opts:
             severities[rule_id] = parse_severity(opts.pop("severity"), f"{where} rules.{rule_id}")
         options[rule_id] = opts
+    assume = table.get("assume-in-transaction", False)
+    if not isinstance(assume, bool):
+        raise LintError(f"{where}: assume-in-transaction must be true or false")
     return LintConfig(
+        assume_in_transaction=assume,
         select=_names(table["select"], f"{where} select") if "select" in table else None,
         ignore=_names(table.get("ignore", []), f"{where} ignore"),
         severity=parse_severity(table.get("severity", "info"), where),

@@ -272,7 +272,30 @@ def _lint(
         if d.severity >= min_severity:
             kept.append((order, d))
     kept.sort(key=lambda od: (od[1].line, od[1].column, od[0]))
-    return tuple(d for _, d in kept), analysed, suppressed
+    return _collapse_floods(kept, rules), analysed, suppressed
+
+
+def _collapse_floods(kept: list[tuple[int, Diagnostic]], rules: list[Rule]) -> tuple[Diagnostic, ...]:
+    """Each rule with a ``flood_limit`` that fired more often than it: once, with the count."""
+    limits = {r.id: r.flood_limit for r in rules if r.flood_limit is not None}
+    counts: dict[str, int] = {}
+    for _, d in kept:
+        if d.rule in limits:
+            counts[d.rule] = counts.get(d.rule, 0) + 1
+    flooded = {rule for rule, n in counts.items() if n > (limits[rule] or 0)}
+    if not flooded:
+        return tuple(d for _, d in kept)
+    out: list[Diagnostic] = []
+    seen: set[str] = set()
+    for _, d in kept:
+        if d.rule not in flooded:
+            out.append(d)
+        elif d.rule not in seen:
+            seen.add(d.rule)
+            more = counts[d.rule] - 1
+            out.append(Diagnostic(d.rule, d.severity, f"{d.message} (and {more} more statements like this one in this file)",
+                                  d.line, d.column, d.hint, d.file, d.end_line, d.end_column))
+    return tuple(out)
 
 
 def _run_fix(rule: Rule, st: ParsedStatement) -> list[Edit]:

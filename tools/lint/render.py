@@ -64,7 +64,7 @@ def render_text(
             mark = " [*]" if d.rule in fixable else ""
             n_fixable += bool(mark)
             where = _paint(f"{d.file or report.source}:{d.line}:{d.column}:", _BOLD, colour)
-            rule = _paint(d.rule, _COLOURS[d.severity], colour)
+            rule = _paint(f"{d.severity}[{d.rule}]", _COLOURS[d.severity], colour)
             out.append(f"{where} {rule}{mark} {d.message}")
             out.extend(_snippet(d, lines, colour))
             if d.hint:

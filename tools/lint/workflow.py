@@ -42,6 +42,7 @@ def lint_text(
         min_severity=config.severity,
         options=config.options,
         severities=config.severities,
+        assume_in_transaction=config.assume_in_transaction,
     )
 
 

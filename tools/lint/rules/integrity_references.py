@@ -200,6 +200,7 @@ class RequireOnDelete(Rule):
     message = "Say what ON DELETE does for this foreign key"
     hint = "add ON DELETE RESTRICT, CASCADE or SET NULL"
     family = "integrity"
+    flood_limit = 5
     node_types = (exp.Reference,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:

@@ -182,9 +182,22 @@ def pg_statements(statements: Iterable[ParsedStatement], words: frozenset[str]) 
                 yield st, node
 
 
-def pg_created_key(node: Any) -> str | None:
-    """Key of the table, view, materialized view or type a statement creates (PostgreSQL's
-    tree), so a statement sqlglot cannot read never makes a new object look old."""
+def pg_created_keys(node: Any) -> list[str]:
+    """Keys of the tables, views and types a statement creates (PostgreSQL's tree), so a
+    statement sqlglot cannot read never makes a new object look old; ``CREATE SCHEMA s CREATE
+    TABLE t ...`` creates ``s.t``."""
+    if type(node).__name__ == "CreateSchemaStmt":
+        keys: list[str] = []
+        for element in node.schemaElts or ():
+            for sub in pg_created_keys(element):
+                name = sub.split(".", 1)[-1]
+                keys.append(f"{node.schemaname}.{name}" if sub.startswith("public.") and node.schemaname else sub)
+        return keys
+    one = _created_key(node)
+    return [one] if one is not None else []
+
+
+def _created_key(node: Any) -> str | None:
     from dbarch.tools.schema.model import qualify
 
     kind = type(node).__name__

@@ -22,7 +22,7 @@ from dbarch.tools.lint.rules._util import table_key
 from dbarch.tools.lint.rules.migration_session import (
     SessionTrace,
     first_word,
-    pg_created_key,
+    pg_created_keys,
     trace_session,
 )
 from dbarch.tools.lint.rules.migration_session import pg_tree as _pg_tree
@@ -109,8 +109,9 @@ def _compute(script: ParsedScript, assume_in_transaction: bool = False) -> Scrip
         if tree is None or not st.analysed:
             if st.is_sql and st.error is None and script.dialect == "postgres":
                 word = first_word(st.text)
-                if word == "create" and (key := pg_created_key(_pg_tree(st.text))) is not None:
-                    state.created_at.setdefault(key, index)
+                if word == "create":
+                    for made in pg_created_keys(_pg_tree(st.text)):
+                        state.created_at.setdefault(made, index)
                 # a NOT VALID check waiting for its VALIDATE
                 elif pending and word == "alter":
                     _read_validate(state, pending, index, _pg_tree(st.text))
@@ -196,6 +197,8 @@ def changed_table(tree: exp.Expression) -> str | None:
         table = tree.this.args.get("table")
         return table_key(table) if isinstance(table, exp.Table) else None
     if isinstance(tree, exp.Drop) and str(tree.args.get("kind") or "").upper() == "TABLE":
+        if tree.args.get("exists"):
+            return None  # IF EXISTS: a script that resets its tables, not a change to live ones
         tables = [t for t in tree.args.get("tables") or () if isinstance(t, exp.Table)]
         return table_key(tables[0]) if tables else None
     if isinstance(tree, exp.TruncateTable):

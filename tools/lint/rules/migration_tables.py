@@ -227,6 +227,7 @@ class NotRetryable(Rule):
     message = "Make the statement safe to re-run with IF [NOT] EXISTS: a retried migration stops here"
     hint = "CREATE ... IF NOT EXISTS, DROP ... IF EXISTS, ADD COLUMN IF NOT EXISTS (or wrap the migration in one transaction)"
     family = "migration"
+    flood_limit = 10
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         if stmt.expression is None or not is_migration(ctx):

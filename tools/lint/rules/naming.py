@@ -145,6 +145,7 @@ class NoQuotedMixedCase(Rule):
     message = "Use a lower-case name instead of a quoted mixed-case one"
     hint = "snake_case names need no quotes in PostgreSQL"
     family = "naming"
+    flood_limit = 5
     node_types = (exp.Create, exp.Alter)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:

@@ -84,6 +84,7 @@ class InsertWithoutColumns(Rule):
     message = "Name the target columns of the INSERT"
     hint = "INSERT INTO t (col_a, col_b) VALUES (...): values then match columns by name, not position"
     family = "queries"
+    flood_limit = 3
     node_types = (exp.Insert,)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:

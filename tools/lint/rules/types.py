@@ -323,6 +323,7 @@ class PreferTextField(_TypeRule):
     severity = Severity.INFO
     message = "Use text with a CHECK on its length instead of varchar(n)"
     hint = "text plus CHECK (char_length(col) <= n): the limit then changes with NOT VALID + VALIDATE, not under ACCESS EXCLUSIVE"
+    flood_limit = 5
 
     def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
         canonical = canonical_type(written)
