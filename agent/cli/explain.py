@@ -11,6 +11,7 @@ from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 if TYPE_CHECKING:
     from dbarch.tools.datagen import Volumes
     from dbarch.tools.perf.explain import QueryReport
+    from dbarch.tools.perf.workload_data import WorkloadData
     from dbarch.tools.sql.source import SqlSource
 
 
@@ -29,6 +30,9 @@ def add_workload_args(p: argparse.ArgumentParser, *, single: bool) -> None:
     p.add_argument("--analyze", action="store_true",
                    help="also execute each query (EXPLAIN ANALYZE in a rolled-back transaction of the "
                    "throwaway database) to measure its time; parameters get values sampled from the data")
+    p.add_argument("--no-shape", dest="shape", action="store_false",
+                   help="keep the synthetic data as generated, even where the queries' literals and "
+                   "ranges match no row (by default they are made to occur with a plausible selectivity)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_sandbox_args(p)
 
@@ -71,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
 
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:
-        run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze)
+        run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze,
+                               shape=args.shape)
     if args.format == "json":
         print_json(run)
     else:
@@ -79,9 +84,31 @@ def run(args: argparse.Namespace) -> int:
             print(f"note: {note}", file=sys.stderr)
         data = run.data
         print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s)")
+        print(render_shaping(run.shaping))
         for r in run.queries:
             print(render_report(r))
+            print(render_selectivity(run.shaping, r.index))
     return 0 if run.ok else 1
+
+
+def render_shaping(shaping: WorkloadData | None) -> str:
+    """One line on the workload-aware data pass, then its notices."""
+    if shaping is None:
+        return "data: kept as generated (--no-shape)"
+    lines = [f"data: {len(shaping.shaped)} change(s) so the queries' literals occur "
+             f"({shaping.seconds:.1f} s)" if shaping.shaped else "data: the queries' literals already occur"]
+    lines += [f"  shaped {s}" for s in shaping.shaped]
+    lines += [f"  note: {n}" for n in shaping.notices]
+    return "\n".join(lines)
+
+
+def render_selectivity(shaping: WorkloadData | None, query: int) -> str:
+    """``selects 12.5% of lineitem: l_shipdate >= ...`` for each literal predicate of the query."""
+    if shaping is None:
+        return ""
+    lines = [f"  selects {'?' if s.fraction is None else f'{s.fraction:.2%}'} of {s.table}: {_one_line(s.predicate, 80)}"
+             for s in shaping.selectivity if s.query == query]
+    return "\n".join(lines)
 
 
 def render_report(r: QueryReport, *, heading: str | None = None) -> str:

@@ -1,7 +1,8 @@
 """How many rows each table gets: ``--rows orders=1000000,customers=50k`` or a YAML/JSON file.
 
 A volume file is a mapping ``table: rows`` (optionally under a ``rows:`` key, with a
-``default:`` for tables not named). Counts accept ``k``/``m`` suffixes and ``_`` separators.
+``default:`` for tables not named, and a ``columns:`` section of stated value distributions that
+:mod:`dbarch.tools.perf.workload_data` applies after the load). Counts accept ``k``/``m`` suffixes and ``_`` separators.
 Tables nobody named get :data:`DEFAULT_ROWS` and a notice says so.
 """
 
@@ -31,6 +32,8 @@ class Volumes:
     default: int = DEFAULT_ROWS
     explicit_default: bool = False
     """True when the user stated the default (no notice then)."""
+    columns: Mapping[str, Any] = field(default_factory=dict)
+    """The volume file's ``columns:`` section, ``table.column: {values|range|...}`` (raw)."""
 
     def for_table(self, schema: str, name: str) -> int | None:
         """Rows asked for ``schema.name`` (``None`` when the table was not named)."""
@@ -104,7 +107,10 @@ def load_volume_file(path: str) -> Volumes:
     if not isinstance(data, dict):
         raise UsageError("a volume file is a mapping of table: rows", file=path)
     default = data.get("default")
-    table_rows = data.get("rows", data)
+    columns = data.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise UsageError("'columns' must be a mapping of table.column: distribution", file=path)
+    table_rows = data.get("rows", {k: v for k, v in data.items() if k != "columns"})
     if not isinstance(table_rows, dict):
         raise UsageError("'rows' must be a mapping of table: rows", file=path)
     rows: dict[str, int] = {}
@@ -113,7 +119,8 @@ def load_volume_file(path: str) -> Volumes:
             continue
         rows[str(key).lower()] = parse_count(str(value), what=f"row count for {key}")
     dflt = parse_count(str(default), what="default row count") if default is not None else None
-    return Volumes(rows, DEFAULT_ROWS if dflt is None else dflt, explicit_default=dflt is not None)
+    return Volumes(rows, DEFAULT_ROWS if dflt is None else dflt, explicit_default=dflt is not None,
+                   columns=columns)
 
 
 def resolve_volumes(spec: str | None) -> Volumes:

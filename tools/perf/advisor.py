@@ -1,16 +1,20 @@
 """The index advisor: candidates from the workload's trees, each built for real and measured.
 
 1. Plan every query (``before``).
-2. Candidates (:mod:`tools.candidates`) that an existing index does not already cover are
-   each built inside a transaction that is rolled back (the embedded server has no hypopg):
-   size from ``pg_relation_size``, the queries on that table re-planned.
-3. Greedy selection by benefit / size within the budget, as in Anytime DTA. A query's cost
-   under a set of indexes is taken as its best cost under any one of them (an index per
-   query and table, the usual case). A round stops the search when it gains less than 10% of
-   what the first round gained, and an index is only kept when it cuts some query by 10%.
-4. The chosen set is built together once more, the whole workload re-planned (and, with
-   ``analyze``, executed) to report before/after per query; a chosen index that no plan uses
-   is dropped from the advice.
+2. Read each constant of the workload as a parameter or a fixed value
+   (:mod:`dbarch.tools.perf.constants`): only fixed ones may get a partial index.
+3. Candidates (:mod:`dbarch.tools.perf.candidates`) that an existing index does not already
+   cover are each built inside a transaction that is rolled back (the embedded server has no
+   hypopg): size from ``pg_relation_size``, the queries on that table re-planned.
+4. Greedy selection by benefit / size within the budget (:mod:`dbarch.tools.perf.trials`):
+   round one on each candidate alone, later rounds on the best candidates built on top of the
+   indexes already chosen, so combinations are measured, not assumed; then two chosen indexes
+   on one table are merged into a composite candidate that covers both when the workload is no
+   slower with it.
+5. The chosen set is built together once more and the whole workload re-planned; a chosen index
+   that no plan uses is dropped. With ``analyze`` every query is also executed (median of
+   several runs, rolled back) before and after, and a recommendation whose removal does not
+   slow any of its queries is dropped (:mod:`dbarch.tools.perf.timing`): cost is not time.
 
 Existing indexes that no plan uses, and those whose columns lead another index, are listed.
 """
@@ -18,19 +22,19 @@ Existing indexes that no plan uses, and those whose columns lead another index, 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 from sqlglot import exp
 
+from dbarch.tools.perf import timing
 from dbarch.tools.perf.candidates import IndexSpec, candidates
+from dbarch.tools.perf.constants import ConstantUse, classify_constants, fixed_columns
 from dbarch.tools.perf.explain import QueryReport, explain_query
+from dbarch.tools.perf.trials import Trial, build, choose, merge, try_alone
 from dbarch.tools.sql.queries import Query
-
-MIN_ROUND_GAIN = 0.10
-MIN_QUERY_GAIN = 0.10
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,10 @@ class Recommendation:
 class QueryAdvice:
     before: QueryReport
     after: QueryReport | None
+    before_ms: float | None = None
+    """Median measured execution time without the recommended indexes (with ``analyze``)."""
+    after_ms: float | None = None
+    """Median measured execution time with them (with ``analyze``)."""
     gain: float | None = field(init=False, default=None)
     """Share of the cost the advice saves (0.4: 40% cheaper); ``None`` when unknown."""
 
@@ -77,57 +85,69 @@ class Advice:
     budget_mb: float
     seconds: float
     notices: tuple[str, ...] = field(default=())
+    constants: tuple[ConstantUse, ...] = field(default=())
+    """How each constant of the workload was read: a parameter, or a fixed value."""
 
+    total_size_bytes: int = field(init=False, default=0)
+    """Size of all the recommended indexes together."""
 
-@dataclass(frozen=True, slots=True)
-class _Trial:
-    spec: IndexSpec
-    size: int
-    costs: dict[int, float]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total_size_bytes", sum(r.size_bytes for r in self.recommendations))
 
 
 def advise(
     conn: psycopg.Connection[Any], queries: Sequence[Query], *, budget_mb: float = 1024.0,
-    analyze: bool = False,
+    analyze: bool = False, fixed: Collection[tuple[str, str]] = (), runs: int = timing.RUNS,
 ) -> Advice:
-    """Advise indexes for ``queries`` on ``conn``'s (loaded, analysed) database."""
+    """Advise indexes for ``queries`` on ``conn``'s (loaded, analysed) database.
+
+    ``fixed`` marks ``(table, column)`` pairs whose constants are really fixed values (a
+    partial index may be tied to them); ``analyze`` confirms every recommendation by measured
+    time (median of ``runs`` executions, rolled back).
+    """
     started = time.perf_counter()
     notices: list[str] = []
     conn.execute("SET maintenance_work_mem = '256MB'")
-    before = [explain_query(conn, q, analyze=analyze) for q in queries]
+    before = [explain_query(conn, q) for q in queries]  # costs: a query too slow to run still counts
     good = [q for q, r in zip(queries, before, strict=True) if r.ok and r.total_cost is not None]
     base = {q.index: r.total_cost or 0.0 for q, r in zip(queries, before, strict=True) if r.ok}
     columns = _columns(conn)
     existing = _existing(conn)
+    constants = classify_constants(conn, good, columns, fixed)
+    allowed = fixed_columns(constants)
     specs: list[IndexSpec] = []
     for q in good:
         assert q.tree is not None
-        for spec in candidates(q.tree, columns):
+        for spec in candidates(q.tree, columns, fixed=allowed):
             if spec not in specs and not _covered(spec, existing):
                 specs.append(spec)
     by_table: dict[str, list[Query]] = {}
     for q in good:
         assert q.tree is not None
-        for name in {tb.name for tb in q.tree.find_all(exp.Table)}:
+        for name in sorted({tb.name for tb in q.tree.find_all(exp.Table)}):
             by_table.setdefault(name, []).append(q)
-    trials: list[_Trial] = []
+    trials: list[Trial] = []
     for i, spec in enumerate(specs):
-        trial = _try(conn, spec, f"dbarch_cand_{i}", by_table.get(spec.table, []))
+        trial = try_alone(conn, spec, f"dbarch_cand_{i}", by_table.get(spec.table, []))
         if isinstance(trial, str):
             notices.append(f"candidate {spec.body()} could not be built: {trial}")
         else:
             trials.append(trial)
-    chosen = _greedy(trials, base, budget_mb * 1024 * 1024)
-    recs, after, unused = _verify(conn, chosen, queries, analyze, base)
-    for spec in unused:
-        notices.append(f"{spec.body()} looked useful alone but no plan uses it with the others: dropped")
+    budget = budget_mb * 1024 * 1024
+    chosen = merge(conn, choose(conn, trials, base, budget, by_table), trials, by_table, budget)
+    before_ms = timing.time_all(conn, good, runs) if analyze and chosen else {}
+    for q in good:
+        if analyze and chosen and q.index not in before_ms:
+            notices.append(f"query {q.index} did not finish within the statement timeout before the advice")
+    recs, after, after_ms = _verify(conn, chosen, queries, good, analyze, base, runs, notices)
     used = set().union(*(r.indexes_used() for r in before if r.ok), *(r.indexes_used() for r in after if r.ok))
     advice = tuple(
-        QueryAdvice(b, a if recs else None) for b, a in zip(before, after or before, strict=True)
+        QueryAdvice(b, a if recs else None, before_ms.get(b.index), after_ms.get(b.index) if recs else None)
+        for b, a in zip(before, after or before, strict=True)
     )
     return Advice(
         advice, tuple(recs), tuple(_report_existing(existing, used, by_table)), len(specs), budget_mb,
-        time.perf_counter() - started, tuple(notices),
+        time.perf_counter() - started, tuple(notices), tuple(constants),
     )
 
 
@@ -176,85 +196,60 @@ def _covered(spec: IndexSpec, existing: list[_Existing]) -> bool:
                for e in existing)
 
 
-def _try(conn: psycopg.Connection[Any], spec: IndexSpec, name: str, queries: list[Query]) -> _Trial | str:
-    costs: dict[int, float] = {}
-    try:
-        with conn.transaction(force_rollback=True):
-            conn.execute(f"CREATE INDEX {name} ON {spec.body()}".encode())
-            row = conn.execute("SELECT pg_relation_size(%s::regclass)", (name,)).fetchone()
-            size = int(row[0]) if row else 0
-            for q in queries:
-                report = explain_query(conn, q)
-                if report.ok and report.total_cost is not None:
-                    costs[q.index] = report.total_cost
-    except psycopg.Error as exc:
-        return exc.diag.message_primary or str(exc)
-    return _Trial(spec, size, costs)
-
-
-def _greedy(trials: list[_Trial], base: dict[int, float], budget: float) -> list[_Trial]:
-    current = dict(base)
-    chosen: list[_Trial] = []
-    spent = 0.0
-    first_gain: float | None = None
-    while True:
-        best: tuple[float, float, _Trial] | None = None
-        for t in trials:
-            if t in chosen or spent + t.size > budget:
-                continue
-            gain = sum(max(0.0, current[q] - c) for q, c in t.costs.items() if q in current)
-            cuts = any(current.get(q, 0) > 0 and (current[q] - c) / current[q] >= MIN_QUERY_GAIN
-                       for q, c in t.costs.items())
-            if gain <= 0 or not cuts:
-                continue
-            score = gain / max(t.size, 8192)
-            if best is None or score > best[0]:
-                best = (score, gain, t)
-        if best is None:
-            return chosen
-        _, gain, pick = best
-        if first_gain is None:
-            first_gain = gain
-        elif gain < MIN_ROUND_GAIN * first_gain:
-            return chosen
-        chosen.append(pick)
-        spent += pick.size
-        for q, c in pick.costs.items():
-            current[q] = min(current[q], c)
-
-
 def index_name(spec: IndexSpec) -> str:
     parts = [spec.table, *spec.columns] + (["partial"] if spec.where else []) + (["cov"] if spec.include else [])
     return ("_".join(parts) + "_idx")[-63:].lstrip("_")
 
 
 def _verify(
-    conn: psycopg.Connection[Any], chosen: list[_Trial], queries: Sequence[Query], analyze: bool,
-    base: dict[int, float],
-) -> tuple[list[Recommendation], list[QueryReport], list[IndexSpec]]:
+    conn: psycopg.Connection[Any], chosen: list[Trial], queries: Sequence[Query], good: Sequence[Query],
+    analyze: bool, base: dict[int, float], runs: int, notices: list[str],
+) -> tuple[list[Recommendation], list[QueryReport], dict[int, float]]:
+    """Build the chosen set together, re-plan (and time) the workload, keep what is used."""
     if not chosen:
-        return [], [], []
+        return [], [], {}
     names = {t.spec: index_name(t.spec) for t in chosen}
+    by_index = {q.index: q for q in good}
     with conn.transaction(force_rollback=True):
-        sizes: dict[IndexSpec, int] = {}
+        sizes = {t.spec: build(conn, t.spec, names[t.spec]) for t in chosen}
+        after = [explain_query(conn, q) for q in queries]
+        kept: list[Trial] = []
         for t in chosen:
-            conn.execute(f"CREATE INDEX {names[t.spec]} ON {t.spec.body()}".encode())
-            row = conn.execute("SELECT pg_relation_size(%s::regclass)", (names[t.spec],)).fetchone()
-            sizes[t.spec] = int(row[0]) if row else t.size
-        after = [explain_query(conn, q, analyze=analyze) for q in queries]
+            users = tuple(r.index for r in after if names[t.spec] in r.indexes_used())
+            if users:
+                kept.append(t)
+            else:
+                notices.append(f"{t.spec.body()} looked useful alone but no plan uses it with the others: dropped")
+        after_ms: dict[int, float] = {}
+        if analyze and kept:
+            after_ms = timing.time_all(conn, good, runs)
+            for t in list(kept):
+                served = [by_index[r.index] for r in after if names[t.spec] in r.indexes_used() and r.index in by_index]
+                slower, without = timing.helps(conn, names[t.spec], served, after_ms, runs)
+                if not slower:
+                    kept.remove(t)
+                    shown = ", ".join(f"query {q.index}: {after_ms.get(q.index, 0):.2f} ms with it, "
+                                      f"{without.get(q.index, 0):.2f} ms without" for q in served)
+                    notices.append(f"{t.spec.body()} made the plans cheaper but not the measured time "
+                                   f"({shown}): dropped")
+        if len(kept) != len(chosen):
+            for t in chosen:
+                if t not in kept:
+                    conn.execute(f"DROP INDEX {names[t.spec]}".encode())
+            after = [explain_query(conn, q) for q in queries]
+            if analyze and kept:
+                after_ms = timing.time_all(conn, good, runs)
     recs: list[Recommendation] = []
-    unused: list[IndexSpec] = []
-    for t in chosen:
+    for t in kept:
         users = tuple(r.index for r in after if names[t.spec] in r.indexes_used())
         if not users:
-            unused.append(t.spec)
             continue
         benefit = sum(max(0.0, base.get(r.index, 0.0) - (r.total_cost or 0.0)) for r in after if r.index in users)
         recs.append(Recommendation(
             t.spec, names[t.spec], f"CREATE INDEX CONCURRENTLY {names[t.spec]} ON {t.spec.body()};",
             sizes[t.spec], benefit, users,
         ))
-    return recs, after, unused
+    return recs, after, after_ms
 
 
 def _report_existing(

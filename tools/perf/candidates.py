@@ -3,24 +3,34 @@
 For each table a query touches: equality predicates (``=``, ``IN``, ``IS NULL``), range
 predicates (``<``, ``BETWEEN``, ``LIKE 'prefix%'``), join keys, ORDER BY and GROUP BY columns.
 From them: single-column indexes, multi-column ones (equality columns first, then one range
-or the ORDER BY), covering variants (``INCLUDE`` the other columns the query reads from the
-table) and partial indexes for predicates on constants (``WHERE status = 'pending'``).
+or the ORDER BY; all the join keys of one table together, then its range), covering variants
+(``INCLUDE`` the other columns the query reads from the table) and partial indexes for
+predicates on constants (``WHERE status = 'pending'``).
+
+A constant in a workload query is almost always a parameter someone typed in: an index tied to
+``account_id = 4242`` serves account 4242 only. So a partial index on a constant is proposed
+only for the columns the caller names as *fixed* (the advisor passes the columns with few
+distinct values in the data, a status or a flag, and those the user marks); every other
+constant is treated as a parameter, and its column leads a plain index instead.
 
 Example: ``SELECT id FROM orders WHERE customer_id = $1 AND status = 'open' ORDER BY placed_at``
-gives ``orders(customer_id)``, ``orders(customer_id, placed_at)``,
-``orders(customer_id, placed_at) INCLUDE (id)`` and
-``orders(customer_id, placed_at) WHERE status = 'open'``, among others.
+gives ``orders(customer_id)``, ``orders(customer_id, placed_at)`` and
+``orders(customer_id, placed_at) INCLUDE (id)``, among others, and, when ``orders.status`` is
+fixed, ``orders(customer_id, placed_at) WHERE status = 'open'``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from sqlglot import exp
 
 Columns = Mapping[str, set[str]]
 """Table name → its column names (from the catalog)."""
+
+Fixed = Collection[tuple[str, str]]
+"""``(table, column)`` pairs whose constants are really fixed (partial indexes allowed)."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -51,8 +61,8 @@ class _Usage:
     joins: list[str] = field(default_factory=list)
     order: list[str] = field(default_factory=list)
     group: list[str] = field(default_factory=list)
-    constants: list[tuple[str, str]] = field(default_factory=list)
-    """``(column, predicate SQL)`` of predicates on constants."""
+    constants: list[tuple[str, str, bool]] = field(default_factory=list)
+    """``(column, predicate SQL, is a NULL test)`` of predicates on constants."""
     read: list[str] = field(default_factory=list)
 
 
@@ -83,6 +93,16 @@ class _Resolver:
             owners = [t for t in self.tables if col.name in self.columns.get(t, set())]
             return owners[0] if len(owners) == 1 else None
         return None
+
+
+def resolver(tree: exp.Expression, columns: Columns | None = None) -> _Resolver:
+    """The query's alias → table resolver (``.table_of(column)``)."""
+    return _Resolver(tree, columns)
+
+
+def conjuncts(node: exp.Expression | None) -> list[exp.Expression]:
+    """``a AND (b AND c)`` → ``[a, b, c]``."""
+    return _conjuncts(node)
 
 
 def _col(node: exp.Expression | None) -> exp.Column | None:
@@ -178,15 +198,16 @@ def _predicate(p: exp.Expression, res: _Resolver, use: dict[str, _Usage]) -> Non
         if col is not None and t and _is_value(other):
             _add(use[t].eq, col.name)
             if _is_constant(other):
-                use[t].constants.append((col.name, _unqualified(p)))
+                use[t].constants.append((col.name, _unqualified(p), False))
         return
     if isinstance(p, exp.In | exp.Is):
         col = _col(p.this)
         t = res.table_of(col) if col is not None else None
         if col is not None and t:
             _add(use[t].eq, col.name)
-            if isinstance(p, exp.Is) or all(_is_constant(e) for e in p.expressions):
-                use[t].constants.append((col.name, _unqualified(p)))
+            if isinstance(p, exp.Is) or (p.expressions and not p.args.get("query")
+                                         and all(_is_constant(e) for e in p.expressions)):
+                use[t].constants.append((col.name, _unqualified(p), isinstance(p, exp.Is)))
         return
     if isinstance(p, exp.GT | exp.GTE | exp.LT | exp.LTE | exp.Between | exp.Like):
         col = _col(p.this) or (_col(p.expression) if isinstance(p, exp.Binary) else None)
@@ -211,8 +232,36 @@ def _prefix_pattern(node: exp.Expression | None) -> bool:
     return isinstance(node, exp.Parameter | exp.Placeholder)
 
 
-def candidates(tree: exp.Expression, columns: Columns | None = None, *, covering_max: int = 4) -> list[IndexSpec]:
-    """Index candidates for one query (see the module docstring), without duplicates."""
+@dataclass(frozen=True, slots=True)
+class ConstantPredicate:
+    """A predicate comparing a column with a constant, e.g. ``account_id = 4242``."""
+
+    table: str
+    column: str
+    predicate: str
+    """The predicate as PostgreSQL SQL, without table aliases."""
+    null_test: bool = False
+    """``IS NULL`` / ``IS NOT NULL``: never a parameter (``WHERE deleted_at IS NULL``)."""
+
+
+def constant_predicates(tree: exp.Expression, columns: Columns | None = None) -> list[ConstantPredicate]:
+    """Every ``column <op> constant`` predicate of the query, resolved to its table."""
+    found: list[ConstantPredicate] = []
+    for table, u in _usage(tree, columns).items():
+        for col, pred, null_test in u.constants:
+            item = ConstantPredicate(table, col, pred, null_test)
+            if item not in found:
+                found.append(item)
+    return found
+
+
+def candidates(
+    tree: exp.Expression, columns: Columns | None = None, *, covering_max: int = 4, fixed: Fixed = (),
+) -> list[IndexSpec]:
+    """Index candidates for one query (see the module docstring), without duplicates.
+
+    ``fixed`` names the ``(table, column)`` pairs whose constants may get a partial index.
+    """
     found: list[IndexSpec] = []
 
     def add(spec: IndexSpec) -> None:
@@ -240,12 +289,19 @@ def candidates(tree: exp.Expression, columns: Columns | None = None, *, covering
             keys.append(tuple(dict.fromkeys([j, *eq])))
             if u.ranges:
                 keys.append(tuple(dict.fromkeys([j, *eq, u.ranges[0]])))
+        if len(u.joins) > 1:
+            # a composite join key (``l_partkey = ps_partkey AND l_suppkey = ps_suppkey``)
+            keys.append(tuple(dict.fromkeys([*u.joins[:3], *eq])))
+            if u.ranges:
+                keys.append(tuple(dict.fromkeys([*u.joins[:3], *eq, u.ranges[0]])))
         for key in keys:
             add(IndexSpec(table, key))
             extra = tuple(c for c in u.read if c not in key)
             if 0 < len(extra) <= covering_max:
                 add(IndexSpec(table, key, include=extra))
-        for col, pred in u.constants:
+        for col, pred, null_test in u.constants:
+            if not null_test and (table, col) not in fixed:
+                continue  # a parameter in disguise: its column leads the keys above instead
             rest = [tuple(c for c in k if c != col) for k in keys]
             rest.extend((c,) for c in [*u.joins, *u.order[:1]] if c != col)
             for key in dict.fromkeys(rest):

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dbarch.tools.datagen.generate import DatagenResult
 from dbarch.tools.errors import UsageError
 from dbarch.tools.perf.advisor import Advice
 from dbarch.tools.perf.explain import QueryReport
+from dbarch.tools.perf.workload_data import WorkloadData
 from dbarch.tools.sql.queries import Query
 from dbarch.tools.sql.source import SqlSource
 
@@ -57,6 +58,8 @@ class WorkloadExplanation:
 
     data: DatagenResult
     queries: tuple[QueryReport, ...]
+    shaping: WorkloadData | None = None
+    """What the workload-aware pass changed, and each literal predicate's selectivity."""
     ok: bool = field(init=False, default=False)
     """True when every query was explained (a query that failed carries its ``error``)."""
 
@@ -70,6 +73,8 @@ class WorkloadAdvice:
 
     data: DatagenResult
     advice: Advice
+    shaping: WorkloadData | None = None
+    """What the workload-aware pass changed, and each literal predicate's selectivity."""
 
 
 def explain_workload(
@@ -80,16 +85,20 @@ def explain_workload(
     sandbox: Sandbox,
     analyze: bool = False,
     options: Options | None = None,
+    shape: bool = True,
 ) -> WorkloadExplanation:
-    """Apply ``schema`` in a scratch database, fill it at ``volumes``, ANALYZE, EXPLAIN each
-    query (``analyze``: also execute it in a rolled-back transaction)."""
+    """Apply ``schema`` in a scratch database, fill it at ``volumes``, make the workload's
+    literals occur in the data (``shape``; see :mod:`dbarch.tools.perf.workload_data`), ANALYZE,
+    EXPLAIN each query (``analyze``: also execute it in a rolled-back transaction)."""
     from dbarch.tools.datagen.loaded import loaded_database
     from dbarch.tools.perf.explain import explain_query
 
     workload = workload_queries(queries)
+    distributions = _distributions(volumes)
     with loaded_database(sandbox, schema, volumes, options=options) as (db, data):
+        shaping = _shape(db.conn, workload, distributions) if shape else None
         reports = tuple(explain_query(db.conn, q, analyze=analyze) for q in workload)
-    return WorkloadExplanation(data, reports)
+    return WorkloadExplanation(data, reports, shaping)
 
 
 def advise_workload(
@@ -101,15 +110,45 @@ def advise_workload(
     budget_mb: float = 1024.0,
     analyze: bool = False,
     options: Options | None = None,
+    fixed: Sequence[str] = (),
+    runs: int = 3,
+    shape: bool = True,
 ) -> WorkloadAdvice:
     """Load ``schema`` with data as :func:`explain_workload` does, then advise indexes for the
-    workload within ``budget_mb`` (each candidate built and measured, rolled back)."""
+    workload within ``budget_mb`` (each candidate built and measured, rolled back).
+
+    ``fixed`` names ``table.column`` pairs whose constants are fixed values, not parameters;
+    ``analyze`` confirms each recommendation by measured time (median of ``runs``)."""
     from dbarch.tools.datagen.loaded import loaded_database
     from dbarch.tools.perf.advisor import advise
 
     if budget_mb <= 0:
         raise UsageError("the index budget must be positive", hint="--budget-mb 512")
+    if runs < 1:
+        raise UsageError("the number of timed runs must be at least 1", hint="--runs 3")
+    pinned = {_table_column(f) for f in fixed}
     workload = workload_queries(queries)
+    distributions = _distributions(volumes)
     with loaded_database(sandbox, schema, volumes, options=options) as (db, data):
-        advice = advise(db.conn, workload, budget_mb=budget_mb, analyze=analyze)
-    return WorkloadAdvice(data, advice)
+        shaping = _shape(db.conn, workload, distributions) if shape else None
+        advice = advise(db.conn, workload, budget_mb=budget_mb, analyze=analyze, fixed=pinned, runs=runs)
+    return WorkloadAdvice(data, advice, shaping)
+
+
+def _table_column(text: str) -> tuple[str, str]:
+    table, dot, column = text.strip().lower().rpartition(".")
+    if not dot or not table or not column:
+        raise UsageError(f"bad fixed column {text!r}", hint="write table.column, e.g. --fixed orders.status")
+    return table, column
+
+
+def _distributions(volumes: Volumes) -> Any:
+    from dbarch.tools.perf.workload_data import parse_distributions
+
+    return parse_distributions(volumes.columns) if volumes.columns else None
+
+
+def _shape(conn: Any, workload: Sequence[Query], distributions: Any) -> WorkloadData:
+    from dbarch.tools.perf.workload_data import shape_for_workload
+
+    return shape_for_workload(conn, workload, distributions)

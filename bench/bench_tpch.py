@@ -1,0 +1,145 @@
+"""Index advice on TPC-H (22 queries, scale ~0.1) and on an OLTP workload of our own.
+
+Run: ``.venv/bin/python bench/bench_tpch.py [--scale 0.1] [--runs 3] [--skip-oltp]``
+
+Per query: planner cost and measured time (median of ``--runs`` executions, rolled back) before
+and after the advice, and which recommended index served it; then the total size of the advice,
+the workload's sums as ratios against the no-index baseline measured in the same run, and
+whether a second advice on the same data gave the same indexes. The TPC-H schema, queries and
+value domains are in ``bench/tpch/`` (written from the public specification).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import scratch_with
+
+HERE = Path(__file__).resolve().parent / "tpch"
+
+OLTP_SCHEMA = """
+CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE,
+  plan text NOT NULL CHECK (plan IN ('free', 'pro', 'team', 'enterprise')), created_at timestamptz NOT NULL);
+CREATE TABLE invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  account_id bigint NOT NULL REFERENCES accounts, status text NOT NULL CHECK (status IN ('draft','open','paid','void')),
+  amount numeric(12,2) NOT NULL CHECK (amount >= 0), issued_at timestamptz NOT NULL, due_at timestamptz NOT NULL);
+CREATE TABLE invoice_lines (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  invoice_id bigint NOT NULL REFERENCES invoices, sku text NOT NULL, qty integer NOT NULL CHECK (qty > 0),
+  unit_price numeric(12,2) NOT NULL);
+CREATE TABLE sessions (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  account_id bigint NOT NULL REFERENCES accounts, started_at timestamptz NOT NULL, ended_at timestamptz);
+"""
+OLTP_ROWS = "accounts=50000,invoices=500000,invoice_lines=1000000,sessions=300000"
+OLTP_WORKLOAD = """
+SELECT id, amount, issued_at FROM invoices WHERE account_id = 4242 ORDER BY issued_at DESC LIMIT 20;
+SELECT id, account_id, amount FROM invoices WHERE status = 'open' AND due_at < now() ORDER BY due_at LIMIT 100;
+SELECT sku, qty, unit_price FROM invoice_lines WHERE invoice_id = 123456;
+SELECT * FROM accounts WHERE email = 'someone@example.com';
+SELECT count(*) FROM sessions WHERE account_id = 777 AND started_at >= now() - interval '30 days';
+SELECT a.email, sum(i.amount) FROM accounts a JOIN invoices i ON i.account_id = a.id
+  WHERE a.plan = 'enterprise' AND i.issued_at >= now() - interval '90 days' GROUP BY a.email;
+SELECT id FROM sessions WHERE ended_at IS NULL AND account_id = 31337
+"""
+
+
+def _workload(conn: Any, queries: list[Any], runs: int) -> tuple[dict[int, float], dict[int, float]]:
+    from dbarch.tools.perf.explain import explain_query
+    from dbarch.tools.perf.timing import time_all
+
+    costs = {q.index: r.total_cost for q in queries if (r := explain_query(conn, q)).ok and r.total_cost is not None}
+    return costs, time_all(conn, queries, runs)
+
+
+def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int) -> None:
+    from dbarch.tools.datagen import generate_data
+    from dbarch.tools.perf.advisor import advise
+    from dbarch.tools.perf.workload_data import parse_distributions, shape_for_workload
+    from dbarch.tools.sql.queries import read_queries
+
+    print(f"\n=== {name}")
+    with scratch_with(schema) as (_, db):
+        conn = db.conn
+        data = generate_data(conn, volumes, dsn=db.dsn)
+        queries = read_queries(workload, f"{name}.sql")
+        shaped = shape_for_workload(conn, queries, parse_distributions(volumes.columns))
+        print(f"data: {data.total_rows:,} rows in {data.seconds:.1f} s; workload-aware pass "
+              f"{shaped.seconds:.1f} s, {len(shaped.shaped)} changes")
+        for note in [*data.notices, *shaped.notices]:
+            print(f"  note: {note}")
+        empty = [s for s in shaped.selectivity if not s.fraction]
+        print(f"literal predicates: {len(shaped.selectivity)}, matching no row: {len(empty)}")
+        t0 = time.perf_counter()
+        first = advise(conn, queries, budget_mb=2048)
+        cost_seconds = time.perf_counter() - t0
+        second = advise(conn, queries, budget_mb=2048)
+        t0 = time.perf_counter()
+        advice = advise(conn, queries, budget_mb=2048, analyze=True, runs=runs)
+        seconds = time.perf_counter() - t0
+    names = {r.name for r in advice.recommendations}
+    print(f"advice on cost: {cost_seconds:.1f} s, {len(first.recommendations)} indexes; "
+          f"confirmed by measured time (--analyze): {seconds:.1f} s, {advice.candidates_tried} candidates tried, "
+          f"{len(advice.recommendations)} indexes, {advice.total_size_bytes / 1_048_576:.1f} MB in all")
+    for r in advice.recommendations:
+        print(f"  {r.ddl}  -- {r.size_bytes / 1_048_576:.1f} MB, queries {list(r.queries)}")
+    print(f"\n{'query':<10}{'cost before':>14}{'cost after':>14}{'ms before':>12}{'ms after':>12}  served by")
+    cb = ca = tb = ta = 0.0
+    for q in advice.queries:
+        b, a = q.before, q.after or q.before
+        if not b.ok:
+            print(f"{b.label:<10}  error: {b.error.one_line() if b.error else '?'}")
+            continue
+        used = sorted(a.indexes_used() & names) or ["-"]
+        bms = q.before_ms
+        ams = q.after_ms if q.after is not None else bms
+        cb += b.total_cost or 0
+        ca += a.total_cost or 0
+        if bms is not None and ams is not None:
+            tb += bms
+            ta += ams
+        shown = [f"{v:>12.1f}" if v is not None else f"{'timeout':>12}" for v in (bms, ams)]
+        print(f"Q{b.index:<9}{b.total_cost or 0:>14,.0f}{a.total_cost or 0:>14,.0f}{''.join(shown)}  {', '.join(used)}")
+    print(f"{'sum':<10}{cb:>14,.0f}{ca:>14,.0f}{tb:>12.1f}{ta:>12.1f}  (times: queries that finished both ways)")
+    print(f"ratio against no new index (same run): cost {ca / cb if cb else 0:.3f}, "
+          f"measured time {ta / tb if tb else 0:.3f}")
+    for c in advice.constants:
+        if c.treated_as == "parameter":
+            print(f"  constant read as a parameter: Q{c.query} {c.predicate} ({c.reason})")
+    for n in advice.notices:
+        print(f"  note: {n}")
+    same = [r.ddl for r in first.recommendations] == [r.ddl for r in second.recommendations]
+    print(f"same advice twice (two runs on cost, same data): {'yes' if same else 'NO'}")
+    if not same:
+        print("  first: ", [r.ddl for r in first.recommendations])
+        print("  second:", [r.ddl for r in second.recommendations])
+
+
+def main() -> None:
+    from dbarch.tools.datagen import load_volume_file, parse_rows
+    from dbarch.tools.datagen.volumes import Volumes
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", type=float, default=0.1)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--skip-oltp", action="store_true")
+    ap.add_argument("--skip-tpch", action="store_true")
+    args = ap.parse_args()
+    if not args.skip_tpch:
+        vol = load_volume_file(str(HERE / "volumes.yaml"))
+        scaled = {t: n if t in ("region", "nation") else max(1, round(n * args.scale / 0.1)) for t, n in vol.rows.items()}
+        vol = Volumes(scaled, vol.default, explicit_default=vol.explicit_default, columns=vol.columns)
+        run_case(f"TPC-H (scale {args.scale})", (HERE / "schema.sql").read_text(), vol,
+                 (HERE / "queries.sql").read_text(), args.runs)
+    if not args.skip_oltp:
+        run_case("OLTP (billing)", OLTP_SCHEMA, parse_rows(OLTP_ROWS), OLTP_WORKLOAD, args.runs)
+    print(f"\n(measured times: median of {args.runs} runs each)")
+
+
+if __name__ == "__main__":
+    main()
