@@ -124,8 +124,8 @@ def time_sqlfluff(path: Path, repeat: int = 1) -> Result | None:
 def breakdown(text: str) -> dict[str, float]:
     """dbarch in-process, phase by phase, with the CLI's garbage-collection policy
     (``agent/cli/main.py``: collect rarely in one-shot commands)."""
-    from dbarch.tools.lint import render
     from dbarch.tools.lint.engine import build_schema, lint_script
+    from dbarch.tools.render import lint as render
     from dbarch.tools.sql.parse import parse_script
 
     thresholds = gc.get_threshold()

@@ -1,52 +1,83 @@
-"""The user's workspace: ``00_soul.md``, ``01_state.md``, ``02_memory.md``, ``migrations/`` and
-``tests/`` (requirement tests).
+"""The user's workspace: ``00_soul.md``, ``01_state.md``, ``02_memory.md`` and ``migrations/``.
 
 Files people read and review in pull requests, written by dbarch one safe way (allowlisted
 paths, a cross-process lock, atomic renames, a journal line per write) and edited only inside the
-sections dbarch owns. See ``docs/memory.md``.
+sections dbarch owns. See ``docs/memory.md``; every workflow has an example in ``docs/api.md``:
+
+- decide, plan, note: :func:`record_decision`, :func:`add_plan` / :func:`update_plan`,
+  :func:`add_note`
+- the schema: :func:`set_schema` (from SQL), :func:`schema_from_migrations` (replayed in the
+  sandbox), :func:`read_schema_sql`
+- migrations: :func:`write_migration` checked by :func:`sandbox_verifier`; :func:`check_drift`
+- requirement tests kept with the schema: :func:`save_requirement_tests`,
+  :func:`check_saved_tests`
+- reading: :func:`read_view` (one file as a typed value), :func:`summarize` (what the agent
+  reads), :func:`erd_from_sql` (the Mermaid ER diagram)
+
+Names are imported on first use (PEP 562), so ``import dbarch.memory`` costs nothing.
 """
 
-from dbarch.memory.migrations import Migration, list_migrations, next_number, write_migration
-from dbarch.memory.notes import Note, add_note, read_notes
-from dbarch.memory.reqtests import (
-    SavedTests,
-    check_saved_tests,
-    list_saved_tests,
-    read_saved_tests,
-    save_requirement_tests,
-)
-from dbarch.memory.soul import (
-    Decision,
-    read_decisions,
-    read_schema_sql,
-    record_decision,
-    set_schema,
-)
-from dbarch.memory.state import Plan, add_plan, read_plans, update_plan
-from dbarch.memory.workspace import Workspace, WriteResult
+from __future__ import annotations
 
-__all__ = [
-    "Decision",
-    "Migration",
-    "Note",
-    "Plan",
-    "SavedTests",
-    "Workspace",
-    "WriteResult",
-    "add_note",
-    "add_plan",
-    "check_saved_tests",
-    "list_migrations",
-    "list_saved_tests",
-    "next_number",
-    "read_decisions",
-    "read_notes",
-    "read_plans",
-    "read_saved_tests",
-    "read_schema_sql",
-    "record_decision",
-    "save_requirement_tests",
-    "set_schema",
-    "update_plan",
-    "write_migration",
-]
+from typing import TYPE_CHECKING
+
+from dbarch.tools._lazy import lazy_exports
+
+_EXPORTS = {
+    **dict.fromkeys(("Migration", "list_migrations", "next_number", "write_migration"), "dbarch.memory.migrations"),
+    **dict.fromkeys(("Note", "add_note", "read_notes"), "dbarch.memory.notes"),
+    **dict.fromkeys(
+        ("Decision", "read_decisions", "read_erd", "read_schema_sql", "record_decision", "set_schema"),
+        "dbarch.memory.soul",
+    ),
+    **dict.fromkeys(("Plan", "add_plan", "read_plans", "update_plan"), "dbarch.memory.state"),
+    **dict.fromkeys(("Workspace", "WriteResult"), "dbarch.memory.workspace"),
+    **dict.fromkeys(
+        ("DriftReport", "check_drift", "replay_migrations", "schema_from_migrations"), "dbarch.memory.drift"
+    ),
+    **dict.fromkeys(("MemoryView", "SoulView", "StateView", "read_view"), "dbarch.memory.views"),
+    **dict.fromkeys(
+        ("SavedTests", "check_saved_tests", "list_saved_tests", "read_saved_tests", "save_requirement_tests"),
+        "dbarch.memory.reqtests",
+    ),
+    "JournalEntry": "dbarch.memory.journal",
+    "summarize": "dbarch.memory.summary",
+    "erd_from_schema": "dbarch.memory.erd",
+    "erd_from_sql": "dbarch.memory.erd",
+    "sandbox_verifier": "dbarch.memory.verify",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from dbarch.memory.drift import (
+        DriftReport,
+        check_drift,
+        replay_migrations,
+        schema_from_migrations,
+    )
+    from dbarch.memory.erd import erd_from_schema, erd_from_sql
+    from dbarch.memory.journal import JournalEntry
+    from dbarch.memory.migrations import Migration, list_migrations, next_number, write_migration
+    from dbarch.memory.notes import Note, add_note, read_notes
+    from dbarch.memory.reqtests import (
+        SavedTests,
+        check_saved_tests,
+        list_saved_tests,
+        read_saved_tests,
+        save_requirement_tests,
+    )
+    from dbarch.memory.soul import (
+        Decision,
+        read_decisions,
+        read_erd,
+        read_schema_sql,
+        record_decision,
+        set_schema,
+    )
+    from dbarch.memory.state import Plan, add_plan, read_plans, update_plan
+    from dbarch.memory.summary import summarize
+    from dbarch.memory.verify import sandbox_verifier
+    from dbarch.memory.views import MemoryView, SoulView, StateView, read_view
+    from dbarch.memory.workspace import Workspace, WriteResult

@@ -6,13 +6,7 @@ import argparse
 import sys
 
 from dbarch.agent.cli.common import make_sandbox, print_json
-from dbarch.agent.cli.explain import (
-    add_workload_args,
-    render_report,
-    render_selectivity,
-    render_shaping,
-    workload_args,
-)
+from dbarch.agent.cli.explain import add_workload_args, workload_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from dbarch.tools.errors import UsageError
     from dbarch.tools.perf.workload import advise_workload
+    from dbarch.tools.render.perf import render_advice
 
     if args.budget_mb <= 0:
         raise UsageError("--budget-mb must be positive")
@@ -48,39 +43,11 @@ def run(args: argparse.Namespace) -> int:
     with make_sandbox(args) as sandbox:
         result = advise_workload(schema, queries, volumes, sandbox=sandbox, budget_mb=args.budget_mb,
                                  analyze=args.analyze, fixed=args.fixed, runs=args.runs, shape=args.shape)
-    data, advice = result.data, result.advice
     if args.format == "json":
         print_json(result)
     else:
-        for note in [*data.notices, *advice.notices]:
+        for note in [*result.data.notices, *result.advice.notices]:
             print(f"note: {note}", file=sys.stderr)
-        print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s); "
-              f"{advice.candidates_tried} candidate indexes tried in {advice.seconds:.1f} s")
-        print(render_shaping(result.shaping))
-        params = [c for c in advice.constants if c.treated_as == "parameter"]
-        if params:
-            print("constants read as parameters (no index is tied to their value; --fixed TABLE.COLUMN if "
-                  "they are not):")
-            for c in params:
-                print(f"  query {c.query}: {c.predicate} ({c.reason})")
-        if advice.recommendations:
-            print("\nRecommended indexes:")
-            for r in advice.recommendations:
-                print(f"  {r.ddl}  -- {r.size_bytes / 1_048_576:.1f} MB, serves queries "
-                      f"{', '.join(map(str, r.queries))}")
-            print(f"  total {advice.total_size_bytes / 1_048_576:.1f} MB")
-        else:
-            print("\nNo new index would help this workload enough.")
-        for e in advice.existing:
-            print(f"  existing index {e.name} on {e.table}: {e.reason}")
-        for q in advice.queries:
-            print(render_report(q.before, heading=f"{q.before.label} before"))
-            print(render_selectivity(result.shaping, q.before.index))
-            if q.after is not None and q.before.ok:
-                gain = f" ({q.gain:.0%} cheaper)" if q.gain is not None else ""
-                print(render_report(q.after, heading=f"{q.after.label} after{gain}"))
-            if q.before_ms is not None or q.after_ms is not None:
-                shown = [f"{v:.2f} ms" if v is not None else "did not finish" for v in (q.before_ms, q.after_ms)]
-                print(f"  measured (median of {args.runs}): {shown[0]} before, {shown[1]} after")
-    failed = any(not q.before.ok for q in advice.queries)
-    return 1 if advice.recommendations or failed else 0
+        sys.stdout.write(render_advice(result, runs=args.runs))
+    failed = any(not q.before.ok for q in result.advice.queries)
+    return 1 if result.advice.recommendations or failed else 0

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from dbarch.agent.cli.check import _print_text
+    from dbarch.agent.cli.check import print_text
     from dbarch.tools.check import check_sources
     from dbarch.tools.sql.source import read_sql
 
@@ -31,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
     source = read_sql(str(EXAMPLE))
     with make_sandbox(args) as sandbox:
         result = check_sources([source], sandbox=sandbox)
-    _print_text(result, {source.name: source.text})
+    print_text(result, {source.name: source.text})
     return 0 if result.passed else 1

@@ -61,51 +61,16 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(result)
     else:
-        _print_text(result, {s.name: s.text for s in sources})
+        print_text(result, {s.name: s.text for s in sources})
     return 0 if result.passed else 1
 
 
-def _why(result: CheckResult) -> str:
-    """Why ``check`` exits 1, in words."""
-    reasons = []
-    if result.errors:
-        reasons.append(f"{len(result.errors)} error(s)")
-    lint_errors = result.lint_errors()
-    if lint_errors:
-        rules = ", ".join(sorted({d.rule for d in lint_errors}))
-        reasons.append(f"{len(lint_errors)} lint finding(s) of severity error ({rules}); "
-                       "--ignore them or lower their severity in [tool.dbarch.lint.rules.<id>]")
-    if result.apply_attempted and not result.applied and not result.errors:
-        reasons.append("the sandbox did not apply the SQL")
-    return "; ".join(reasons) or "see above"
+def print_text(result: CheckResult, texts: dict[str, str]) -> None:
+    """The human form of ``result`` on standard output (translations' warnings on stderr)."""
+    from dbarch.tools.render.check import render_check, render_translations
 
-
-def _print_text(result: CheckResult, texts: dict[str, str]) -> None:
-    from dbarch.agent.cli.common import render_error, render_located
-
-    color = sys.stdout.isatty()
-    for err in result.errors:
-        print(render_error(err, texts, color=color))
-    for d in result.lint:
-        print(render_located(f"{d.severity}[{d.rule}]", d.message, texts, file=d.file, line=d.line,
-                             column=d.column, hint=d.hint, color=color))
-    for note in result.notes:
-        print(f"note: {note}")
-    names = ", ".join(result.sources)
-    tables = len(result.tables)
-    verdict = (
-        "applied cleanly in the sandbox" if result.applied
-        else "not applied (errors above)" if result.apply_attempted
-        else "not applied (no sandbox)"
-    )
-    timing = sum(v for k, v in result.timings_ms.items())
-    print(
-        f"{names}: {result.statements} statements, {tables} tables, {len(result.errors)} errors, "
-        f"{len(result.lint)} lint findings; {verdict} ({timing:.0f} ms)"
-    )
-    if not result.passed:
-        print(f"failed: {_why(result)}")
-    for t, name in zip(result.translations, result.sources, strict=False):
-        sys.stdout.write(f"-- {name} translated to {t.target}\n{t.sql}")
-        for w in t.warnings:
-            print(f"{name}:{w.line}:{w.column}: not carried over to {t.target}: {w.message}", file=sys.stderr)
+    sys.stdout.write(render_check(result, texts, colour=sys.stdout.isatty()))
+    sql, warnings = render_translations(result)
+    sys.stdout.write(sql)
+    for line in warnings:
+        print(line, file=sys.stderr)

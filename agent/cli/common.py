@@ -7,7 +7,6 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dbarch.tools.errors import DbarchError
     from dbarch.tools.sandbox import Sandbox
     from dbarch.tools.sql.source import SqlSource
 
@@ -56,40 +55,3 @@ def print_json(value: Any, type_: Any = None) -> None:
     from dbarch.tools.jsonform import to_json
 
     sys.stdout.write(to_json(value, type_) + "\n")
-
-
-def source_line(text: str, line: int) -> str | None:
-    lines = text.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else None
-
-
-def render_located(
-    label: str,
-    message: str,
-    texts: dict[str, str],
-    *,
-    file: str | None,
-    line: int | None,
-    column: int | None,
-    hint: str | None = None,
-    color: bool = False,
-) -> str:
-    """``file:line:col: label message``, then the source line with a caret and the hint."""
-    red, dim, reset = ("\033[31m", "\033[2m", "\033[0m") if color else ("", "", "")
-    where = ":".join(str(p) for p in (file, line, column) if p is not None)
-    out = [f"{where + ': ' if where else ''}{red}{label}{reset} {message}"]
-    if file in texts and line:
-        src = source_line(texts[file], line)
-        if src is not None:
-            gutter = f"{line:>5} | "
-            out.append(f"{dim}{gutter}{reset}{src.expandtabs(1)}")
-            out.append(" " * (len(gutter) + max(0, (column or 1) - 1)) + f"{red}^{reset}")
-    if hint:
-        out.append(f"  hint: {hint}")
-    return "\n".join(out)
-
-
-def render_error(err: DbarchError, texts: dict[str, str], *, color: bool = False) -> str:
-    label = f"error[{err.sqlstate}]" if err.sqlstate else "error"
-    return render_located(label, err.message, texts, file=err.file, line=err.line, column=err.column,
-                          hint=err.hint, color=color)

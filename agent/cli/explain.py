@@ -10,8 +10,6 @@ from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
 if TYPE_CHECKING:
     from dbarch.tools.datagen import Volumes
-    from dbarch.tools.perf.explain import QueryReport
-    from dbarch.tools.perf.workload_data import WorkloadData
     from dbarch.tools.sql.source import SqlSource
 
 
@@ -72,6 +70,7 @@ def workload_args(args: argparse.Namespace) -> tuple[list[SqlSource], SqlSource,
 
 def run(args: argparse.Namespace) -> int:
     from dbarch.tools.perf.workload import explain_workload
+    from dbarch.tools.render.perf import render_explanation
 
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:
@@ -82,57 +81,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         for note in run.data.notices:
             print(f"note: {note}", file=sys.stderr)
-        data = run.data
-        print(f"data: {data.total_rows:,} rows in {len(data.tables)} tables ({data.seconds:.1f} s)")
-        print(render_shaping(run.shaping))
-        for r in run.queries:
-            print(render_report(r))
-            print(render_selectivity(run.shaping, r.index))
+        sys.stdout.write(render_explanation(run))
     return 0 if run.ok else 1
-
-
-def render_shaping(shaping: WorkloadData | None) -> str:
-    """One line on the workload-aware data pass, then its notices."""
-    if shaping is None:
-        return "data: kept as generated (--no-shape)"
-    lines = [f"data: {len(shaping.shaped)} change(s) so the queries' literals occur "
-             f"({shaping.seconds:.1f} s)" if shaping.shaped else "data: the queries' literals already occur"]
-    lines += [f"  shaped {s}" for s in shaping.shaped]
-    lines += [f"  note: {n}" for n in shaping.notices]
-    return "\n".join(lines)
-
-
-def render_selectivity(shaping: WorkloadData | None, query: int) -> str:
-    """``selects 12.5% of lineitem: l_shipdate >= ...`` for each literal predicate of the query."""
-    if shaping is None:
-        return ""
-    lines = [f"  selects {'?' if s.fraction is None else f'{s.fraction:.2%}'} of {s.table}: {_one_line(s.predicate, 80)}"
-             for s in shaping.selectivity if s.query == query]
-    return "\n".join(lines)
-
-
-def render_report(r: QueryReport, *, heading: str | None = None) -> str:
-    lines = [f"\n== {heading or r.label}: {_one_line(r.sql)}"]
-    if r.error is not None:
-        lines.append(f"  error: {r.error.one_line()}")
-        return "\n".join(lines)
-    mode = "generic plan" if r.generic else ("executed, rolled back" if r.analyzed else "estimated")
-    cost = f"  cost {r.total_cost:,.1f} ({mode})"
-    if r.execution_ms is not None:
-        cost += f", measured {r.execution_ms:.2f} ms (planning {r.planning_ms or 0:.2f} ms)"
-    if r.params and r.analyzed:
-        cost += f", parameters {list(r.params)}"
-    lines.append(cost)
-    if r.modifies and not r.analyzed:
-        lines.append("  (data-modifying: explained only, not executed)")
-    for n in r.nodes:
-        rows = f"rows={n.plan_rows:,.0f}" + (f" actual={n.actual_rows:,.0f}" if n.actual_rows is not None else "")
-        lines.append(f"  {'  ' * n.depth}-> {n.label()}  cost={n.total_cost:,.1f} {rows}")
-    for f in r.findings:
-        lines.append(f"  ! {f.kind}: {f.message}")
-    return "\n".join(lines)
-
-
-def _one_line(text: str, limit: int = 100) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."

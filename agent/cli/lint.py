@@ -94,9 +94,9 @@ def lint_config(args: argparse.Namespace) -> LintConfig:
 
 
 def _print(args: argparse.Namespace, sources: list[SqlSource], reports: Sequence[LintReport]) -> None:
-    from dbarch.tools.lint import render
     from dbarch.tools.lint.engine import select_rules
     from dbarch.tools.lint.registry import RULES
+    from dbarch.tools.render import lint as render
 
     if args.format == "json":
         sys.stdout.write(render.render_json(reports))
@@ -113,7 +113,7 @@ def _print(args: argparse.Namespace, sources: list[SqlSource], reports: Sequence
 
 def _fix(args: argparse.Namespace, fixes: Sequence[FixResult]) -> int:
     """Print the fixes as a unified diff (or write them); exit 1 while findings remain."""
-    from dbarch.tools.lint.render import render_diff
+    from dbarch.tools.render.lint import render_diff
 
     for fix in fixes:
         if not fix.changed:

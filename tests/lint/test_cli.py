@@ -18,7 +18,7 @@ def test_exit_codes(tmp_path: Path) -> None:
     (tmp_path / "good.sql").write_text(GOOD)
     assert dbarch("lint", "good.sql", cwd=tmp_path).returncode == 0
     bad = dbarch("lint", "bad.sql", cwd=tmp_path)
-    assert bad.returncode == 1 and "bad.sql:1:45: warning[prefer-timestamptz]" in bad.stdout
+    assert bad.returncode == 1 and "bad.sql:1:45: warning[prefer-timestamptz] [*] " in bad.stdout
     assert dbarch("lint", "bad.sql", "--severity", "error", cwd=tmp_path).returncode == 0
 
 

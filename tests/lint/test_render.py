@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dbarch.tools.lint.engine import lint_script
 from dbarch.tools.lint.registry import RULES
-from dbarch.tools.lint.render import render_github, render_json, render_sarif, render_text
+from dbarch.tools.render.lint import render_github, render_json, render_sarif, render_text
 from dbarch.tools.sql.parse import parse_script
 from tests.golden import assert_golden
 

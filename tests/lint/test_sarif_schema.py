@@ -16,7 +16,7 @@ import pytest
 
 from dbarch.tools.lint.engine import lint_script
 from dbarch.tools.lint.registry import RULES
-from dbarch.tools.lint.render import render_sarif
+from dbarch.tools.render.lint import render_sarif
 from dbarch.tools.sql.parse import parse_script
 
 jsonschema = pytest.importorskip("jsonschema", reason="dev dependency jsonschema>=4 is not installed")
