@@ -18,6 +18,7 @@ Always exits 0: a report, not a gate (tests hold the limits).
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import statistics
 import subprocess
@@ -34,7 +35,7 @@ from dbarch.tools.lint.base import Severity  # noqa: E402
 from dbarch.tools.lint.corpus import load_families, load_pairs  # noqa: E402
 from dbarch.tools.lint.engine import lint_script  # noqa: E402
 from dbarch.tools.schema.from_sql import schema_from_sql  # noqa: E402
-from dbarch.tools.sql.parse import parse_script  # noqa: E402
+from dbarch.tools.sql.parse import ParsedScript, parse_script  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"
 DATA = ROOT / "bench" / "data"
@@ -96,17 +97,34 @@ def samples(extra: list[Path]) -> None:
         script = parse_script(text, source=folder.name)
         report = lint_script(script)
         seconds = time.perf_counter() - t0
-        tables = len({k for k in report_tables(script)})
+        spans = table_spans(script)
+        tables = {m.group(1).replace('"', "").split(".")[-1].lower() for st in script.statements
+                  if (m := _CREATE_TABLE.match(st.text))}
+        per_table = Counter(next((n for a, b, n in spans if a <= d.line <= b), "(no table)") for d in report.diagnostics)
         by_rule = Counter(d.rule for d in report.diagnostics)
-        per = len(report.diagnostics) / tables if tables else float("nan")
-        print(f"  {folder.name:22} {len(report.diagnostics):>4} findings, {tables:>3} tables, "
-              f"{per:.2f} per table, {seconds:.2f} s; " + ", ".join(f"{r} {n}" for r, n in by_rule.most_common()))
+        per = len(report.diagnostics) / len(tables) if tables else float("nan")
+        print(f"  {folder.name}: {len(report.diagnostics)} findings on {len(tables)} tables "
+              f"({per:.2f} per table), {report.skipped} statements not analysed, {seconds:.2f} s")
+        print("    by rule:  " + ", ".join(f"{r} {n}" for r, n in by_rule.most_common()))
+        print("    by table: " + ", ".join(f"{t} {n}" for t, n in sorted(per_table.items())))
 
 
-def report_tables(script: object) -> set[str]:
-    from dbarch.tools.lint.rules.migration_state import created_tables
+_TABLE_STATEMENT = re.compile(
+    r"(?:create\s+(?:unlogged\s+)?table|alter\s+table(?:\s+only)?|create\s+(?:unique\s+)?index\s+\S*\s*on(?:\s+only)?"
+    r"|insert\s+into)\s+(?:if\s+not\s+exists\s+)?([\w.\"]+)", re.I)
 
-    return set(created_tables(script))  # type: ignore[arg-type]
+
+_CREATE_TABLE = re.compile(r"\s*create\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?([\w.\"]+)", re.I)
+
+
+def table_spans(script: ParsedScript) -> list[tuple[int, int, str]]:
+    """(first line, last line, table) of each statement about one table, to count findings per table."""
+    spans = []
+    for st in script.statements:
+        m = _TABLE_STATEMENT.search(st.text)
+        if m:
+            spans.append((st.line, st.line + st.text.count("\n"), m.group(1).replace('"', "").split(".")[-1].lower()))
+    return spans
 
 
 def _median_seconds(cmd: list[str], repeat: int) -> float:

@@ -53,12 +53,13 @@ def erd_from_schema(schema: Schema) -> str:
     return "\n".join(lines)
 
 
-def erd_from_sql(sql: str, *, source_name: str = "<sql>") -> str:
-    """The diagram for a SQL script; a parse error is raised with its line and column."""
+def erd_from_sql(sql: str, *, source_name: str = "<sql>", dialect: str = "postgres") -> str:
+    """The diagram for a SQL script (in ``dialect``); a parse error is raised with its line
+    and column."""
     from dbarch.tools.schema.from_sql import schema_from_script
     from dbarch.tools.sql.parse import parse_script
 
-    script = parse_script(sql, dialect="postgres", source=source_name)
+    script = parse_script(sql, dialect=dialect, source=source_name)
     if script.errors:
         raise script.errors[0]
     return erd_from_schema(schema_from_script(script))

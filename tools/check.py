@@ -18,16 +18,18 @@ object the caller owns (and may share between threads).
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dbarch.tools.errors import DbarchError
 from dbarch.tools.lint.base import Diagnostic, Severity
 from dbarch.tools.schema.model import Schema
-from dbarch.tools.sql.parse import Note, ParsedScript, parse_script
+from dbarch.tools.sql.parse import Note, ParsedScript, group_notes, parse_script
 from dbarch.tools.sql.source import SqlSource
 from dbarch.tools.sql.transpile import TranspileResult
 
@@ -60,6 +62,8 @@ class CheckResult:
     lint: tuple[Diagnostic, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     translations: tuple[TranspileResult, ...] = ()
+    kept_going: bool = False
+    """Applied with ``keep_going``: every statement that could run did, ``errors`` lists the rest."""
     """One per source when a target dialect was asked for (``translate_to``)."""
     scripts: tuple[ParsedScript, ...] = field(default=(), repr=False, compare=False, metadata=_EXCLUDED)
     """The parsed sources (not in the JSON form), for callers that go on with them."""
@@ -74,6 +78,22 @@ class CheckResult:
         object.__setattr__(self, "tables", tuple(t.display_name for t in self.schema))
         verdict = not self.errors and not self.lint_errors() and (self.applied or not self.apply_attempted)
         object.__setattr__(self, "passed", verdict)
+
+    @property
+    def apply_verdict(self) -> str:
+        """What happened on the sandbox, in a few words for the summary line."""
+        parse_errors = sum(1 for s in self.scripts for st in s.statements if st.error is not None)
+        if self.applied:
+            return "applied cleanly in the sandbox"
+        if self.apply_attempted:
+            if self.kept_going:
+                return f"applied except {len(self.errors)} statements (--keep-going; errors above)"
+            return "not applied (errors above)"
+        if self.dialect != "postgres":
+            return f"not applied ({self.dialect} SQL; the sandbox is PostgreSQL)"
+        if parse_errors:
+            return "not applied (parse errors above; --keep-going applies the other statements)"
+        return "not applied (no sandbox)"
 
     def lint_errors(self, file: str | None = None) -> tuple[Diagnostic, ...]:
         """Lint findings of severity ``error`` (in ``file`` only, when given)."""
@@ -93,6 +113,8 @@ def check_sources(
     lint_config: LintConfig | None = None,
     existing: Schema | None = None,
     translate_to: str | None = None,
+    keep_going: bool = False,
+    variables: Mapping[str, str] | None = None,
 ) -> CheckResult:
     """Parse, model, lint and (for PostgreSQL, with a sandbox) apply ``sources`` in order.
 
@@ -101,15 +123,21 @@ def check_sources(
     another in the same scratch database, so a folder of migrations is checked as it would be
     replayed. ``lint_config`` defaults to every rule at its default severity (no file is
     read). ``existing`` is the schema the sources start from (its tables are live tables).
-    ``translate_to`` also translates each source to that dialect (``mysql``, ``sqlite``...).
+    ``translate_to`` also translates each source to that dialect (``mysql``, ``sqlite``...);
+    both dialects are validated before any work. ``keep_going`` applies every statement it
+    can (statements that do not parse are left out) and reports every failure; ``variables``
+    are psql variables (see :mod:`tools.sql.variables`). A ``KeyboardInterrupt`` cancels the
+    statement running on the server before it propagates.
     """
     from dbarch.tools.schema.from_sql import schema_from_script
     from dbarch.tools.sql.parse import analyse_script, normalize_dialect
 
     dialect = normalize_dialect(dialect)
+    target = normalize_dialect(translate_to) if translate_to is not None else None
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    scripts = [parse_script(src.text, dialect=dialect, source=src.name, analyse=False) for src in sources]
+    scripts = [parse_script(src.text, dialect=dialect, source=src.name, analyse=False, variables=variables)
+               for src in sources]
     timings["validate"] = (time.perf_counter() - t0) * 1000
     errors: list[DbarchError] = [e for s in scripts for e in s.errors]
     notes: list[Note] = [n for s in scripts for n in s.notes]
@@ -117,10 +145,12 @@ def check_sources(
     # The server applies while this thread models and lints: two cores, two jobs.
     pending: Future[tuple[ApplyResult, dict[str, float]]] | None = None
     pool: ThreadPoolExecutor | None = None
-    attempted = bool(apply and sandbox is not None and scripts and scripts[0].dialect == "postgres" and not errors)
+    attempted = bool(apply and sandbox is not None and scripts and scripts[0].dialect == "postgres"
+                     and (keep_going or not errors))
+    cancel = _Cancel()
     if attempted and sandbox is not None:
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dbarch-apply")
-        pending = pool.submit(_apply, sandbox, scripts)
+        pending = pool.submit(_apply, sandbox, scripts, keep_going, cancel)
     elif dialect != "postgres" and apply and sandbox is not None:
         notes.append(Note(f"the sandbox is PostgreSQL: {dialect} SQL was parsed and linted, not applied", 1))
 
@@ -143,24 +173,25 @@ def check_sources(
             t0 = time.perf_counter()
             diagnostics = _lint(scripts, before, after, lint_config)
             timings["lint"] = (time.perf_counter() - t0) * 1000
+    except BaseException:
+        cancel.fire()  # Ctrl-C (or a failure here): the server statement is cancelled, not awaited
+        raise
     finally:
         applied = False
         if pending is not None and pool is not None:
             try:
-                result, apply_timings = pending.result()
+                result, apply_timings = cancel.wait(pending)
             finally:
-                pool.shutdown()
+                pool.shutdown(wait=not cancel.event.is_set())
             timings.update(apply_timings)
             applied = result.applied
             notes.extend(result.notes)
-            if result.error is not None:
-                errors.append(result.error)
+            errors.extend(result.errors)
 
     translations: tuple[TranspileResult, ...] = ()
-    if translate_to is not None:
+    if target is not None:
         from dbarch.tools.sql.transpile import transpile_script
 
-        target = normalize_dialect(translate_to)
         translations = tuple(transpile_script(s, target) for s in scripts)
 
     statements = sum(len(s.sql_statements) for s in scripts)
@@ -173,17 +204,45 @@ def check_sources(
         not_analysed=not_analysed,
         schema=schema,
         errors=tuple(errors),
-        notes=tuple(sorted(notes, key=lambda n: (sources_order.get(n.file or "", 0), n.line, n.column))),
+        notes=group_notes(sorted(notes, key=lambda n: (sources_order.get(n.file or "", 0), n.line, n.column))),
         applied=applied,
         apply_attempted=attempted,
         lint=tuple(diagnostics),
         timings_ms=timings,
         translations=translations,
+        kept_going=attempted and keep_going,
         scripts=tuple(scripts),
     )
 
 
-def _apply(sandbox: Sandbox, scripts: Sequence[ParsedScript]) -> tuple[ApplyResult, dict[str, float]]:
+class _Cancel:
+    """Lets the main thread stop the apply thread: the flag stops it before its next
+    statement, the server cancels the statement it is running."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.conn: Any = None
+
+    def fire(self) -> None:
+        self.event.set()
+        conn = self.conn
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.cancel_safe(timeout=2.0)
+
+    def wait(self, pending: Future[tuple[ApplyResult, dict[str, float]]]) -> tuple[ApplyResult, dict[str, float]]:
+        try:
+            return pending.result()
+        except BaseException:
+            self.fire()
+            with contextlib.suppress(BaseException):
+                pending.result(timeout=5)
+            raise
+
+
+def _apply(
+    sandbox: Sandbox, scripts: Sequence[ParsedScript], keep_going: bool, cancel: _Cancel
+) -> tuple[ApplyResult, dict[str, float]]:
     from dbarch.tools.sandbox.apply import apply_scripts
 
     timings: dict[str, float] = {}
@@ -193,7 +252,11 @@ def _apply(sandbox: Sandbox, scripts: Sequence[ParsedScript]) -> tuple[ApplyResu
     t0 = time.perf_counter()
     with sandbox.scratch() as db:
         timings["scratch"] = (time.perf_counter() - t0) * 1000
-        result = apply_scripts(sandbox, db, scripts)
+        cancel.conn = db.conn
+        try:
+            result = apply_scripts(sandbox, db, scripts, keep_going=keep_going, cancelled=cancel.event)
+        finally:
+            cancel.conn = None
     timings["apply"] = result.duration_ms
     return result, timings
 

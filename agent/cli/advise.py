@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dbarch.agent.cli.common import make_sandbox, print_json
+from dbarch.agent.cli.common import make_sandbox, print_json, psql_vars
 from dbarch.agent.cli.explain import add_workload_args, workload_args
 
 
@@ -35,19 +35,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from dbarch.tools.errors import UsageError
     from dbarch.tools.perf.workload import advise_workload
-    from dbarch.tools.render.perf import render_advice
+    from dbarch.tools.render.perf import render_advice, render_shortfalls
 
     if args.budget_mb <= 0:
         raise UsageError("--budget-mb must be positive")
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:
         result = advise_workload(schema, queries, volumes, sandbox=sandbox, budget_mb=args.budget_mb,
-                                 analyze=args.analyze, fixed=args.fixed, runs=args.runs, shape=args.shape)
+                                 analyze=args.analyze, fixed=args.fixed, runs=args.runs, shape=args.shape,
+                                 variables=psql_vars(args), keep_going=args.keep_going)
     if args.format == "json":
         print_json(result)
     else:
+        sys.stdout.write(render_shortfalls(result.data, allowed=args.allow_empty))
         for note in [*result.data.notices, *result.advice.notices]:
             print(f"note: {note}", file=sys.stderr)
         sys.stdout.write(render_advice(result, runs=args.runs))
     failed = any(not q.before.ok for q in result.advice.queries)
-    return 1 if result.advice.recommendations or failed else 0
+    short = not result.data.complete and not args.allow_empty
+    return 1 if result.advice.recommendations or failed or short else 0

@@ -8,10 +8,13 @@ import sys
 from typing import TYPE_CHECKING
 
 from dbarch.agent.cli.common import (
+    add_apply_args,
     add_input_args,
     add_sandbox_args,
+    dialect_arg,
     make_sandbox,
     print_json,
+    psql_vars,
     read_sources,
 )
 
@@ -38,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--severity", choices=("info", "warning", "error"), help="report lint findings of this severity and above")
     p.add_argument("--assume-in-transaction", action="store_true",
                    help="the migration runner wraps each file in a transaction")
-    p.add_argument("--to", metavar="DIALECT", help="also translate to DIALECT (mysql, sqlite, ...)")
+    p.add_argument("--to", metavar="DIALECT", type=dialect_arg,
+                   help="also translate to DIALECT (mysql, sqlite, ...)")
+    add_apply_args(p)
     p.set_defaults(func=run)
 
 
@@ -56,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             owned.enter_context(sandbox)
         result = check_sources(
             sources, dialect=dialect, sandbox=sandbox, apply=not args.no_apply, lint=not args.no_lint,
-            lint_config=config, translate_to=args.to,
+            lint_config=config, translate_to=args.to, keep_going=args.keep_going, variables=psql_vars(args),
         )
     if args.format == "json":
         print_json(result)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dbarch.agent.cli.common import dialect_arg
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser(
@@ -17,6 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("file", nargs="?", metavar="FILE.sql", help="SQL file, or - for standard input")
     p.add_argument("--workspace", default=".", metavar="DIR", help="workspace whose schema to draw")
+    p.add_argument("--dialect", default="postgres", type=dialect_arg,
+                   help="SQL dialect of FILE (default: postgres); an unknown name is an error")
     p.add_argument("--format", choices=("mermaid", "svg"), default="mermaid")
     p.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE instead of standard output"
@@ -45,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         from dbarch.memory import Workspace, read_schema_sql
 
         text, name = read_schema_sql(Workspace(args.workspace)), "00_soul.md"
-    diagram = erd_from_sql(text, source_name=name) + "\n"
+    diagram = erd_from_sql(text, source_name=name, dialect=args.dialect) + "\n"
     if args.format == "svg":
         return _render_svg(diagram, args.output)
     if args.output:

@@ -6,7 +6,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
+from dbarch.agent.cli.common import (
+    add_apply_args,
+    add_sandbox_args,
+    make_sandbox,
+    print_json,
+    psql_vars,
+)
 
 if TYPE_CHECKING:
     from dbarch.tools.datagen import Volumes
@@ -32,7 +38,10 @@ def add_workload_args(p: argparse.ArgumentParser, *, single: bool) -> None:
                    help="keep the synthetic data as generated, even where the queries' literals and "
                    "ranges match no row (by default they are made to occur with a plausible selectivity)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="exit 0 even when a table ends up empty or short of its volume (listed first)")
     add_sandbox_args(p)
+    add_apply_args(p)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -70,16 +79,18 @@ def workload_args(args: argparse.Namespace) -> tuple[list[SqlSource], SqlSource,
 
 def run(args: argparse.Namespace) -> int:
     from dbarch.tools.perf.workload import explain_workload
-    from dbarch.tools.render.perf import render_explanation
+    from dbarch.tools.render.perf import render_explanation, render_shortfalls
 
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:
         run = explain_workload(schema, queries, volumes, sandbox=sandbox, analyze=args.analyze,
-                               shape=args.shape)
+                               shape=args.shape, variables=psql_vars(args), keep_going=args.keep_going)
     if args.format == "json":
         print_json(run)
     else:
+        sys.stdout.write(render_shortfalls(run.data, allowed=args.allow_empty))
         for note in run.data.notices:
             print(f"note: {note}", file=sys.stderr)
         sys.stdout.write(render_explanation(run))
-    return 0 if run.ok else 1
+    short = not run.data.complete and not args.allow_empty
+    return 0 if run.ok and not short else 1

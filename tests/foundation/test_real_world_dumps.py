@@ -78,9 +78,8 @@ def test_notes_inside_the_scripts_own_transaction_do_not_abort_it(sandbox: Sandb
 
 def test_quoted_missing_extensions_with_a_schema_are_named(sandbox: Sandbox) -> None:
     result = check(sandbox, 'SET search_path = public;\nCREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA public;')
-    (error,) = result.errors
-    assert (error.line, error.column, error.sqlstate) == (2, 1, "0A000")
-    assert '"uuid-ossp"' in error.message and "gen_random_uuid" in (error.hint or "")
+    assert result.applied, result.errors  # a stand-in, named as one (tests/realworld covers it)
+    assert any('"uuid-ossp"' in n.message and "stand-in" in n.message for n in result.notes)
     postgis = check(sandbox, "CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;")
     (error,) = postgis.errors
     assert '"postgis"' in error.message and "ICU" not in error.message  # not a contrib module

@@ -36,8 +36,11 @@ def test_a_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None
     big = tmp_path / "big.sql"
     big.write_bytes(b"SELECT 1;\n" * 1_100_000)
     with pytest.raises(InputError, match="MiB") as info:
-        read_sql(str(big))
+        read_sql(str(big), limit_option="--max-bytes")
     assert "--max-bytes" in (info.value.hint or "")
+    with pytest.raises(InputError, match="MiB") as info:
+        read_sql(str(big))  # a command without the option must not name it
+    assert "--max-bytes" not in (info.value.hint or "")
 
 
 def test_a_utf8_bom_is_ignored() -> None:

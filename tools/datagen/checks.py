@@ -29,6 +29,10 @@ class Domain:
     high_inclusive: bool = True
     values: tuple[str | float, ...] | None = None
     """Allowed values of an IN list (strings or numbers)."""
+    low_text: str | None = None
+    """A date/time lower bound as SQL (``'2007-01-01'::timestamp``), inclusive."""
+    high_text: str | None = None
+    """A date/time upper bound as SQL, exclusive."""
 
 
 def column_domains(checks: Iterable[str]) -> dict[str, Domain]:
@@ -116,10 +120,17 @@ def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
     if kind not in _FLIP:
         return None
     assert isinstance(node, exp.Binary)
-    name, value = _column(node.this), _constant(node.expression)
+    name, value, other = _column(node.this), _constant(node.expression), node.expression
     if name is None:
-        name, value, kind = _column(node.expression), _constant(node.this), _FLIP[kind]
-    if name is None or value is None:
+        name, value, kind, other = _column(node.expression), _constant(node.this), _FLIP[kind], node.this
+    if name is None:
+        return None
+    moment = _temporal(other)
+    if moment is not None and kind in (exp.GT, exp.GTE):
+        return name, Domain(low_text=moment)  # a strict bound is one tick off: the row filter decides
+    if moment is not None and kind in (exp.LT, exp.LTE):
+        return name, Domain(high_text=moment)
+    if value is None:
         return None
     if kind is exp.EQ:
         return name, Domain(values=(value,))
@@ -130,10 +141,27 @@ def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
     return name, Domain(high=value, high_inclusive=kind is exp.LTE)
 
 
+_TEMPORAL = (exp.DataType.Type.DATE, exp.DataType.Type.TIMESTAMP, exp.DataType.Type.TIMESTAMPTZ,
+             exp.DataType.Type.DATETIME)
+
+
+def _temporal(node: exp.Expression) -> str | None:
+    """``'2007-01-01'::timestamp`` (a string literal cast to a date/time type) as SQL."""
+    node = _unparen(node)
+    if (isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string
+            and node.to.is_type(*_TEMPORAL)):
+        return node.sql("postgres")
+    return None
+
+
 def _merge(old: Domain | None, new: Domain) -> Domain:
     if old is None:
         return new
     merged = old
+    if new.low_text is not None:
+        merged = replace(merged, low_text=new.low_text)
+    if new.high_text is not None:
+        merged = replace(merged, high_text=new.high_text)
     if new.values is not None:
         keep = new.values if old.values is None else tuple(v for v in old.values if v in new.values)
         merged = replace(merged, values=keep)

@@ -116,11 +116,34 @@ def fill(
     return inserted, passes, None
 
 
+def relax_not_null(conn: psycopg.Connection[Any], t: TableInfo, fks: list[ForeignKeyInfo]) -> None:
+    """Drop NOT NULL on the columns of ``fks`` for the load (they are filled by an UPDATE)."""
+    for c in {c for fk in fks for c in fk.columns}:
+        conn.execute(f"ALTER TABLE {t.qualified} ALTER COLUMN {_quote(c)} DROP NOT NULL")
+
+
+def restore_not_null(conn: psycopg.Connection[Any], t: TableInfo, fks: list[ForeignKeyInfo]) -> str | None:
+    """Set NOT NULL again (the server checks every row); rows still NULL there are deleted."""
+    columns = sorted({c for fk in fks for c in fk.columns})
+    if not columns:
+        return None
+    nulls = " OR ".join(f"{_quote(c)} IS NULL" for c in columns)
+    cur = conn.execute(f"DELETE FROM {t.qualified} WHERE {nulls}")
+    for c in columns:
+        conn.execute(f"ALTER TABLE {t.qualified} ALTER COLUMN {_quote(c)} SET NOT NULL")
+    if cur.rowcount and cur.rowcount > 0:
+        return f"{cur.rowcount:,} rows removed: their NOT NULL reference ({', '.join(columns)}) found no parent row"
+    return None
+
+
 def update_pass(
     conn: psycopg.Connection[Any], t: TableInfo, fk: ForeignKeyInfo, parents: dict[Key, ParentKeys],
-    keys_tables: KeysTables, opts: Options,
+    keys_tables: KeysTables, opts: Options, *, required: bool = False,
 ) -> str | None:
-    """Fill a deferred foreign key (cycle, nullable self-reference) of the rows already there."""
+    """Fill a deferred foreign key (cycle, self-reference) of the rows already there.
+
+    ``required``: a NOT NULL foreign key (every row gets a parent); when its columns are a
+    unique key, rows take the parents in turn instead of a skewed pick."""
     parent = parents.get((fk.ref_schema, fk.ref_table))
     if parent is None or parent.rows == 0:
         return "left NULL: the referenced table has no rows"
@@ -136,7 +159,11 @@ def update_pass(
         name, n = keys_table(conn, fk, keys_tables)
         sets = ", ".join(f"{_quote(c)} = p.{_quote(rc)}" for c, rc in zip(fk.columns, fk.ref_columns, strict=True))
         source, cond = f" JOIN {name} AS p ON p.rn = r.k", ""
-    pick = pick_expr(n, opts, nullable=True, salt=7)
+    unique = any(set(key) == set(fk.columns) for key in t.unique_keys)
+    if unique:
+        pick = f"((row_number() OVER () - 1) % {n} + 1)"
+    else:
+        pick = pick_expr(n, opts, nullable=not required, salt=7)
     sql = (
         f"UPDATE {t.qualified} AS c SET {sets} FROM (SELECT ctid AS tid, {pick} AS k "
         f"FROM {t.qualified} OFFSET 0) AS r{source} WHERE c.ctid = r.tid{cond}"

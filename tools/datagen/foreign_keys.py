@@ -41,7 +41,9 @@ def drop_foreign_keys(conn: psycopg.Connection[Any]) -> list[ForeignKey]:
 
 
 def restore_foreign_keys(conn: psycopg.Connection[Any], fks: list[ForeignKey], workers: Workers) -> list[str]:
-    """Re-create the foreign keys exactly and have the server check every row against them."""
+    """Re-create the foreign keys exactly and have the server check every row against them.
+
+    Notices of rows removed start with the table's qualified name and ``: rows breaking``."""
     notices: list[str] = []
     pending: dict[str, list[ForeignKey]] = defaultdict(list)
     for fk in fks:

@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
 import psycopg
 
-from dbarch.tools.datagen.fill import KeysTables, bump_sequences, fill, update_pass
+from dbarch.tools.datagen.fill import (
+    KeysTables,
+    bump_sequences,
+    fill,
+    relax_not_null,
+    restore_not_null,
+    update_pass,
+)
 from dbarch.tools.datagen.foreign_keys import drop_foreign_keys, restore_foreign_keys
 from dbarch.tools.datagen.indexes import SetAside, restore, set_aside
 from dbarch.tools.datagen.introspect import TableInfo, read_tables
 from dbarch.tools.datagen.order import FillOrder, fill_order
 from dbarch.tools.datagen.parallel import Workers, default_workers
-from dbarch.tools.datagen.plan import Options, ParentKeys, TablePlan, plan_table
+from dbarch.tools.datagen.plan import Options, ParentKeys, TablePlan, capacity_error, plan_table
+from dbarch.tools.datagen.triggers import disable_triggers, enable_triggers
 from dbarch.tools.datagen.volumes import Volumes
 from dbarch.tools.errors import UsageError
 from dbarch.tools.schema.idents import display_key, qualify
@@ -43,19 +51,38 @@ class TableLoad:
 
 
 @dataclass(frozen=True, slots=True)
+class Shortfall:
+    """A table that ended up with fewer rows than asked, and why."""
+
+    table: str
+    requested: int
+    rows: int
+    reason: str
+
+    def __str__(self) -> str:
+        got = "empty" if self.rows == 0 else f"{self.rows:,} of {self.requested:,} rows"
+        return f"{self.table}: {got} ({self.reason})"
+
+
+@dataclass(frozen=True, slots=True)
 class DatagenResult:
     tables: tuple[TableLoad, ...]
     seconds: float
     analyze_seconds: float
     notices: tuple[str, ...] = field(default=())
+    shortfalls: tuple[Shortfall, ...] = field(default=())
+    """Tables with a stated or default volume that ended up empty or short (printed first)."""
 
     total_rows: int = field(init=False, default=0)
     rows_per_second: float = field(init=False, default=0.0)
+    complete: bool = field(init=False, default=True)
+    """True when every table got the rows asked for it."""
 
     def __post_init__(self) -> None:
         total = sum(t.rows for t in self.tables)
         object.__setattr__(self, "total_rows", total)
         object.__setattr__(self, "rows_per_second", total / self.seconds if self.seconds > 0 else 0.0)
+        object.__setattr__(self, "complete", not self.shortfalls)
 
     def rows(self) -> dict[str, int]:
         return {t.table: t.rows for t in self.tables}
@@ -98,9 +125,18 @@ def generate_data(
             f"no volume stated for {', '.join(defaulted)}: {volumes.default:,} rows each "
             "(state volumes with --rows table=N,... or a YAML/JSON file)"
         )
+    too_many = [
+        err for t in tables
+        if (wanted := volumes.for_table(*t.key) or (volumes.default if not t.existing_rows else 0))
+        and (err := capacity_error(t, wanted)) is not None
+    ]
+    if too_many:
+        raise UsageError("; ".join(too_many), hint="lower the volume in --rows (nothing was loaded)")
     order = fill_order(tables)
+    why: dict[Key, str] = {}
     for key in order.skipped:
-        notices.append(f"{_display(by_key[key])} left empty: it is in a cycle of NOT NULL foreign keys")
+        why[key] = "it is in a cycle of NOT NULL foreign keys that are all part of primary keys"
+        notices.append(f"{_display(by_key[key])} left empty: {why[key]}")
     deferred_by_table: dict[Key, set[str]] = {}
     for key, fk_name in order.deferred:
         deferred_by_table.setdefault(key, set()).add(fk_name)
@@ -109,7 +145,16 @@ def generate_data(
     conn.execute(timeout)
     size = default_workers() if workers is None else workers
     with Workers(conn, dsn, size, setup=(timeout, "SET maintenance_work_mem = '256MB'")) as pool:
-        loads, notices_load, loaded_keys = _load(conn, pool, order, by_key, volumes, opts, seed, deferred_by_table)
+        unsupported = _unsupported_types(conn)
+        triggered = disable_triggers(conn)
+        if triggered:
+            notices.append(f"user triggers of {len(triggered)} tables disabled during the load "
+                           "(like pg_restore --disable-triggers)")
+        try:
+            loads, notices_load, loaded_keys = _load(conn, pool, order, by_key, volumes, opts, seed,
+                                                     deferred_by_table, unsupported, why)
+        finally:
+            enable_triggers(conn, triggered)
         notices.extend(notices_load)
         loaded = time.perf_counter()
         rows = {t.table: t.rows for t in loads}
@@ -118,12 +163,30 @@ def generate_data(
             f.result()
     conn.execute("RESET statement_timeout")
     end = time.perf_counter()
-    return DatagenResult(tuple(loads), loaded - started, end - loaded, tuple(notices))
+    by_name = {_display(t): t.key for t in tables}
+    shortfalls = tuple(
+        Shortfall(load.table, load.requested, load.rows,
+                  why.get(by_name[load.table], "fewer rows fit its unique keys and checks"))
+        for load in loads if load.rows < load.requested
+    )
+    return DatagenResult(tuple(loads), loaded - started, end - loaded, tuple(notices), shortfalls)
+
+
+def _unsupported_types(conn: psycopg.Connection[Any]) -> dict[str, str]:
+    """Types whose values this server cannot make (the embedded build has no libxml)."""
+    try:
+        with conn.transaction():
+            conn.execute("SELECT '<a/>'::xml")
+    except psycopg.Error:
+        return {"xml": "the sandbox PostgreSQL is built without libxml: no xml values "
+                       "(--engine system, or --sandbox-dsn with a server that has it)"}
+    return {}
 
 
 def _load(
     conn: psycopg.Connection[Any], pool: Workers, order: FillOrder, by_key: dict[Key, TableInfo], volumes: Volumes,
-    opts: Options, seed: float, deferred_by_table: dict[Key, set[str]],
+    opts: Options, seed: float, deferred_by_table: dict[Key, set[str]], unsupported: dict[str, str],
+    why: dict[Key, str],
 ) -> tuple[list[TableLoad], list[str], list[Key]]:
     """Insert every table in ``order``; rebuild indexes in the background and foreign keys last."""
     notices: list[str] = []
@@ -148,12 +211,17 @@ def _load(
                 continue
             wanted = volumes.default if asked is None else asked
             t0 = time.perf_counter()
-            plan = plan_table(t, max(0, wanted - t.existing_rows), parents, deferred_by_table.get(key, set()), opts)
+            plan = plan_table(t, max(0, wanted - t.existing_rows), parents, deferred_by_table.get(key, set()), opts,
+                              unsupported)
             notices.extend(plan.notices)
+            if plan.notices:
+                why[key] = "; ".join(plan.notices)
             inserted, passes = 0, 0
             if plan.skip:
+                why[key] = plan.skip
                 notices.append(f"{_display(t)} left empty: {plan.skip}")
             elif plan.rows > 0:
+                relax_not_null(conn, t, plan.relax)
                 bulk = plan.constructed and not t.existing_rows and plan.rows >= BULK_ROWS
                 aside = set_aside(conn, t) if bulk else None
                 inserted, passes, error = fill(conn, plan, keys_tables, t.existing_rows > 0, pool, seed)
@@ -163,11 +231,11 @@ def _load(
                     rebuilds.append(pool.submit(partial(_rebuild, aside, t)))
                     bulk_loaded.add(key)
                 if error:
+                    why[key] = error
                     notices.append(f"{_display(t)}: {error}")
                 elif inserted < plan.rows:
-                    notices.append(
-                        f"{_display(t)}: only {inserted:,} of {plan.rows:,} rows fit its unique keys and checks"
-                    )
+                    why[key] = f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys and checks"
+                    notices.append(f"{_display(t)}: {why[key]}")
             total = t.existing_rows + inserted
             dense = t.existing_rows == 0 and passes == 1 and inserted == plan.rows
             parents[key] = ParentKeys(total, dense, plan.templates if dense else {})
@@ -176,9 +244,13 @@ def _load(
 
         for plan in plans:
             for fk in plan.later:
-                error = update_pass(conn, plan.table, fk, parents, keys_tables, opts)
+                error = update_pass(conn, plan.table, fk, parents, keys_tables, opts, required=fk in plan.relax)
                 if error:
                     notices.append(f"{_display(plan.table)}.{','.join(fk.columns)}: {error}")
+            error = restore_not_null(conn, plan.table, plan.relax)
+            if error:
+                why[plan.table.key] = error
+                notices.append(f"{_display(plan.table)}: {error}")
             if plan.table.key in asides:
                 rebuilds.append(pool.submit(partial(_rebuild, asides[plan.table.key], plan.table)))
             elif plan.table.key not in bulk_loaded:
@@ -188,7 +260,16 @@ def _load(
     finally:
         for f in rebuilds:  # the foreign keys need the rebuilt unique indexes of their parents
             notices.extend(f.result())
-    notices.extend(restore_foreign_keys(conn, foreign_keys, pool))
+    fk_notices = restore_foreign_keys(conn, foreign_keys, pool)
+    notices.extend(fk_notices)
+    if any(": rows breaking " in n for n in fk_notices):  # the counts changed: say where
+        tables = {_display(t): t for t in by_key.values()}
+        for i, load in enumerate(loads):
+            row = conn.execute(f"SELECT count(*) FROM {tables[load.table].qualified}").fetchone()
+            now = int(row[0]) if row else 0
+            if now < load.rows:
+                loads[i] = replace(load, rows=now)
+                why[tables[load.table].key] = "rows breaking its foreign keys were removed after the load"
     filled = [p.table.key for p in plans if p.table.existing_rows == 0 or volumes.for_table(*p.table.key)]
     return loads, notices, filled
 

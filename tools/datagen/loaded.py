@@ -4,7 +4,8 @@ and ``advise`` work on."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 
 from dbarch.tools.datagen.generate import DatagenResult, generate_data
 from dbarch.tools.datagen.plan import Options
@@ -16,23 +17,32 @@ from dbarch.tools.sql.source import SqlSource
 
 @contextlib.contextmanager
 def loaded_database(
-    sandbox: Sandbox, schema: Sequence[SqlSource], volumes: Volumes, *, options: Options | None = None
+    sandbox: Sandbox, schema: Sequence[SqlSource], volumes: Volumes, *, options: Options | None = None,
+    variables: Mapping[str, str] | None = None, keep_going: bool = False,
 ) -> Iterator[tuple[ScratchDatabase, DatagenResult]]:
     """Apply ``schema`` in a scratch database, fill it, ANALYZE it; drop it on exit.
 
     Raises the schema's first parse or server error (located in its file) as a
-    :class:`~tools.errors.DbarchError`.
+    :class:`~tools.errors.DbarchError`, unless ``keep_going`` (then whatever applied is
+    loaded, and the errors are in :attr:`DatagenResult.notices`). The session's
+    ``search_path`` is the schemas the script created, then ``public``, whatever the script
+    set (:func:`~tools.sandbox.apply.reset_session`).
     """
     from dbarch.tools.sandbox.apply import apply_scripts
     from dbarch.tools.sql.parse import parse_script
 
-    scripts = [parse_script(s.text, dialect="postgres", source=s.name) for s in schema]
-    for script in scripts:
-        if script.errors:
-            raise script.errors[0]
+    scripts = [parse_script(s.text, dialect="postgres", source=s.name, variables=variables) for s in schema]
+    skipped = [e for script in scripts for e in script.errors]
+    if skipped and not keep_going:
+        raise skipped[0]
     sandbox.start()
     with sandbox.scratch() as db:
-        result = apply_scripts(sandbox, db, scripts)
+        result = apply_scripts(sandbox, db, scripts, keep_going=keep_going)
+        if keep_going and (skipped or result.errors):
+            data = generate_data(db.conn, volumes, options=options, dsn=db.dsn)
+            failures = tuple(f"not applied: {e.one_line()}" for e in (*skipped, *result.errors))
+            yield db, replace(data, notices=failures + data.notices)
+            return
         if result.error is not None:
             err = result.error
             raise DbarchError(f"the schema does not apply: {err.message}", file=err.file, line=err.line,

@@ -1,9 +1,11 @@
 """The order tables are filled in: parents before children, cycles broken where they can be.
 
-A foreign key between two tables of a cycle is *deferred* when its columns are nullable: the
-child is inserted with NULL there and an UPDATE pass fills it once the parent has rows. A
-cycle made only of NOT NULL foreign keys cannot be filled without deferrable constraints;
-one of its tables is left empty and a notice says so. Self-references are not ordering
+A foreign key between two tables of a cycle is *deferred*: the child is inserted with NULL
+there and an UPDATE pass fills it once the parent has rows. Nullable foreign keys are
+deferred first; a cycle made only of NOT NULL foreign keys has one of them *relaxed* (as a
+loader that drops constraints would: its NOT NULL is dropped for the load and set again, and
+so checked by the server, after the UPDATE pass), preferring one outside any unique key.
+Only a cycle whose every foreign key is part of its table's primary key leaves a table empty. Self-references are not ordering
 edges: the generator handles them inside the table's own INSERT or with an UPDATE pass.
 
 Example: ``a.b_id -> b`` (nullable) and ``b.a_id -> a`` (NOT NULL) gives the order
@@ -28,10 +30,20 @@ class FillOrder:
     """``(table, foreign key name)`` filled by an UPDATE pass after every table has rows."""
     skipped: tuple[Key, ...]
     """Tables left empty because a NOT NULL cycle cannot be broken."""
+    relaxed: tuple[tuple[Key, str], ...] = ()
+    """Deferred NOT NULL foreign keys: NOT NULL is dropped for the load and set again after."""
 
 
 def _nullable(table: TableInfo, fk: ForeignKeyInfo) -> bool:
     return all(not table.column(c).not_null for c in fk.columns)
+
+
+def _relaxable(table: TableInfo, fk: ForeignKeyInfo) -> int | None:
+    """How good a NOT NULL foreign key is to relax (lower is better; None: in the primary key)."""
+    if set(fk.columns) & set(table.primary_key):
+        return None
+    in_unique = any(set(fk.columns) & set(key) for key in table.unique_keys)
+    return 1 if in_unique else 0
 
 
 def fill_order(tables: Sequence[TableInfo]) -> FillOrder:
@@ -48,6 +60,7 @@ def fill_order(tables: Sequence[TableInfo]) -> FillOrder:
     order: list[Key] = []
     deferred: list[tuple[Key, str]] = []
     skipped: list[Key] = []
+    relaxed: list[tuple[Key, str]] = []
     remaining = [t.key for t in tables]
     while remaining:
         ready = [k for k in remaining if all(p not in remaining for p in edges[k].values())]
@@ -66,6 +79,18 @@ def fill_order(tables: Sequence[TableInfo]) -> FillOrder:
             ),
             None,
         )
+        if choice is None:
+            ranked = sorted(
+                (rank, i, (k, name))
+                for i, k in enumerate(remaining)
+                for name, parent in edges[k].items()
+                if parent in remaining
+                and (rank := _relaxable(by_key[k], next(f for f in by_key[k].foreign_keys if f.name == name)))
+                is not None
+            )
+            if ranked:
+                choice = ranked[0][2]
+                relaxed.append(choice)
         if choice is not None:
             deferred.append(choice)
             del edges[choice[0]][choice[1]]
@@ -73,4 +98,4 @@ def fill_order(tables: Sequence[TableInfo]) -> FillOrder:
         victim = remaining[0]
         skipped.append(victim)
         remaining.remove(victim)
-    return FillOrder(tuple(order), tuple(deferred), tuple(skipped))
+    return FillOrder(tuple(order), tuple(deferred), tuple(skipped), tuple(relaxed))

@@ -10,6 +10,7 @@ connection, so the result is the same, only slower.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 from collections.abc import Callable
@@ -71,14 +72,23 @@ class Workers:
         finally:
             self._free.put(conn)
 
-    def close(self) -> None:
+    def cancel(self) -> None:
+        """Cancel what every worker connection is running on the server (Ctrl-C)."""
+        for conn in self._conns:
+            with contextlib.suppress(Exception):
+                conn.cancel_safe(timeout=2.0)
+
+    def close(self, *, cancel: bool = False) -> None:
+        if cancel:
+            self.cancel()
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=False)
+            self._pool.shutdown(wait=True, cancel_futures=cancel)
         for conn in self._conns:
             conn.close()
 
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        # on an exception (Ctrl-C above all) the server statements are cancelled, not awaited
+        self.close(cancel=kind is not None)

@@ -21,8 +21,8 @@ import math
 from dataclasses import dataclass, field
 
 from dbarch.tools.datagen.checks import column_domains
-from dbarch.tools.datagen.introspect import ForeignKeyInfo, TableInfo, _quote
-from dbarch.tools.datagen.values import random_expr, unique_expr
+from dbarch.tools.datagen.introspect import ForeignKeyInfo, TableInfo, TypeInfo, _quote
+from dbarch.tools.datagen.values import _int_bounds, random_expr, unique_expr
 
 Key = tuple[str, str]
 _PERMUTE = (2_654_435_761, 2_246_822_519, 3_266_489_917, 668_265_263)
@@ -62,7 +62,9 @@ class TablePlan:
     conflict: bool = False
     overriding: bool = False
     later: list[ForeignKeyInfo] = field(default_factory=list)
-    """Foreign keys filled by an UPDATE pass (cycles, nullable self-references)."""
+    """Foreign keys filled by an UPDATE pass (cycles, self-references)."""
+    relax: list[ForeignKeyInfo] = field(default_factory=list)
+    """NOT NULL foreign keys among ``later``: NOT NULL is dropped for the load, set after."""
     constructed: bool = False
     """Every unique key holds by construction (no ON CONFLICT needed)."""
     skip: str | None = None
@@ -85,9 +87,13 @@ def plan_table(
     parents: dict[Key, ParentKeys],
     deferred: set[str],
     opts: Options,
+    unsupported: dict[str, str] | None = None,
 ) -> TablePlan:
-    """Build the generation plan of one table (``skip`` says why it cannot be filled)."""
+    """Build the generation plan of one table (``skip`` says why it cannot be filled).
+
+    ``unsupported`` maps type names the server cannot produce values of to the reason."""
     plan = TablePlan(table, rows)
+    unsupported = unsupported or {}
     domains = column_domains(table.checks)
     cols = {c.name: c for c in table.columns if not c.generated}
     done: dict[str, str] = {}
@@ -121,6 +127,14 @@ def plan_table(
         plan.conflict = True
         inside = [f for f in table.foreign_keys if set(f.columns) <= set(key)]
         rotated.update(f.name for f in inside[1:])
+    for key in table.expression_keys:
+        if any(col in plan.templates for col in key):
+            continue
+        loose = [(c, unique_expr(c, cols[c].type, "{idx}", domains.get(c))) for c in key
+                 if c in cols and c not in fk_cols and c not in dict(table.overrides)]
+        picked = next(((c, e) for c, e in loose if e is not None), None)
+        if picked is not None:
+            plan.templates[picked[0]] = picked[1] or ""
     plan.conflict = plan.conflict or table.has_opaque_unique
     plan.constructed = not plan.conflict and not one_to_one
 
@@ -137,15 +151,19 @@ def plan_table(
             exact = not plan.conflict and not table.checks
             if fk.name not in deferred and exact and all(rc in plan.templates for rc in fk.ref_columns):
                 parent = ParentKeys(rows, True, plan.templates)  # rows of this very INSERT
-            elif nullable:
+            elif nullable or not set(fk.columns) & set(table.primary_key):
                 plan.later.append(fk)
+                if not nullable:
+                    plan.relax.append(fk)
                 done.update({c: f"NULL::{cols[c].type.sql}" for c in fk.columns})
                 continue
             else:
-                plan.skip = f"its NOT NULL self-reference {fk.name} cannot be built row by row"
+                plan.skip = f"its NOT NULL self-reference {fk.name} is part of its primary key"
                 return plan
         elif fk.name in deferred:
             plan.later.append(fk)
+            if not nullable:
+                plan.relax.append(fk)
             done.update({c: f"NULL::{cols[c].type.sql}" for c in fk.columns})
             continue
         else:
@@ -180,14 +198,19 @@ def plan_table(
             for fc, rc in zip(fk.columns, fk.ref_columns, strict=True):
                 done[fc] = f"{alias}.{_quote(rc)}"
 
+    overrides = dict(table.overrides)
     for name, c in cols.items():
         if name in done:
             continue
-        expr = random_expr(name, c.type, rows, domains.get(name))
+        if name in overrides:  # a partition key: inside the partitions' bounds, never NULL
+            done[name] = overrides[name]
+            continue
+        missing = _unsupported(c.type, unsupported)
+        expr = None if missing else random_expr(name, c.type, rows, domains.get(name))
         if expr is None:
             if c.default is not None or not c.not_null:
                 continue  # left to its default, or NULL
-            plan.skip = f"no generator for type {c.type.sql} (column {name}, NOT NULL, no default)"
+            plan.skip = missing or f"no generator for type {c.type.sql} (column {name}, NOT NULL, no default)"
             return plan
         if c.default is not None and not c.serial and opts.default_fraction > 0:
             expr = f"CASE WHEN random() < {opts.default_fraction} THEN {c.default} ELSE {expr} END"
@@ -200,6 +223,39 @@ def plan_table(
     generated = set(plan.columns)
     plan.filters = [chk for chk in table.checks if _columns_in(chk) <= generated]
     return plan
+
+
+def _unsupported(t: TypeInfo, unsupported: dict[str, str]) -> str | None:
+    while t is not None:
+        if t.name in unsupported:
+            return unsupported[t.name]
+        t = t.elem  # type: ignore[assignment]
+    return None
+
+
+def capacity_error(table: TableInfo, rows: int) -> str | None:
+    """Why ``rows`` rows cannot fit the table's keys (a ``smallint`` primary key holds 32,767
+    positive values), or ``None``. Said before anything is loaded."""
+    domains = column_domains(table.checks)
+    for c in table.columns:
+        single_key = any(key == (c.name,) for key in table.unique_keys)
+        if not (c.serial or single_key) or c.type.name not in ("int2", "int4", "int8"):
+            continue
+        if any(c.name in fk.columns for fk in table.foreign_keys):
+            continue  # bounded by its parent's rows instead
+        dom = domains.get(c.name)
+        lo = _int_bounds(c.type, dom, 1)[0]
+        hi = _INT_TOP[c.type.name]
+        if dom is not None and dom.high is not None:
+            hi = min(hi, math.floor(dom.high) if dom.high_inclusive else math.ceil(dom.high) - 1)
+        capacity = max(0, hi - lo + 1)
+        if rows > capacity:
+            return (f"{table.name}.{c.name} ({c.type.sql}) holds at most {capacity:,} distinct values: "
+                    f"{rows:,} rows cannot fit; the largest volume it allows is {capacity:,}")
+    return None
+
+
+_INT_TOP = {"int2": 32767, "int4": 2**31 - 1, "int8": 2**63 - 1}
 
 
 def _columns_in(check: str) -> set[str]:

@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -86,16 +86,21 @@ def explain_workload(
     analyze: bool = False,
     options: Options | None = None,
     shape: bool = True,
+    variables: Mapping[str, str] | None = None,
+    keep_going: bool = False,
 ) -> WorkloadExplanation:
     """Apply ``schema`` in a scratch database, fill it at ``volumes``, make the workload's
     literals occur in the data (``shape``; see :mod:`dbarch.tools.perf.workload_data`), ANALYZE,
-    EXPLAIN each query (``analyze``: also execute it in a rolled-back transaction)."""
+    EXPLAIN each query (``analyze``: also execute it in a rolled-back transaction).
+    ``data.shortfalls`` lists tables left empty or short; ``variables`` (psql) and
+    ``keep_going`` as for :func:`~dbarch.tools.datagen.loaded.loaded_database`."""
     from dbarch.tools.datagen.loaded import loaded_database
     from dbarch.tools.perf.explain import explain_query
 
     workload = workload_queries(queries)
     distributions = _distributions(volumes)
-    with loaded_database(sandbox, schema, volumes, options=options) as (db, data):
+    with loaded_database(sandbox, schema, volumes, options=options, variables=variables,
+                         keep_going=keep_going) as (db, data):
         shaping = _shape(db.conn, workload, distributions) if shape else None
         reports = tuple(explain_query(db.conn, q, analyze=analyze) for q in workload)
     return WorkloadExplanation(data, reports, shaping)
@@ -113,6 +118,8 @@ def advise_workload(
     fixed: Sequence[str] = (),
     runs: int = 3,
     shape: bool = True,
+    variables: Mapping[str, str] | None = None,
+    keep_going: bool = False,
 ) -> WorkloadAdvice:
     """Load ``schema`` with data as :func:`explain_workload` does, then advise indexes for the
     workload within ``budget_mb`` (each candidate built and measured, rolled back).
@@ -129,7 +136,8 @@ def advise_workload(
     pinned = {_table_column(f) for f in fixed}
     workload = workload_queries(queries)
     distributions = _distributions(volumes)
-    with loaded_database(sandbox, schema, volumes, options=options) as (db, data):
+    with loaded_database(sandbox, schema, volumes, options=options, variables=variables,
+                         keep_going=keep_going) as (db, data):
         shaping = _shape(db.conn, workload, distributions) if shape else None
         advice = advise(db.conn, workload, budget_mb=budget_mb, analyze=analyze, fixed=pinned, runs=runs)
     return WorkloadAdvice(data, advice, shaping)

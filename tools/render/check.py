@@ -19,11 +19,7 @@ def render_check(result: CheckResult, texts: Mapping[str, str], *, colour: bool 
     for d in result.lint:
         out += render_diagnostic(d, lines.get(d.file or "", ()), colour=colour)
     out += [f"note: {note}" for note in result.notes]
-    verdict = (
-        "applied cleanly in the sandbox" if result.applied
-        else "not applied (errors above)" if result.apply_attempted
-        else "not applied (no sandbox)"
-    )
+    verdict = result.apply_verdict
     timing = sum(result.timings_ms.values())
     out.append(
         f"{', '.join(result.sources)}: {result.statements} statements, {len(result.tables)} tables, "

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dbarch.tools.datagen.generate import DatagenResult
 from dbarch.tools.perf.explain import QueryReport
 from dbarch.tools.perf.workload import WorkloadAdvice, WorkloadExplanation
 from dbarch.tools.perf.workload_data import WorkloadData
@@ -48,6 +49,18 @@ def render_selectivity(shaping: WorkloadData | None, query: int) -> str:
     lines = [f"  selects {'?' if s.fraction is None else f'{s.fraction:.2%}'} of {s.table}: {one_line(s.predicate, 80)}"
              for s in shaping.selectivity if s.query == query]
     return "\n".join(lines)
+
+
+def render_shortfalls(data: DatagenResult, *, allowed: bool = False) -> str:
+    """The tables left empty or short of their volume, printed before anything else (the plans
+    below them are of less data than asked); empty when every table got its rows."""
+    if data.complete:
+        return ""
+    label = "warning" if allowed else "error"
+    out = [f"{label}: {len(data.shortfalls)} tables did not get the rows asked for them "
+           f"(plans below are over less data){'' if allowed else '; --allow-empty accepts this'}:"]
+    out += [f"  {item}" for item in data.shortfalls]
+    return "\n".join(out) + "\n"
 
 
 def render_explanation(run: WorkloadExplanation) -> str:

@@ -14,9 +14,11 @@ that names the extension and what the sandbox offers instead.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import psycopg
 import psycopg.sql
@@ -36,6 +38,7 @@ from dbarch.tools.sandbox.restore_policy import (
     skip_reason,
     superuser_skip,
 )
+from dbarch.tools.sandbox.standins import STANDINS, extension_schema
 from dbarch.tools.sql.parse import Note, ParsedScript, ParsedStatement
 
 
@@ -47,6 +50,8 @@ class ApplyResult:
     executed: int = 0
     notes: tuple[Note, ...] = field(default=())
     duration_ms: float = 0.0
+    errors: tuple[DbarchError, ...] = field(default=())
+    """Every failure in order (``error`` is the first): several only with ``keep_going``."""
 
 
 def server_error(exc: psycopg.Error, stmt: ParsedStatement, source: str) -> DbarchError:
@@ -79,6 +84,13 @@ _BARRIERS = frozenset(
 )
 
 
+_TRANSACTION = frozenset(
+    [("BEGIN",), ("START",), ("COMMIT",), ("END",), ("ROLLBACK",), ("ABORT",), ("SAVEPOINT",), ("RELEASE",),
+     ("PREPARE",)]
+)
+"""Transaction control: never run under the savepoint that guards a statement."""
+
+
 def _batchable(stmt: ParsedStatement) -> bool:
     """True for statements that may share one round trip with their neighbours. Transaction
     control, CONCURRENTLY and statements whose errors are turned into notes run alone."""
@@ -93,8 +105,13 @@ def _batchable(stmt: ParsedStatement) -> bool:
 class _Applier:
     """Runs statements in order, batching plain ones; stops at the first failure."""
 
-    def __init__(self, sandbox: Sandbox, db: ScratchDatabase) -> None:
+    def __init__(self, sandbox: Sandbox, db: ScratchDatabase, *, keep_going: bool = False,
+                 cancelled: threading.Event | None = None) -> None:
         self.sandbox, self.db, self.conn = sandbox, db, db.conn
+        self.keep_going = keep_going
+        self.cancelled = cancelled or threading.Event()
+        self.errors: list[DbarchError] = []
+        """Every failure, in order (several only with ``keep_going``)."""
         self.notes: list[Note] = []
         self.executed = 0
         self.available: set[str] | None = None
@@ -103,24 +120,57 @@ class _Applier:
         """Statements skipped for want of superuser rights: (line, note)."""
         self.batch: list[ParsedStatement] = []
         self.batch_source = ""
+        self.standins: set[str] = set()
+        """Extensions replaced by a stand-in (:mod:`tools.sandbox.standins`)."""
 
     def flush(self) -> DbarchError | None:
+        """Run the queued batch in one round trip. On a failure, the statements before the
+        failing one are run again (the implicit transaction rolled them back; they succeeded
+        once), the failing one is located by running it alone, except a statement that timed
+        out, which is never run twice, and the rest follow."""
         batch, self.batch = self.batch, []
         if not batch:
             return None
-        if len(batch) > 1:
-            try:
-                # one simple-query round trip: an implicit transaction, all or nothing
-                self.conn.execute(";\n".join(st.text for st in batch), prepare=False)
-                self.executed += len(batch)
-                return None
-            except psycopg.Error:
-                pass  # rolled back whole: replay one by one to find and locate the failure
-        for st in batch:
+        if len(batch) == 1:
+            return self.run_one(batch[0], self.batch_source, None)
+        done, exc = _run_batch(self.conn, [st.text for st in batch])
+        if exc is None:
+            self.executed += len(batch)
+            return None
+        if done:
+            again, exc_again = _run_batch(self.conn, [st.text for st in batch[:done]])
+            if exc_again is not None:  # should not happen: locate it one by one
+                self.batch = batch[:done]
+                return self._one_by_one(batch)
+            self.executed += again
+        failing = batch[done]
+        if exc.sqlstate in _NOT_REPLAYED:
+            error: DbarchError | None = self.located(exc, failing, self.batch_source)
+            assert error is not None
+            error.line, error.column = failing.line, failing.column
+            self.record(error)
+        else:
+            error = self.run_one(failing, self.batch_source, None)
+        if error is not None and not self.keep_going:
+            return error
+        return self._one_by_one(batch[done + 1 :])
+
+    def _one_by_one(self, statements: Sequence[ParsedStatement]) -> DbarchError | None:
+        for st in statements:
+            if self.cancelled.is_set():
+                return self.cancel_error(st, self.batch_source)
             error = self.run_one(st, self.batch_source, None)
-            if error is not None:
+            if error is not None and not self.keep_going:
                 return error
         return None
+
+    def record(self, error: DbarchError) -> DbarchError:
+        self.errors.append(error)
+        return error
+
+    def cancel_error(self, stmt: ParsedStatement, source: str) -> DbarchError:
+        return self.record(DbarchError("interrupted before this statement", file=source, line=stmt.line,
+                                       column=stmt.column, sqlstate="57014"))
 
     def queue(self, stmt: ParsedStatement, source: str) -> tuple[bool, DbarchError | None]:
         """Queue ``stmt`` in the current batch when it can be; (queued, error of a flush)."""
@@ -140,7 +190,9 @@ class _Applier:
         ext = extension_name(stmt)
         # inside the script's own transaction, a statement whose refusal becomes a note runs
         # under a savepoint: the refusal must not abort the rest of the transaction
-        guarded = conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS and may_become_note(stmt)
+        guarded = conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS and (
+            may_become_note(stmt) or (self.keep_going and first_words(stmt.text, 1)[:1] not in _TRANSACTION)
+        )
         try:
             if guarded:
                 conn.execute("SAVEPOINT dbarch_statement")
@@ -149,7 +201,7 @@ class _Applier:
                 if not ran:
                     if guarded:
                         conn.execute("RELEASE SAVEPOINT dbarch_statement")
-                    return error
+                    return self.record(error) if error is not None else None
             elif data is not None:
                 with conn.cursor() as cur, cur.copy(stmt.text) as copy:
                     copy.write(data)
@@ -169,7 +221,7 @@ class _Applier:
             if note is not None:
                 self.notes.append(Note(note, stmt.line, stmt.column, source))
                 return None
-            return self.located(exc, stmt, source)
+            return self.record(self.located(exc, stmt, source))
         return None
 
     def install(self, stmt: ParsedStatement, ext: str, source: str) -> tuple[DbarchError | None, bool]:
@@ -193,19 +245,47 @@ class _Applier:
             return None, True
         if self.available is None:
             self.available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
+        if ext not in self.available and ext in STANDINS:
+            return self.install_standin(stmt, ext, source), False
         if ext not in self.available:
             if ext in MISSING_EXTENSION_HINTS:
                 why = "the embedded PostgreSQL 18 is built without ICU, OpenSSL, pgcrypto, uuid-ossp and hypopg"
             else:
                 why = "it does not ship with the embedded PostgreSQL 18"
             hint = MISSING_EXTENSION_HINTS.get(ext) or THIRD_PARTY_HINTS.get(ext)
+            hint = (hint or "point --sandbox-dsn at a server that has it") + (
+                "; or --engine system, when this machine's PostgreSQL has it"
+            )
             return DbarchError(
                 f'{what} "{ext}" is not available in the sandbox ({why})',
-                file=source, line=stmt.line, column=stmt.column, sqlstate="0A000",
-                hint=hint or "point --sandbox-dsn at a server that has it",
+                file=source, line=stmt.line, column=stmt.column, sqlstate="0A000", hint=hint,
             ), False
         _run_as_admin(self.db, stmt.text, grant_to=conn.info.user)
         return None, True
+
+    def install_standin(self, stmt: ParsedStatement, ext: str, source: str) -> DbarchError | None:
+        """Define the stand-in's functions in the schema the statement names (else the current
+        one) and say so in a note; a second ``CREATE EXTENSION`` of it is a no-op, as for the
+        real one with IF NOT EXISTS."""
+        standin = STANDINS[ext]
+        if ext in self.standins:
+            self.notes.append(Note(f'extension "{ext}": stand-in already installed', stmt.line, stmt.column, source))
+            return None
+        schema = extension_schema(stmt.text.split())
+        if schema is None:
+            row = self.conn.execute("SELECT current_schema()").fetchone()
+            schema = str(row[0]) if row and row[0] else "public"
+        try:
+            with self.conn.transaction():
+                self.conn.execute(standin.script(schema).encode(), prepare=False)
+        except psycopg.Error as exc:
+            error = self.located(exc, stmt, source)
+            error.message = f'the stand-in for extension "{ext}" could not be installed: {error.message}'
+            return error
+        self.standins.add(ext)
+        self.executed += 1
+        self.notes.append(Note(standin.note(schema), stmt.line, stmt.column, source))
+        return None
 
     def as_note(self, stmt: ParsedStatement, exc: psycopg.Error) -> str | None:
         """The note that replaces the server's refusal of ``stmt``, when a restore into a
@@ -217,6 +297,8 @@ class _Applier:
         if words[:3] == ("ALTER", "DEFAULT", "PRIVILEGES") and state in ("42704", "42501"):
             # they only apply to objects created later, by roles that a scratch database lacks
             return "default privileges skipped: " + (server or "role does not exist")
+        if words[:3] == ("COMMENT", "ON", "EXTENSION") and state == "42704" and self.standins:
+            return "comment skipped: the extension is a stand-in"
         if words[:2] == ("COMMENT", "ON") and state == "42501" and words[2:4] != ("EVENT", "TRIGGER"):
             return "comment skipped: the sandbox role does not own that object"
         if words[:2] == ("CREATE", "SCHEMA") and state == "42P06" and '"public"' in server:
@@ -232,6 +314,10 @@ class _Applier:
     def located(self, exc: psycopg.Error, stmt: ParsedStatement, source: str) -> DbarchError:
         """The server's error, with a hint when a statement skipped earlier may explain it."""
         error = server_error(exc, stmt, source)
+        if "ICU is not supported" in error.message or "libxml" in error.message:
+            what = "ICU" if "ICU" in error.message else "libxml"
+            error.hint = (f"the embedded PostgreSQL is built without {what}: --engine system (a PostgreSQL "
+                          "installed on this machine) or --sandbox-dsn can check this")
         if exc.sqlstate in UNDEFINED and self.skipped:
             line, note = self.skipped[-1]
             because = f"line {line} was skipped ({note}); this statement may need what it would have created"
@@ -277,7 +363,7 @@ class _Applier:
         except psycopg.Error as exc:  # located at the statement: positions belong to the rewrite
             error = self.located(exc, stmt, source)
             error.line, error.column = stmt.line, stmt.column
-            return error
+            return self.record(error)
         self.executed += 1
         self.notes.append(Note(note, stmt.line, stmt.column, source))
         return None
@@ -290,20 +376,30 @@ class _Applier:
 
 
 def apply_scripts(
-    sandbox: Sandbox, db: ScratchDatabase, scripts: Sequence[ParsedScript]
+    sandbox: Sandbox, db: ScratchDatabase, scripts: Sequence[ParsedScript], *, keep_going: bool = False,
+    cancelled: threading.Event | None = None,
 ) -> ApplyResult:
-    """Run every statement of ``scripts`` in order in ``db``; stop at the first failure.
+    """Run every statement of ``scripts`` in order in ``db``; stop at the first failure, or
+    with ``keep_going`` run every statement it can (those that do not parse are left out) and
+    report each failure.
 
-    Runs of plain statements share one round trip (all or nothing, so a failing run is replayed
-    one statement at a time to locate the error exactly); the rest run alone in autocommit."""
+    Runs of plain statements share one round trip (all or nothing: on a failure the statements
+    before it run again, then the rest one at a time; a statement that timed out is never run
+    twice). Setting ``cancelled`` (another thread, on Ctrl-C; it also cancels the running
+    statement with ``db.conn.cancel_safe()``) stops before the next statement."""
     started = time.perf_counter()
-    applier = _Applier(sandbox, db)
+    applier = _Applier(sandbox, db, keep_going=keep_going, cancelled=cancelled)
     error: DbarchError | None = None
     for script in scripts:
         for i, stmt in enumerate(script.statements):
             if not stmt.is_sql:
                 continue
+            if applier.cancelled.is_set():
+                error = applier.cancel_error(stmt, script.source)
+                break
             if stmt.error is not None:
+                if keep_going:
+                    continue  # reported by the parser already
                 error = applier.flush() or stmt.error
                 break
             reason = skip_reason(stmt)
@@ -317,8 +413,9 @@ def apply_scripts(
                     following = script.statements[i + 1] if i + 1 < len(script.statements) else None
                     data = following.text + "\n" if following and following.statement.kind == "copy_data" else ""
                 error = applier.run_one(stmt, script.source, data)
-            if error is not None:
+            if error is not None and not keep_going:
                 break
+            error = None
         if error is not None:
             break
     if error is None:
@@ -326,13 +423,57 @@ def apply_scripts(
     conn = db.conn
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
+    if not applier.cancelled.is_set():
+        reset_session(conn)
+    errors = tuple(applier.errors) or ((error,) if error is not None else ())
+    parse_errors = any(st.error is not None for script in scripts for st in script.statements)
     return ApplyResult(
-        applied=error is None,
-        error=error,
+        applied=not errors and not parse_errors,
+        error=errors[0] if errors else None,
         executed=applier.executed,
         notes=tuple(sorted(applier.notes, key=lambda n: (n.line, n.column))),
         duration_ms=(time.perf_counter() - started) * 1000,
+        errors=errors,
     )
+
+
+_NOT_REPLAYED = frozenset(["57014"])
+"""A statement that failed this way is never run a second time (it timed out or was
+cancelled: running it again would cost the same wait)."""
+
+
+def _run_batch(conn: psycopg.Connection[Any], texts: Sequence[str]) -> tuple[int, psycopg.Error | None]:
+    """Run ``texts`` in one simple-query round trip (one implicit transaction); how many
+    succeeded before the first failure, and that failure."""
+    from psycopg import errors as pg_errors
+    from psycopg import generators
+
+    with conn.lock:
+        conn.pgconn.send_query(";\n".join(texts).encode())
+        results = conn.wait(generators.fetch_many(conn.pgconn))
+    for done, res in enumerate(results):
+        if res.status == psycopg.pq.ExecStatus.FATAL_ERROR:
+            return done, pg_errors.error_from_result(res, encoding=conn.info.encoding)
+    return len(texts), None
+
+
+def reset_session(conn: psycopg.Connection[Any]) -> tuple[str, ...]:
+    """Undo what the script's ``SET``s left in the session, and point ``search_path`` at the
+    schemas it created, then ``public``: a pg_dump runs ``set_config('search_path', '',
+    false)``, after which the queries written for the schema would find none of its tables.
+    Returns the new search path."""
+    conn.execute("RESET ALL")  # back to the connection's own settings (the sandbox's limits)
+    created = [
+        str(r[0]) for r in conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('public', 'information_schema') "
+            "AND nspname NOT LIKE 'pg\\_%' ORDER BY oid"
+        ).fetchall()
+    ]
+    path = (*created, "public")
+    conn.execute(
+        psycopg.sql.SQL("SET search_path = {}").format(psycopg.sql.SQL(", ").join(map(psycopg.sql.Identifier, path)))
+    )
+    return path
 
 
 def _run_as_admin(db: ScratchDatabase, text: str, *, grant_to: str | None = None) -> None:

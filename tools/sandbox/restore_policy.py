@@ -34,6 +34,12 @@ SKIP_PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = (
     # Never run, not even on a server of the user's (--sandbox-dsn) where it might succeed: it
     # rewrites that server's postgresql.auto.conf, far outside the scratch database.
     (("ALTER", "SYSTEM"), "ALTER SYSTEM skipped: server configuration is outside a scratch database"),
+    # pg_dump turns the timeouts off for its session; the sandbox keeps its own
+    (("SET", "STATEMENT_TIMEOUT"), "SET statement_timeout skipped: the sandbox keeps its own timeouts"),
+    (("SET", "LOCK_TIMEOUT"), "SET lock_timeout skipped: the sandbox keeps its own timeouts"),
+    (("SET", "IDLE_IN_TRANSACTION_SESSION_TIMEOUT"),
+     "SET idle_in_transaction_session_timeout skipped: the sandbox keeps its own timeouts"),
+    (("SET", "TRANSACTION_TIMEOUT"), "SET transaction_timeout skipped: the sandbox keeps its own timeouts"),
 )
 """Statements skipped without running them (prefixes of their first words)."""
 
@@ -59,6 +65,7 @@ NEEDS_SUPERUSER: tuple[tuple[tuple[str, ...], frozenset[str], str], ...] = (
     (("CREATE", "TABLESPACE"), frozenset(["42501"]),
      "tablespace skipped: tablespaces are server directories, outside a scratch database"),
     (("CREATE", "FOREIGN", "DATA", "WRAPPER"), frozenset(["42501"]), "foreign-data wrapper skipped: {server}"),
+    (("CREATE", "FOREIGN", "TABLE"), frozenset(["42501"]), "foreign table skipped: {server}"),
     # old-style contrib installs (before CREATE EXTENSION) dump their C functions and the
     # superuser-only objects built on them
     (("CREATE", "FUNCTION"), frozenset(["42501"]),

@@ -87,13 +87,21 @@ class Sandbox:
             if self._admin is not None and not self._admin.closed:
                 return
             if self.embedded:
-                self.server = self.server or EmbeddedServer(self.settings.runtime_root)
+                self.server = self.server or self._new_server()
                 self.server.ensure_running(daemon=daemon)
                 self._admin = _connect(self.server.dsn, what="the embedded sandbox server")
                 self._bootstrap()
             else:
                 assert self.settings.dsn is not None
                 self._admin = _connect(self.settings.dsn, what="the sandbox server given by --sandbox-dsn")
+
+    def _new_server(self) -> EmbeddedServer:
+        install = None
+        if self.settings.engine == "system":
+            from dbarch.tools.sandbox.engines import system_install
+
+            install = system_install()
+        return EmbeddedServer(self.settings.runtime_root, install=install)
 
     @property
     def admin_dsn(self) -> str:

@@ -66,8 +66,11 @@ class RunAs:
 class EmbeddedServer:
     """Lifecycle of the embedded server under ``root`` (data, socket, log, lock, owner)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, install: Path | None = None) -> None:
+        """``install``: a PostgreSQL installation folder (with ``bin/``) to run instead of the
+        embedded wheel's (``--engine system``)."""
         self.root = root
+        self.install = install
         self.data = root / "data"
         self.socket_dir = root / "sock"
         self.log = root / "server.log"
@@ -99,6 +102,11 @@ class EmbeddedServer:
         return str(self._bin / name)
 
     def _usable_bin_dir(self) -> Path:
+        if self.install is not None:
+            if not self._can_run(self.install):
+                raise SandboxError(f"cannot run the PostgreSQL binaries in {self.install / 'bin'}",
+                                   hint="they must be executable by the account the server runs as")
+            return self.install / "bin"
         install = _package_install()
         if self.run_as is None or self._can_run(install):
             return install / "bin"
@@ -234,7 +242,10 @@ class EmbeddedServer:
         opts = (
             f"-k {self.socket_dir} -h '' -p {PORT} -c fsync=off -c synchronous_commit=off "
             "-c full_page_writes=off -c shared_preload_libraries=pg_stat_statements "
-            "-c max_connections=60 -c log_min_messages=fatal -c listen_addresses=''"
+            "-c max_connections=60 -c log_min_messages=fatal -c listen_addresses='' "
+            # throwaway data on tmpfs: little WAL (no replicas, minimal level; index builds and
+            # tables created in the loading transaction skip it), recycled soon after a big load
+            "-c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=128MB -c min_wal_size=32MB -c wal_recycle=off"
         )
         self.log.touch()
         if self.run_as:

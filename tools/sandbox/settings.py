@@ -51,10 +51,14 @@ class SandboxSettings:
     temp_file_limit: str = "1GB"
     role: str = "dbarch_sql"
     """The unprivileged role generated SQL runs as on the embedded server."""
+    engine: str = "embedded"
+    """``embedded`` (the wheel's PostgreSQL 18) or ``system`` (a PostgreSQL installed on the
+    machine, for what the embedded build lacks: see :mod:`tools.sandbox.engines`)."""
 
     @property
     def runtime_root(self) -> Path:
-        return self.root or _runtime_root(self.home)
+        root = self.root or _runtime_root(self.home)
+        return root if self.engine == "embedded" else root.with_name(f"{root.name}-{self.engine}")
 
     def session_options(self) -> str:
         """libpq ``options`` that set the per-session limits."""

@@ -63,8 +63,9 @@ def _rename_column(b: Builder, key: str, old: str, new: str) -> None:
         indexes=tuple(replace(i, columns=cols(i.columns), include=cols(i.include)) for i in t.indexes),
     )
     for other_key, other in list(b.tables.items()):
-        fks = tuple(replace(f, ref_columns=cols(f.ref_columns)) if f.ref_table == key else f for f in other.foreign_keys)
-        b.update(other_key, foreign_keys=fks)
+        if any(f.ref_table == key for f in other.foreign_keys):  # only the referencing tables change
+            fks = tuple(replace(f, ref_columns=cols(f.ref_columns)) if f.ref_table == key else f for f in other.foreign_keys)
+            b.update(other_key, foreign_keys=fks)
 
 
 def _rename_table(b: Builder, key: str, new_name: str) -> None:
@@ -75,8 +76,9 @@ def _rename_table(b: Builder, key: str, new_name: str) -> None:
     indexes = tuple(replace(i, table=new_key) for i in table.indexes)
     b.put_table(new_key, replace(table, name=new_name, indexes=indexes))
     for other_key, other in list(b.tables.items()):
-        fks = tuple(replace(f, ref_table=new_key) if f.ref_table == key else f for f in other.foreign_keys)
-        b.update(other_key, foreign_keys=fks)
+        if any(f.ref_table == key for f in other.foreign_keys):  # only the referencing tables change
+            fks = tuple(replace(f, ref_table=new_key) if f.ref_table == key else f for f in other.foreign_keys)
+            b.update(other_key, foreign_keys=fks)
 
 
 def _alter_column(b: Builder, key: str, action: exp.AlterColumn) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import bisect
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 from sqlglot import exp
@@ -26,9 +27,32 @@ DIALECTS = ("postgres", "mysql", "sqlite", "bigquery", "duckdb", "snowflake", "t
 """Dialects ``--dialect`` and ``--to`` accept (any sqlglot dialect works; these are tested)."""
 
 
+_ALIASES = {"postgresql": "postgres", "pg": "postgres", "mariadb": "mysql", "sqlite3": "sqlite", "mssql": "tsql",
+            "sqlserver": "tsql"}
+
+
+def known_dialects() -> tuple[str, ...]:
+    """Every dialect name accepted: the tested ones first, then sqlglot's others."""
+    from sqlglot.dialects.dialect import Dialects
+
+    others = sorted(d.value for d in Dialects if d.value and d.value not in DIALECTS)
+    return (*DIALECTS, *others)
+
+
 def normalize_dialect(name: str) -> str:
-    name = name.lower()
-    return {"postgresql": "postgres", "pg": "postgres", "mariadb": "mysql", "sqlite3": "sqlite"}.get(name, name)
+    """The canonical name of dialect ``name``, or :class:`~tools.errors.UsageError` listing the
+    accepted names (an unknown dialect must never parse as "nothing to check")."""
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in known_dialects():
+        from dbarch.tools.errors import UsageError
+
+        raise UsageError(
+            f"unknown SQL dialect {name!r}",
+            hint=f"accepted: {', '.join(DIALECTS)} (tested), or another sqlglot dialect: "
+            f"{', '.join(known_dialects()[len(DIALECTS):])}; aliases: {', '.join(sorted(_ALIASES))}",
+        )
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +108,24 @@ class Note:
     line: int
     column: int = 1
     file: str | None = None
+    count: int = 1
+    """How many times the same note was made (this one locates the first)."""
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
-        return f"{where}: {self.message}"
+        times = f" ({self.count} times, first here)" if self.count > 1 else ""
+        return f"{where}: {self.message}{times}"
+
+
+def group_notes(notes: Sequence[Note]) -> tuple[Note, ...]:
+    """One note per distinct message, with a count and the first location (pagila's 106
+    "ownership change skipped" become one line)."""
+    first: dict[str, Note] = {}
+    counts: dict[str, int] = {}
+    for note in notes:
+        first.setdefault(note.message, note)
+        counts[note.message] = counts.get(note.message, 0) + note.count
+    return tuple(replace(n, count=counts[n.message]) for n in first.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,25 +277,61 @@ def parse_statement(
     return ParsedStatement(stmt, expression, analysed=analysed)
 
 
+def _with_variables(
+    statements: list[Statement], variables: Mapping[str, str]
+) -> tuple[list[Statement], dict[int, list[str]]]:
+    """Statements with psql variables substituted (``\\set`` in the script counts from where it
+    is); and by statement index, the variables referenced but not set."""
+    from dbarch.tools.sql.variables import set_command, substitute
+
+    known = dict(variables)
+    out: list[Statement] = []
+    missing: dict[int, list[str]] = {}
+    for stmt in statements:
+        if stmt.kind == StatementKind.META:
+            assignment = set_command(stmt.text)
+            if assignment is not None:
+                known[assignment[0]] = assignment[1]
+        elif stmt.kind == StatementKind.SQL and ":" in stmt.text:
+            text, unset = substitute(stmt.text, known)
+            if unset:
+                missing[stmt.index] = unset
+            if text != stmt.text:
+                stmt = replace(stmt, text=text)
+        out.append(stmt)
+    return out, missing
+
+
 def parse_script(
-    text: str, *, dialect: str = "postgres", source: str = "<sql>", analyse: bool = True
+    text: str, *, dialect: str = "postgres", source: str = "<sql>", analyse: bool = True,
+    variables: Mapping[str, str] | None = None,
 ) -> ParsedScript:
     """Split and parse a whole script; parse errors are collected, not raised.
 
-    With ``analyse=False`` statements are split and (for PostgreSQL) validated only."""
+    With ``analyse=False`` statements are split and (for PostgreSQL) validated only.
+    PostgreSQL scripts get psql's variable substitution (``:name``, ``:'name'``, ``:"name"``)
+    from ``variables`` and the script's own ``\\set`` (see :mod:`tools.sql.variables`)."""
     dialect = normalize_dialect(dialect)
     parsed: list[ParsedStatement] = []
     notes: list[Note] = []
     statements = split_statements(text, dialect)
+    unset: dict[int, list[str]] = {}
+    if dialect == "postgres":
+        statements, unset = _with_variables(statements, variables or {})
     invalid = validate_postgres(statements, source) if dialect == "postgres" else {}
     for stmt in statements:
         error = invalid.get(stmt.index)
         if error is not None:
+            if stmt.index in unset:
+                names = ", ".join(unset[stmt.index])
+                plain = sorted({n.strip(":'\"") for n in unset[stmt.index]})
+                error.hint = (f"psql variable {names} is not set: pass "
+                              + " ".join(f"--set {n}=VALUE" for n in plain) + " (psql -v), or set it in the environment")
             parsed.append(ParsedStatement(stmt, None, error=error, analysed=False))
             continue
         ps = parse_statement(stmt, dialect=dialect, source=source, analyse=analyse, validate=False)
         parsed.append(ps)
-        if stmt.kind == StatementKind.META:
+        if stmt.kind == StatementKind.META and not stmt.text.startswith("\\set"):
             notes.append(Note(f"psql meta-command skipped: {stmt.text.split()[0]}", stmt.line, stmt.column, source))
     return ParsedScript(source, text, dialect, tuple(parsed), tuple(notes))
 

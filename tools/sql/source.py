@@ -14,7 +14,12 @@ from pathlib import Path
 from dbarch.tools.errors import InputError, position_at
 
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
-"""Largest SQL input read by default (8 MiB); ``--max-bytes`` raises it."""
+"""Largest SQL input read by default (8 MiB); ``--max-bytes`` raises it where a command has it."""
+
+
+def _too_large_hint(limit_option: str | None) -> str:
+    hint = "check a schema-only dump (pg_dump --schema-only)"
+    return f"{hint} or raise the limit with {limit_option}" if limit_option else hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +30,18 @@ class SqlSource:
     text: str
 
 
-def decode_sql(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SqlSource:
-    """Decode raw bytes as SQL text, or raise :class:`InputError` saying why not."""
+def decode_sql(
+    data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, limit_option: str | None = None
+) -> SqlSource:
+    """Decode raw bytes as SQL text, or raise :class:`InputError` saying why not.
+
+    ``limit_option``: the option that raises the size limit, named in the hint when the
+    caller has one (``--max-bytes``)."""
     if len(data) > max_bytes:
         raise InputError(
             f"input is {len(data) / 1_048_576:.1f} MiB, over the {max_bytes / 1_048_576:.0f} MiB limit",
             file=name,
-            hint="check a schema-only dump (pg_dump --schema-only) or raise the limit with --max-bytes",
+            hint=_too_large_hint(limit_option),
         )
     if b"\x00" in data[:65536]:
         raise InputError(
@@ -58,10 +68,12 @@ def decode_sql(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     return SqlSource(name=name, text=text)
 
 
-def read_sql(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SqlSource:
-    """Read ``path`` (``-`` for standard input) as SQL text."""
+def read_sql(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, limit_option: str | None = None) -> SqlSource:
+    """Read ``path`` (``-`` for standard input) as SQL text (``limit_option``: see
+    :func:`decode_sql`)."""
     if path == "-":
-        return decode_sql(sys.stdin.buffer.read(max_bytes + 1), "<stdin>", max_bytes=max_bytes)
+        return decode_sql(sys.stdin.buffer.read(max_bytes + 1), "<stdin>", max_bytes=max_bytes,
+                          limit_option=limit_option)
     p = Path(path)
     if not p.exists():
         raise InputError("no such file", file=path, hint="check the path")
@@ -73,11 +85,11 @@ def read_sql(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SqlSource:
             raise InputError(
                 f"file is {size / 1_048_576:.1f} MiB, over the {max_bytes / 1_048_576:.0f} MiB limit",
                 file=path,
-                hint="check a schema-only dump (pg_dump --schema-only) or raise the limit with --max-bytes",
+                hint=_too_large_hint(limit_option),
             )
         data = p.read_bytes()
     except PermissionError:
         raise InputError("permission denied", file=path, hint="check the file's permissions") from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=path) from None
-    return decode_sql(data, path, max_bytes=max_bytes)
+    return decode_sql(data, path, max_bytes=max_bytes, limit_option=limit_option)

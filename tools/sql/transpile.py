@@ -2,7 +2,11 @@
 
 sqlglot does the translation. It stays quiet about much that the target cannot express
 (arrays in MySQL, partial indexes, exclusion constraints...), so each statement's tree is also
-walked for constructs the target lacks, and each one becomes a warning with its line.
+walked for constructs the target lacks, and each one becomes a warning with its line. A few
+are rewritten into the target's own form first (identity columns become MySQL's
+``AUTO_INCREMENT``, ``jsonb`` becomes ``JSON``), with a warning saying what changed. Every
+translated statement is then parsed again as the target dialect; one that does not parse is
+named, never emitted silently.
 """
 
 from __future__ import annotations
@@ -55,6 +59,37 @@ _TYPE_GAPS: dict[str, dict[Any, str]] = {
 }
 
 
+_NEEDS_INDEX_NAME = {"mysql", "sqlite", "tsql", "oracle", "bigquery", "snowflake"}
+_SERIALS = (DT.SERIAL, DT.BIGSERIAL, DT.SMALLSERIAL)
+_UNBOUNDED_TEXT = (DT.TEXT, DT.BLOB, DT.MEDIUMTEXT, DT.LONGTEXT, DT.VARBINARY)
+
+
+def _rewrite(tree: exp.Expression, target: str) -> tuple[exp.Expression, list[tuple[exp.Expression, str]]]:
+    """A copy of ``tree`` in the target's own forms, and what was changed."""
+    changed: list[tuple[exp.Expression, str]] = []
+    if target != "mysql":
+        return tree, changed
+    tree = tree.copy()
+    for node in list(tree.find_all(exp.GeneratedAsIdentityColumnConstraint)):
+        if node.args.get("expression") is not None:
+            continue  # GENERATED ALWAYS AS (expr): a generated column, which MySQL has
+        changed.append((node.find_ancestor(exp.ColumnDef) or node,
+                        "GENERATED ... AS IDENTITY became AUTO_INCREMENT: MySQL does not refuse explicit "
+                        "values (ALWAYS) and drops the sequence options"))
+        node.replace(exp.AutoIncrementColumnConstraint())
+    for json_type in list(tree.find_all(exp.DataType)):
+        if json_type.is_type(DT.JSONB):
+            json_type.replace(exp.DataType.build("JSON"))
+    return tree, changed
+
+
+def _text_columns(tree: exp.Expression) -> set[str]:
+    return {
+        col.name for col in tree.find_all(exp.ColumnDef)
+        if isinstance(col.args.get("kind"), exp.DataType) and col.args["kind"].is_type(*_UNBOUNDED_TEXT)
+    }
+
+
 def _gaps(stmt: ParsedStatement, target: str) -> Iterator[tuple[exp.Expression | None, str]]:
     tree = stmt.expression
     if tree is None:
@@ -84,6 +119,49 @@ def _gaps(stmt: ParsedStatement, target: str) -> Iterator[tuple[exp.Expression |
             yield node, "identity becomes a plain INTEGER: declare INTEGER PRIMARY KEY for a rowid alias"
         elif isinstance(node, exp.Create) and node.kind == "TYPE" and target != "postgres":
             yield node, f"named types (CREATE TYPE) do not exist in {target}: inline an ENUM or CHECK"
+        if isinstance(node, exp.DataType) and node.is_type(*_SERIALS) and target != "postgres":
+            if target == "mysql":
+                yield node, "SERIAL in MySQL is BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE, not a sequence default"
+            else:
+                yield node, f"serial types do not exist in {target}: the column gets no generated values"
+        if isinstance(node, exp.Create) and node.kind == "INDEX" and target in _NEEDS_INDEX_NAME:
+            index = node.this
+            if isinstance(index, exp.Index) and not index.name:
+                yield node, f"an index needs a name in {target}: this one has none"
+    if target == "mysql":
+        yield from _mysql_text_keys(tree)
+
+
+def _mysql_text_keys(tree: exp.Expression) -> Iterator[tuple[exp.Expression | None, str]]:
+    """TEXT/BLOB columns in a key: MySQL needs a key length (error 1170)."""
+    texts = _text_columns(tree)
+    message = "MySQL cannot put TEXT/BLOB column {} in a UNIQUE/PRIMARY KEY without a key length: use VARCHAR(n)"
+    for col in tree.find_all(exp.ColumnDef):
+        if col.name in texts and any(
+            isinstance(c.args.get("kind"), exp.UniqueColumnConstraint | exp.PrimaryKeyColumnConstraint)
+            for c in col.args.get("constraints") or []
+        ):
+            yield col, message.format(col.name)
+    for key in tree.find_all(exp.PrimaryKey, exp.UniqueColumnConstraint):
+        if key.find_ancestor(exp.ColumnDef) is not None:
+            continue
+        for ref in key.find_all(exp.Identifier, exp.Column):
+            if ref.name in texts:
+                yield key, message.format(ref.name)
+
+
+def _reparse(sql: str, target: str) -> str | None:
+    """Why ``sql`` does not parse as ``target`` (``None`` when it does)."""
+    import sqlglot
+    from sqlglot.errors import ParseError, TokenError
+
+    try:
+        sqlglot.parse_one(sql, read=target)
+    except (ParseError, TokenError) as exc:
+        return str(exc).splitlines()[0] if str(exc) else "syntax error"
+    except Exception as exc:  # sqlglot internals: still not a translation to trust silently
+        return type(exc).__name__
+    return None
 
 
 def transpile_script(script: ParsedScript, target: str) -> TranspileResult:
@@ -97,11 +175,21 @@ def transpile_script(script: ParsedScript, target: str) -> TranspileResult:
         if stmt.expression is None or isinstance(stmt.expression, exp.Command):
             out.append(stmt.text + ";")
         else:
+            tree, changed = _rewrite(stmt.expression, target)
+            for node, message in changed:
+                line, column = stmt.locate(node)
+                warnings.append(TranspileWarning(line, column, message))
             gen = generator_for()
-            out.append(gen.generate(stmt.expression) + ";")  # type: ignore[attr-defined]
+            text = gen.generate(tree)  # type: ignore[attr-defined]
+            out.append(text + ";")
             for message in getattr(gen, "unsupported_messages", []):
                 warnings.append(TranspileWarning(stmt.line, stmt.column, message))
-        for node, message in _gaps(stmt, target):
-            line, column = stmt.locate(node)
+            problem = _reparse(text, target)
+            if problem is not None:
+                warnings.append(TranspileWarning(
+                    stmt.line, stmt.column, f"the translation does not parse as {target}: {problem}"
+                ))
+        for gap, message in _gaps(stmt, target):
+            line, column = stmt.locate(gap)
             warnings.append(TranspileWarning(line, column, message))
     return TranspileResult(target, "\n\n".join(out) + "\n", tuple(warnings))

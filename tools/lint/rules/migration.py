@@ -10,6 +10,7 @@ in the ``migration_timeouts``, ``migration_columns``, ``migration_rewrites``,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from sqlglot import exp
@@ -22,7 +23,7 @@ from dbarch.tools.lint.rules import migration_tables as tables
 from dbarch.tools.lint.rules import migration_timeouts as timeouts
 from dbarch.tools.lint.rules import migration_transactions as transactions
 from dbarch.tools.lint.rules.migration_locks import dropped_indexes, index_target, lock_taken
-from dbarch.tools.lint.rules.migration_session import pg_statements
+from dbarch.tools.lint.rules.migration_session import leading, pg_statements
 from dbarch.tools.lint.rules.migration_state import is_existing_at, qualify, script_state
 from dbarch.tools.sql.parse import ParsedStatement
 
@@ -108,7 +109,7 @@ class DropIndexNonConcurrently(Rule):
         if ctx.script.dialect != "postgres":
             return
         created = indexes_created(ctx)
-        for stmt, node in pg_statements(ctx.script.statements, frozenset({"drop"})):
+        for stmt, node in pg_statements(ctx.script.statements, frozenset({"drop"}), _DROP_INDEX):
             if type(node).__name__ != "DropStmt" or getattr(node.removeType, "name", "") != "OBJECT_INDEX":
                 continue
             if node.concurrent:
@@ -124,12 +125,18 @@ def indexes_created(ctx: LintContext) -> dict[str, int]:
     """Index name -> statement index of the first ``CREATE INDEX`` of it in the script."""
     def compute() -> dict[str, int]:
         found: dict[str, int] = {}
-        for stmt, node in pg_statements(ctx.script.statements, frozenset({"create"})):
+        creates = [st for st in ctx.script.statements if _CREATE_INDEX.match(st.text)]
+        for stmt, node in pg_statements(creates, frozenset({"create"})):
             if type(node).__name__ == "IndexStmt" and node.idxname:
                 found.setdefault(node.idxname, stmt.statement.index)
         return found
 
     return memoized(("indexes_created", id(ctx.script)), compute)
+
+
+_DROP_INDEX = leading("drop index")
+_CREATE_INDEX = re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*create\s+(?:unique\s+)?index\b", re.I | re.S)
+"""Statements that may create an index (only these are parsed again for their names)."""
 
 
 def _drops_live_index(ctx: LintContext, stmt: ParsedStatement, parts: list[str], created: dict[str, int]) -> bool:

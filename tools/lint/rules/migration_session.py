@@ -27,6 +27,7 @@ TIMEOUTS = ("lock_timeout", "statement_timeout")
 
 _FIRST_WORD = re.compile(r"\s*(?:(?:--[^\n]*(?:\n|$)|/\*.*?\*/)\s*)*([A-Za-z]+)", re.S)
 _CONTROL = frozenset({"begin", "start", "commit", "end", "rollback", "abort", "set", "reset"})
+_RESET_ALL = re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*reset\s+all\b", re.I | re.S)
 _ZERO = frozenset({"0", "0s", "0ms", "0min", "0h", "0d", "0us", "default"})
 
 
@@ -50,8 +51,13 @@ class Action:
 
 def session_action(st: ParsedStatement) -> Action | None:
     """The statement's effect on transactions and timeouts, ``None`` when it has none."""
-    if not st.is_sql or st.error is not None or first_word(st.text) not in _CONTROL:
+    if not st.is_sql or st.error is not None:
         return None
+    word = first_word(st.text)
+    if word not in _CONTROL:
+        return None
+    if word in ("set", "reset") and "timeout" not in st.text.lower() and not _RESET_ALL.match(st.text):
+        return None  # another setting: nothing to parse
     return _action(pg_tree(st.text))
 
 
@@ -172,14 +178,25 @@ def trace_session(statements: Iterable[ParsedStatement], assume_in_transaction: 
     return trace
 
 
-def pg_statements(statements: Iterable[ParsedStatement], words: frozenset[str]) -> Iterable[tuple[ParsedStatement, Any]]:
+def pg_statements(
+    statements: Iterable[ParsedStatement], words: frozenset[str], pattern: re.Pattern[str] | None = None
+) -> Iterable[tuple[ParsedStatement, Any]]:
     """``(statement, PostgreSQL's tree)`` of every SQL statement (whether sqlglot analysed it
-    or not) whose first keyword is one of ``words``; the others are never parsed again."""
+    or not) whose first keyword is one of ``words`` (and that ``pattern`` matches from its
+    start, when given); the others are never parsed again."""
     for st in statements:
-        if st.is_sql and st.error is None and first_word(st.text) in words:
+        if not st.is_sql or st.error is not None or first_word(st.text) not in words:
+            continue
+        if pattern is None or pattern.match(st.text):
             node = pg_tree(st.text)
             if node is not None:
                 yield st, node
+
+
+def leading(words: str) -> re.Pattern[str]:
+    """A pattern matching a statement that starts with ``words`` (after comments)."""
+    body = r"\s+".join(words.split())
+    return re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*" + body + r"\b", re.I | re.S)
 
 
 def pg_created_keys(node: Any) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from dbarch.tools.lint.rules.migration_session import pg_statements
+from dbarch.tools.lint.rules.migration_session import leading, pg_statements
 from dbarch.tools.lint.rules.migration_state import script_state
 from dbarch.tools.sql.parse import ParsedStatement
 
@@ -129,7 +129,7 @@ class DropDatabase(Rule):
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         if ctx.script.dialect != "postgres":
             return
-        for st, node in pg_statements(ctx.script.statements, frozenset({"drop"})):
+        for st, node in pg_statements(ctx.script.statements, frozenset({"drop"}), leading("drop database")):
             if type(node).__name__ == "DropdbStmt":
                 yield self.at(st)
 

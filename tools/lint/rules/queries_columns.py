@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from sqlglot import exp
 
-from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, find_all
 from dbarch.tools.lint.rules.migration_state import identifier_name, located
 from dbarch.tools.sql.parse import ParsedStatement
 
@@ -61,7 +61,7 @@ class DuplicateColumnAssignment(Rule):
         tree = stmt.expression
         if tree is None:
             return
-        for node in (tree, *tree.find_all(exp.Update, exp.OnConflict)):
+        for node in find_all(stmt, exp.Update, exp.OnConflict):
             if isinstance(node, exp.Update | exp.OnConflict):
                 cols = [c for eq in node.expressions for c in _assigned(eq)]
                 yield from self._report(stmt, "assigned", ((identifier_name(c), c) for c in cols))

@@ -14,6 +14,8 @@ from dbarch.tools.sql.parse import ParsedStatement
 MONEY_WORDS = frozenset(
     ["price", "amount", "total", "cost", "balance", "fee", "fees", "salary", "wage", "wages", "tax", "discount", "subtotal", "revenue", "payment", "charge", "refund", "paid", "due", "budget", "income", "expense", "expenses"]
 )
+MONEY_OR_RATE = frozenset(["discount", "tax"])
+"""Words naming an amount as often as a rate: money only next to another money word."""
 NOT_MONEY_WORDS = frozenset(["rate", "ratio", "percent", "pct", "percentage", "count", "weight", "score", "factor"])
 
 
@@ -97,6 +99,8 @@ class NoFloatMoney(_TypeRule):
         parts = set(words(col.name))
         if not parts & MONEY_WORDS or parts & NOT_MONEY_WORDS:
             return False
+        if parts & MONEY_OR_RATE and not parts & (MONEY_WORDS - MONEY_OR_RATE):
+            return False  # a bare `discount`/`tax` in floating point is usually a rate
         return not bounded_fraction(stmt, col.name)
 
     def replacement(self, col: ColumnDefIn, written: str) -> str:
