@@ -52,32 +52,63 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     from dbarch.memory.drift import (
-        DriftReport,
-        check_drift,
-        replay_migrations,
-        schema_from_migrations,
+        DriftReport as DriftReport,
+        check_drift as check_drift,
+        replay_migrations as replay_migrations,
+        schema_from_migrations as schema_from_migrations,
     )
-    from dbarch.memory.erd import erd_from_schema, erd_from_sql
-    from dbarch.memory.journal import JournalEntry
-    from dbarch.memory.migrations import Migration, list_migrations, next_number, write_migration
-    from dbarch.memory.notes import Note, add_note, read_notes
+    from dbarch.memory.erd import (
+        erd_from_schema as erd_from_schema,
+        erd_from_sql as erd_from_sql,
+    )
+    from dbarch.memory.journal import (
+        JournalEntry as JournalEntry,
+    )
+    from dbarch.memory.migrations import (
+        Migration as Migration,
+        list_migrations as list_migrations,
+        next_number as next_number,
+        write_migration as write_migration,
+    )
+    from dbarch.memory.notes import (
+        Note as Note,
+        add_note as add_note,
+        read_notes as read_notes,
+    )
     from dbarch.memory.reqtests import (
-        SavedTests,
-        check_saved_tests,
-        list_saved_tests,
-        read_saved_tests,
-        save_requirement_tests,
+        SavedTests as SavedTests,
+        check_saved_tests as check_saved_tests,
+        list_saved_tests as list_saved_tests,
+        read_saved_tests as read_saved_tests,
+        save_requirement_tests as save_requirement_tests,
     )
     from dbarch.memory.soul import (
-        Decision,
-        read_decisions,
-        read_erd,
-        read_schema_sql,
-        record_decision,
-        set_schema,
+        Decision as Decision,
+        read_decisions as read_decisions,
+        read_erd as read_erd,
+        read_schema_sql as read_schema_sql,
+        record_decision as record_decision,
+        set_schema as set_schema,
     )
-    from dbarch.memory.state import Plan, add_plan, read_plans, update_plan
-    from dbarch.memory.summary import summarize
-    from dbarch.memory.verify import sandbox_verifier
-    from dbarch.memory.views import MemoryView, SoulView, StateView, read_view
-    from dbarch.memory.workspace import Workspace, WriteResult
+    from dbarch.memory.state import (
+        Plan as Plan,
+        add_plan as add_plan,
+        read_plans as read_plans,
+        update_plan as update_plan,
+    )
+    from dbarch.memory.summary import (
+        summarize as summarize,
+    )
+    from dbarch.memory.verify import (
+        sandbox_verifier as sandbox_verifier,
+    )
+    from dbarch.memory.views import (
+        MemoryView as MemoryView,
+        SoulView as SoulView,
+        StateView as StateView,
+        read_view as read_view,
+    )
+    from dbarch.memory.workspace import (
+        Workspace as Workspace,
+        WriteResult as WriteResult,
+    )

@@ -75,37 +75,96 @@ __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from dbarch.tools.check import CheckResult, check_sources
+    from dbarch.tools.check import (
+        CheckResult as CheckResult,
+        check_sources as check_sources,
+    )
     from dbarch.tools.datagen import (
-        DatagenResult,
-        Volumes,
-        generate_data,
-        parse_rows,
-        resolve_volumes,
+        DatagenResult as DatagenResult,
+        Volumes as Volumes,
+        generate_data as generate_data,
+        parse_rows as parse_rows,
+        resolve_volumes as resolve_volumes,
     )
-    from dbarch.tools.datagen.loaded import loaded_database
-    from dbarch.tools.errors import DbarchError, UsageError
-    from dbarch.tools.jsonform import from_jsonable, json_schema, to_json, to_jsonable
-    from dbarch.tools.lint.base import Diagnostic, Severity
-    from dbarch.tools.lint.config import LintConfig, load_config, read_config
-    from dbarch.tools.lint.engine import LintReport
-    from dbarch.tools.lint.workflow import FixResult, fix_sources, lint_sources, lint_text
-    from dbarch.tools.perf.advisor import Advice, advise
-    from dbarch.tools.perf.explain import QueryReport, explain_query
+    from dbarch.tools.datagen.loaded import (
+        loaded_database as loaded_database,
+    )
+    from dbarch.tools.errors import (
+        DbarchError as DbarchError,
+        UsageError as UsageError,
+    )
+    from dbarch.tools.jsonform import (
+        from_jsonable as from_jsonable,
+        json_schema as json_schema,
+        to_json as to_json,
+        to_jsonable as to_jsonable,
+    )
+    from dbarch.tools.lint.base import (
+        Diagnostic as Diagnostic,
+        Severity as Severity,
+    )
+    from dbarch.tools.lint.config import (
+        LintConfig as LintConfig,
+        load_config as load_config,
+        read_config as read_config,
+    )
+    from dbarch.tools.lint.engine import (
+        LintReport as LintReport,
+    )
+    from dbarch.tools.lint.workflow import (
+        FixResult as FixResult,
+        fix_sources as fix_sources,
+        lint_sources as lint_sources,
+        lint_text as lint_text,
+    )
+    from dbarch.tools.perf.advisor import (
+        Advice as Advice,
+        advise as advise,
+    )
+    from dbarch.tools.perf.explain import (
+        QueryReport as QueryReport,
+        explain_query as explain_query,
+    )
     from dbarch.tools.perf.workload import (
-        WorkloadAdvice,
-        WorkloadExplanation,
-        advise_workload,
-        explain_workload,
+        WorkloadAdvice as WorkloadAdvice,
+        WorkloadExplanation as WorkloadExplanation,
+        advise_workload as advise_workload,
+        explain_workload as explain_workload,
     )
-    from dbarch.tools.reqtest import TestReport, load_requirement_tests, run_requirement_tests
-    from dbarch.tools.sandbox import Sandbox, SandboxSettings
-    from dbarch.tools.schema.diff import diff_schemas
-    from dbarch.tools.schema.from_catalog import schema_from_catalog
-    from dbarch.tools.schema.from_sql import schema_from_sql
-    from dbarch.tools.schema.model import Schema
-    from dbarch.tools.schema.to_sql import schema_to_sql
-    from dbarch.tools.sql.parse import parse_script
-    from dbarch.tools.sql.queries import read_queries
-    from dbarch.tools.sql.source import SqlSource, read_sql
-    from dbarch.tools.sql.transpile import transpile_script
+    from dbarch.tools.reqtest import (
+        TestReport as TestReport,
+        load_requirement_tests as load_requirement_tests,
+        run_requirement_tests as run_requirement_tests,
+    )
+    from dbarch.tools.sandbox import (
+        Sandbox as Sandbox,
+        SandboxSettings as SandboxSettings,
+    )
+    from dbarch.tools.schema.diff import (
+        diff_schemas as diff_schemas,
+    )
+    from dbarch.tools.schema.from_catalog import (
+        schema_from_catalog as schema_from_catalog,
+    )
+    from dbarch.tools.schema.from_sql import (
+        schema_from_sql as schema_from_sql,
+    )
+    from dbarch.tools.schema.model import (
+        Schema as Schema,
+    )
+    from dbarch.tools.schema.to_sql import (
+        schema_to_sql as schema_to_sql,
+    )
+    from dbarch.tools.sql.parse import (
+        parse_script as parse_script,
+    )
+    from dbarch.tools.sql.queries import (
+        read_queries as read_queries,
+    )
+    from dbarch.tools.sql.source import (
+        SqlSource as SqlSource,
+        read_sql as read_sql,
+    )
+    from dbarch.tools.sql.transpile import (
+        transpile_script as transpile_script,
+    )

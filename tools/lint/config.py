@@ -27,6 +27,9 @@ from dbarch.tools.lint.base import Severity
 
 @dataclass(frozen=True, slots=True)
 class LintConfig:
+    """Which rules run, at which severity, with which options: built by the caller (defaults,
+    :func:`load_config`, :func:`read_config`, :meth:`with_overrides`) and passed to lint."""
+
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     severity: Severity = Severity.INFO
@@ -70,6 +73,7 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def parse_severity(value: object, where: str) -> Severity:
+    """``value`` as a :class:`Severity`; a :class:`LintError` naming ``where`` otherwise."""
     try:
         return Severity.parse(str(value))
     except KeyError:
@@ -87,6 +91,7 @@ def _names(value: object, where: str) -> tuple[str, ...]:
 
 
 def config_from_table(table: dict[str, Any], path: Path | None = None) -> LintConfig:
+    """A ``[tool.dbarch.lint]`` table (read from ``path``) as a :class:`LintConfig`."""
     where = f"{path or 'pyproject.toml'} [tool.dbarch.lint]"
     known = {"select", "ignore", "severity", "rules", "assume-in-transaction"}
     unknown = sorted(set(table) - known)

@@ -445,8 +445,7 @@ cancelled: running it again would cost the same wait)."""
 def _run_batch(conn: psycopg.Connection[Any], texts: Sequence[str]) -> tuple[int, psycopg.Error | None]:
     """Run ``texts`` in one simple-query round trip (one implicit transaction); how many
     succeeded before the first failure, and that failure."""
-    from psycopg import errors as pg_errors
-    from psycopg import generators
+    from psycopg import errors as pg_errors, generators
 
     with conn.lock:
         conn.pgconn.send_query(";\n".join(texts).encode())

@@ -78,6 +78,7 @@ class Sandbox:
 
     @property
     def embedded(self) -> bool:
+        """True for the embedded server, False for a server given by DSN."""
         return self.settings.dsn is None
 
     # -- connection to the server -------------------------------------------------------
@@ -105,6 +106,7 @@ class Sandbox:
 
     @property
     def admin_dsn(self) -> str:
+        """Connection string with the sandbox's administrative rights."""
         if self.embedded:
             assert self.server is not None
             return self.server.dsn
@@ -164,6 +166,7 @@ class Sandbox:
             self.drop_scratch(db)
 
     def create_scratch(self, *, template: str | None = None, name: str | None = None) -> ScratchDatabase:
+        """A new scratch database (the spare one when ready); drop it with :meth:`drop_scratch`."""
         self.start()
         if template is None and name is None and self._background is not None:
             spare = self._background.take_spare()

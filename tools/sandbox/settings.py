@@ -38,6 +38,10 @@ def _runtime_root(home: Path) -> Path:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SandboxSettings:
+    """Where the sandbox lives and the limits its SQL runs under. The defaults read the
+    ``DBARCH_*`` environment variables once, when the settings object is built (at the entry
+    point); pass explicit values to ignore the environment."""
+
     home: Path = field(default_factory=user_home)
     """Per-user folder (``DBARCH_HOME``)."""
     root: Path | None = None
@@ -57,6 +61,7 @@ class SandboxSettings:
 
     @property
     def runtime_root(self) -> Path:
+        """Where the server's data, socket and log live (one folder per engine)."""
         root = self.root or _runtime_root(self.home)
         return root if self.engine == "embedded" else root.with_name(f"{root.name}-{self.engine}")
 

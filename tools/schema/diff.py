@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
@@ -68,7 +69,7 @@ class SchemaDifference:
 
 def _loosen(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Paren):
-        return node.this
+        return cast(exp.Expression, node.this)
     if isinstance(node, exp.EQ | exp.NEQ) and isinstance(node.expression, exp.Any | exp.Anonymous):
         inner = node.expression.this if isinstance(node.expression, exp.Any) else None
         if isinstance(node.expression, exp.Anonymous) and node.expression.name.upper() == "ALL":
@@ -82,7 +83,7 @@ def _loosen(node: exp.Expression) -> exp.Expression:
         inner, to = node.this, node.args.get("to")
         type_name = to.sql(dialect="postgres").lower() if to is not None else ""
         if isinstance(inner, exp.Literal | exp.Neg | exp.Null | exp.Boolean) or type_name.split("(")[0] in LOOSE_CAST_TYPES:
-            return inner
+            return cast(exp.Expression, inner)
     if isinstance(node, exp.CurrentTimestamp) or (isinstance(node, exp.Anonymous) and node.name.lower() in NOW_FUNCTIONS):
         return exp.Anonymous(this="now", expressions=[])
     if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal) and not node.this.is_string:

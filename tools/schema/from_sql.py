@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from dbarch.tools.schema import alter as model_alter
-from dbarch.tools.schema import ddl as model_ddl
+from dbarch.tools.schema import alter as model_alter, ddl as model_ddl
 from dbarch.tools.schema.build import Builder
 from dbarch.tools.schema.idents import search_path_setting, table_ref
 from dbarch.tools.schema.model import Schema

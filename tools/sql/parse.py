@@ -17,8 +17,7 @@ from typing import cast
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import ParseError as SqlglotParseError
-from sqlglot.errors import TokenError
+from sqlglot.errors import ParseError as SqlglotParseError, TokenError
 
 from dbarch.tools.errors import ParseError
 from dbarch.tools.sql.statements import Statement, StatementKind, split_statements

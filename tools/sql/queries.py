@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError as SqlglotParseError
-from sqlglot.errors import TokenError
+from sqlglot.errors import ParseError as SqlglotParseError, TokenError
 
 from dbarch.tools.errors import DbarchError, ParseError
 from dbarch.tools.sql.parse import pg_syntax_error

@@ -16,12 +16,14 @@ from collections.abc import Iterator
 from sqlglot import exp
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, memoized
-from dbarch.tools.lint.rules import migration_columns as columns
-from dbarch.tools.lint.rules import migration_constraints as constraints
-from dbarch.tools.lint.rules import migration_rewrites as rewrites
-from dbarch.tools.lint.rules import migration_tables as tables
-from dbarch.tools.lint.rules import migration_timeouts as timeouts
-from dbarch.tools.lint.rules import migration_transactions as transactions
+from dbarch.tools.lint.rules import (
+    migration_columns as columns,
+    migration_constraints as constraints,
+    migration_rewrites as rewrites,
+    migration_tables as tables,
+    migration_timeouts as timeouts,
+    migration_transactions as transactions,
+)
 from dbarch.tools.lint.rules.migration_locks import dropped_indexes, index_target, lock_taken
 from dbarch.tools.lint.rules.migration_session import leading, pg_statements
 from dbarch.tools.lint.rules.migration_state import is_existing_at, qualify, script_state

@@ -64,8 +64,7 @@ def session_action(st: ParsedStatement) -> Action | None:
 @lru_cache(maxsize=1024)
 def pg_tree(text: str) -> Any:
     """PostgreSQL's parse tree (a pglast node) of one statement, ``None`` if it does not parse."""
-    from pglast import parse_sql
-    from pglast import parser as pgparser
+    from pglast import parse_sql, parser as pgparser
 
     try:
         parsed = parse_sql(text)

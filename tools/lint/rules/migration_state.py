@@ -23,9 +23,9 @@ from dbarch.tools.lint.rules.migration_session import (
     SessionTrace,
     first_word,
     pg_created_keys,
+    pg_tree as _pg_tree,
     trace_session,
 )
-from dbarch.tools.lint.rules.migration_session import pg_tree as _pg_tree
 from dbarch.tools.schema.idents import display_key
 from dbarch.tools.schema.model import Index, qualify
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement

@@ -8,6 +8,7 @@ resolved to a table of ``ctx.schema``, these rules stay silent: they cannot deci
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
@@ -74,7 +75,7 @@ def normalized(node: exp.Expr) -> str:
 
     def strip(n: exp.Expr) -> exp.Expr:
         if isinstance(n, exp.Paren):
-            return n.this
+            return cast(exp.Expr, n.this)
         if isinstance(n, exp.Column) and n.table:
             return exp.column(n.this.copy())
         return n
