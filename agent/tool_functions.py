@@ -149,8 +149,7 @@ def advise_indexes(env: ToolEnv, args: AdviseArgs) -> ToolOutput:
 
 
 def run_requirement_tests(env: ToolEnv, args: RequirementTestsArgs) -> ToolOutput:
-    from dbarch.tools.reqtest import run_requirement_tests as run
-    from dbarch.tools.reqtest import tests_from_specs
+    from dbarch.tools.reqtest import run_requirement_tests as run, tests_from_specs
     from dbarch.tools.reqtest.render import render_report
 
     tests = tests_from_specs(args.tests, source="run_requirement_tests")
