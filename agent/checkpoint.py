@@ -4,6 +4,7 @@ is given (deployments with many workers; needs ``langgraph-checkpoint-postgres``
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,8 @@ def sqlite_checkpointer(path: str | Path | None = None) -> Any:
     target = Path(path) if path else default_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(target), check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+    conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a crash loses the last turn at most
     return SqliteSaver(conn, serde=serializer())
 
 
@@ -62,11 +65,26 @@ def postgres_checkpointer(dsn: str) -> Any:
 
 
 def make_checkpointer(spec: str | None) -> Any:
-    """``None`` or a path: SQLite; ``postgresql://...``: PostgreSQL; ``memory``: in memory."""
+    """``None`` or a path: SQLite; a DSN (``postgresql://...`` or ``host=... dbname=...``):
+    PostgreSQL; ``memory``: in memory."""
     if spec == "memory":
         from langgraph.checkpoint.memory import InMemorySaver
 
         return InMemorySaver(serde=serializer())
-    if spec and spec.startswith(("postgres://", "postgresql://")):
+    if spec and is_dsn(spec):
         return postgres_checkpointer(spec)
     return sqlite_checkpointer(spec)
+
+
+def is_dsn(spec: str) -> bool:
+    """A PostgreSQL connection string: a URI or libpq ``key=value`` pairs."""
+    return spec.startswith(("postgres://", "postgresql://")) or bool(
+        re.match(r"^\s*(host|hostaddr|dbname|user|port|service)\s*=", spec)
+    )
+
+
+def close_checkpointer(saver: Any) -> None:
+    """Close the connection of a checkpointer made here (SQLite or PostgreSQL)."""
+    conn = getattr(saver, "conn", None)
+    if conn is not None and hasattr(conn, "close"):
+        conn.close()

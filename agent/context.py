@@ -47,6 +47,9 @@ class Context:
     retry_backoff: float = field(default=1.0, metadata=_env("DBARCH_RETRY_BACKOFF", "seconds"))
     """First backoff in seconds, doubled at each retry (0 in tests)."""
     timeout: float = field(default=120.0, metadata=_env("DBARCH_TIMEOUT", "seconds per call"))
+    threads: str | None = field(default=None, metadata=_env("DBARCH_THREADS", "thread store"))
+    """Where threads are kept: a SQLite file (default ``$DBARCH_HOME/threads.sqlite``), a
+    ``postgresql://`` DSN (deployments with many workers), or ``memory``."""
     guard_model: bool = field(default=False, metadata=_env("DBARCH_GUARD_MODEL", "1 to enable"))
     """Ask the model to classify a request when the deterministic rules are unsure."""
     services: Services | None = field(default=None, repr=False, compare=False)

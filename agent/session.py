@@ -50,6 +50,7 @@ class Architect:
         self.context = context
         self.services = services
         self._checkpointer = checkpointer
+        self._owns_checkpointer = False
         self._graph: Any = None
 
     @property
@@ -59,7 +60,8 @@ class Architect:
             from dbarch.agent.graph import build_graph
 
             if self._checkpointer is None:
-                self._checkpointer = make_checkpointer(None)
+                self._checkpointer = make_checkpointer(self.context.threads)
+                self._owns_checkpointer = True
             self._graph = build_graph(self._checkpointer)
         return self._graph
 
@@ -81,7 +83,7 @@ class Architect:
         result: DesignResult | None = None
         for mode, payload in self.graph.stream(
             {"messages": [HumanMessage(request)]}, config, context=self.context,
-            stream_mode=["custom", "updates"],
+            stream_mode=["custom", "updates"], durability="exit",  # one checkpoint write per turn
         ):
             if mode == "custom" and isinstance(payload, TokenEvent | ToolStartEvent | ToolEndEvent | StatusEvent):
                 yield payload
@@ -94,6 +96,12 @@ class Architect:
         yield FinalEvent(result.model_copy(update={"thread_id": thread}))
 
     def close(self) -> None:
+        """Close what this architect opened: the thread store and (if it made it) the sandbox."""
+        if self._owns_checkpointer:
+            from dbarch.agent.checkpoint import close_checkpointer
+
+            close_checkpointer(self._checkpointer)
+            self._owns_checkpointer = False
         self.services.close()
 
     def __enter__(self) -> Architect:

