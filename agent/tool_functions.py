@@ -149,10 +149,10 @@ def advise_indexes(env: ToolEnv, args: AdviseArgs) -> ToolOutput:
 
 
 def run_requirement_tests(env: ToolEnv, args: RequirementTestsArgs) -> ToolOutput:
-    from dbarch.tools.reqtest import run_requirement_tests as run, tests_from_specs
+    from dbarch.tools.reqtest import requirement_tests_from_data, run_requirement_tests as run
     from dbarch.tools.reqtest.render import render_report
 
-    tests = tests_from_specs(args.tests, source="run_requirement_tests")
+    tests = requirement_tests_from_data(args.tests, source="run_requirement_tests")
     volumes = _volumes(args.rows) if args.rows else None
     report = run(_schema_sources(env, args.schema_sql), tests, sandbox=env.services.sandbox, volumes=volumes,
                  statement_timeout_ms=REQTEST_TIMEOUT_MS)

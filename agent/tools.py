@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dbarch.agent import tool_functions as fn
 from dbarch.agent.tool_functions import ToolEnv, ToolOutput
-from dbarch.tools.reqtest.load import RequirementTestSpec
 
 
 class _Args(BaseModel):
@@ -90,18 +89,13 @@ class SchemaArgs(_Args):
 
 
 class RequirementTestsArgs(_Args):
-    tests: list[RequirementTestSpec] = Field(
-        description="one test per requirement; at least one negative test (a step expecting the error) "
-        "per integrity rule you claim"
+    tests: list[dict[str, Any]] = Field(
+        description='[{"name", "steps": [{"sql", "expect": "ok" | {"ok": {"rows": N}} | {"ok": {"value": X}} | '
+        '{"error": "23505" | "23" | "any"}}]}]; a negative test (a step expecting the error) per rule'
     )
-    schema_sql: str | None = Field(None, description="default: the SQL last applied this turn, else the current design")
-    rows: dict[str, int] = Field(
-        default_factory=dict, description="load synthetic rows first (steps may pick rows by subquery), e.g. {\"copies\": 1000}"
-    )
-    save_as: str | None = Field(
-        None, description="when all pass, save them as tests/NNN_<save_as>.yaml (after write_migration: they must "
-        "pass on the migrations) so later migrations re-run them"
-    )
+    schema_sql: str | None = Field(None, description="default: the SQL last applied this turn")
+    rows: dict[str, int] = Field(default_factory=dict, description="synthetic rows loaded first")
+    save_as: str | None = Field(None, description="after write_migration: save as tests/NNN_<save_as>.yaml if all pass")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +122,10 @@ TOOLS: list[Tool] = [
     Tool("advise_indexes", "Find indexes for a workload; each is built and measured in the sandbox.", AdviseArgs, fn.advise_indexes),
     Tool(
         "run_requirement_tests",
-        "Prove the schema enforces the requirements: each test's SQL steps run in a sandbox transaction "
-        "(rolled back); a step expects ok (optionally rows/value) or an error SQLSTATE (23505 unique, "
-        "23503 FK, 23514 check, 23P01 exclusion, 42501 RLS, P0001 trigger). An expected violation passes; "
-        "a forbidden write that succeeds fails. Tests run as the tables' owner: RLS needs FORCE ROW LEVEL "
-        "SECURITY. Deferred constraints fire at the end of each test (or at SET CONSTRAINTS ALL IMMEDIATE).",
+        "Prove the design enforces each rule: a test's steps run in one sandbox transaction, rolled back. "
+        "An expected error (23505 unique, 23503 FK, 23514 check, 23P01 exclusion, 42501 RLS, P0001 "
+        "trigger) passes; a forbidden write that succeeds fails. Tests run as the tables' owner (RLS needs "
+        "FORCE); deferred constraints fire at each test's end.",
         RequirementTestsArgs, fn.run_requirement_tests,
     ),
     Tool("draw_erd", "Mermaid ER diagram of a schema.", ErdArgs, fn.draw_erd),
