@@ -58,6 +58,9 @@ def _workload(conn: Any, queries: list[Any], runs: int) -> tuple[dict[int, float
 
 
 def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int) -> None:
+    from dbarch.tools.sandbox.settings import SandboxSettings
+
+    conn_timeout_ms = SandboxSettings().statement_timeout_ms
     from dbarch.tools.datagen import generate_data
     from dbarch.tools.perf.advisor import advise
     from dbarch.tools.perf.workload_data import parse_distributions, shape_for_workload
@@ -90,6 +93,8 @@ def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int) -> 
         print(f"  {r.ddl}  -- {r.size_bytes / 1_048_576:.1f} MB, queries {list(r.queries)}")
     print(f"\n{'query':<10}{'cost before':>14}{'cost after':>14}{'ms before':>12}{'ms after':>12}  served by")
     cb = ca = tb = ta = 0.0
+    timeout_s = float(conn_timeout_ms) / 1000
+    tb_floor = ta_floor = 0.0
     for q in advice.queries:
         b, a = q.before, q.after or q.before
         if not b.ok:
@@ -103,11 +108,16 @@ def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int) -> 
         if bms is not None and ams is not None:
             tb += bms
             ta += ams
+        if ams is not None:
+            tb_floor += bms if bms is not None else timeout_s * 1000
+            ta_floor += ams
         shown = [f"{v:>12.1f}" if v is not None else f"{'timeout':>12}" for v in (bms, ams)]
         print(f"Q{b.index:<9}{b.total_cost or 0:>14,.0f}{a.total_cost or 0:>14,.0f}{''.join(shown)}  {', '.join(used)}")
     print(f"{'sum':<10}{cb:>14,.0f}{ca:>14,.0f}{tb:>12.1f}{ta:>12.1f}  (times: queries that finished both ways)")
     print(f"ratio against no new index (same run): cost {ca / cb if cb else 0:.3f}, "
-          f"measured time {ta / tb if tb else 0:.3f}")
+          f"measured time {ta / tb if tb else 0:.3f} (queries that finished both ways), "
+          f"{ta_floor / tb_floor if tb_floor else 0:.3f} counting a timeout before as {timeout_s:.0f} s "
+          "(a lower bound)")
     for c in advice.constants:
         if c.treated_as == "parameter":
             print(f"  constant read as a parameter: Q{c.query} {c.predicate} ({c.reason})")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from dbarch.tools.datagen.volumes import Volumes, parse_count
@@ -15,16 +15,26 @@ from dbarch.tools.sandbox import Sandbox, ScratchDatabase
 from dbarch.tools.sql.parse import ParsedScript
 
 
-def scaled_rows(stated: Mapping[str, int | str], cap: int) -> dict[str, int]:
+def scaled_rows(stated: Mapping[str, int | str], cap: int, focus: Collection[str] = ()) -> dict[str, int]:
     """Stated rows per table scaled so that the largest is ``cap`` (ratios kept), each table
     at least ``cap // 10`` rows (or its stated count when smaller) so that the planner's
-    choice on a small table still means something."""
+    choice on a small table still means something.
+
+    With ``focus`` (the tables the critical queries read), the largest *focus* table gets
+    ``cap`` and every other table at most ``cap // 10``: other tables only need enough rows to
+    give the foreign keys a realistic spread, and loading them in full would dominate the time.
+    """
     rows = {k.lower(): _count(v) for k, v in stated.items()}
-    top = max(rows.values(), default=0)
-    if top <= cap:
-        return rows
+    keys = {f.lower() for f in focus} & set(rows)
+    top = max((rows[k] for k in keys), default=0) or max(rows.values(), default=0)
     floor = cap // 10
-    return {k: max(min(v, floor), round(v * cap / top)) for k, v in rows.items()}
+    if top <= cap and not keys:
+        return rows
+    out: dict[str, int] = {}
+    for k, v in rows.items():
+        scaled = max(min(v, floor), round(v * min(1.0, cap / top))) if top else v
+        out[k] = scaled if not keys or k in keys else min(scaled, max(min(v, floor), 1))
+    return out
 
 
 def _count(value: int | str) -> int:
@@ -48,6 +58,7 @@ class Loaded:
     error: DbarchError | None = None
     notices: tuple[str, ...] = ()
     """What datagen could not do (tables left empty or short)."""
+    dropped: bool = False
 
 
 def load(sandbox: Sandbox, scripts: list[ParsedScript], rows: Mapping[str, int], cap: int) -> Loaded:
@@ -76,26 +87,57 @@ def load(sandbox: Sandbox, scripts: list[ParsedScript], rows: Mapping[str, int],
 class LoadedCache:
     """Loaded databases by key (a case's given schema), a few at a time; ``drop`` disposes of one."""
 
-    def __init__(self, drop: Callable[[ScratchDatabase], None], size: int = 2) -> None:
+    def __init__(self, drop: Callable[[ScratchDatabase], None], size: int = 4) -> None:
         self.size = size
         self._drop = drop
         self._items: dict[str, Loaded] = {}
+        self._making: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
     def get(self, key: str, make: Callable[[], Loaded]) -> Iterator[Loaded]:
+        """The loaded database for ``key``, made on first use (outside the cache's lock, so two
+        threads load two databases at once; a thread asking for a key being made waits)."""
         with self._lock:
-            item = self._items.pop(key, None)
-            if item is None:
+            pending = self._making.get(key)
+            if pending is None and key not in self._items:
+                pending = self._making[key] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if mine:
+            assert pending is not None
+            try:
                 item = make()
-            self._items[key] = item  # most recent last
-            evict = list(self._items)[: max(0, len(self._items) - self.size)]
-            dropped = [self._items.pop(k) for k in evict]
-        for d in dropped:
-            with d.lock:
-                self._drop(d.db)
-        with item.lock:
-            yield item
+            except BaseException:
+                with self._lock:
+                    self._making.pop(key, None)
+                pending.set()
+                raise
+            with self._lock:
+                self._making.pop(key, None)
+                self._items[key] = item
+                evict = [k for k in list(self._items)[: max(0, len(self._items) - self.size)] if k != key]
+                dropped = [self._items.pop(k) for k in evict]
+            pending.set()
+            for d in dropped:
+                with d.lock:
+                    d.dropped = True
+                    self._drop(d.db)
+        elif pending is not None:
+            pending.wait()
+        with self._lock:
+            found = self._items.get(key)
+        if found is not None:
+            with found.lock:
+                if not found.dropped:
+                    yield found
+                    return
+        private = make()  # evicted meanwhile: a private one, dropped after use
+        try:
+            yield private
+        finally:
+            self._drop(private.db)
 
     def close(self) -> None:
         with self._lock:

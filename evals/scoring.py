@@ -74,10 +74,14 @@ class ScoringContext:
     """What scorers share: one sandbox (started on first use), a lock-free cache of loaded
     databases per case, and the row cap that keeps synthetic data small but telling."""
 
-    def __init__(self, sandbox: Sandbox | None = None, *, max_rows: int = 20_000, own_sandbox: bool = False) -> None:
+    def __init__(self, sandbox: Sandbox | None = None, *, max_rows: int = 20_000, pattern_rows: int = 10_000,
+                 own_sandbox: bool = False) -> None:
         self._sandbox = sandbox
         self._own = own_sandbox
         self.max_rows = max_rows
+        """Rows in the largest table of a case's given schema (query optimization)."""
+        self.pattern_rows = pattern_rows
+        """Rows in the largest table the critical queries of a designed schema read."""
         self._lock = threading.Lock()
         self.timings: dict[str, float] = {}
         from dbarch.evals.loaded import LoadedCache

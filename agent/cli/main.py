@@ -31,11 +31,12 @@ COMMANDS: tuple[str, ...] = (
     "sandbox",
     "guard",
     "eval",
+    "mcp",
 )
 """Command modules under ``agent.cli``, in the order ``dbarch --help`` lists them."""
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-LONG_RUNNING = frozenset({"chat"})
+LONG_RUNNING = frozenset({"chat", "mcp"})
 """Commands that live long (the REPL): they keep Python's default garbage collection."""
 
 

@@ -7,7 +7,7 @@ them all through :func:`dbarch.evals.scoring.run_scorer`, which keeps them from 
 
 from __future__ import annotations
 
-from dbarch.evals.scorers import perf, schema, sql, text
+from dbarch.evals.scorers import perf, reqtests, schema, sql, text
 from dbarch.evals.scoring import Scorer
 
 SCORERS: tuple[tuple[str, Scorer], ...] = (
@@ -24,6 +24,7 @@ SCORERS: tuple[tuple[str, Scorer], ...] = (
     ("normalization", schema.normalization),
     ("access_patterns", perf.access_patterns),
     ("query_gain", perf.query_gain),
+    ("requirement_tests", reqtests.requirement_tests),
     ("migration_safety", sql.migration_safety),
     ("migration_applies", perf.migration_applies),
     ("refusal", text.refusal),

@@ -73,9 +73,11 @@ def access_patterns(case: Case, a: Analysis) -> Score | None:
     for entity, count in case.volumes.items():
         t = tables.get(entity)
         stated[t.name if t is not None else entity] = count
-    rows = scaled_rows(stated, a.ctx.max_rows)
+    focus = [tables[p.entity].name for p in patterns if p.entity in tables]
+    cap = a.ctx.pattern_rows
+    rows = scaled_rows(stated, cap, focus)
     key = "answer:" + hashlib.sha1(a.extracted.ddl.encode()).hexdigest()
-    with a.ctx.loaded.get(key, lambda: load(a.ctx.sandbox, list(chk.scripts), rows, a.ctx.max_rows)) as item:
+    with a.ctx.loaded.get(key, lambda: load(a.ctx.sandbox, list(chk.scripts), rows, cap)) as item:
         if item.error is not None:
             return Score("access_patterns", 0.0, f"could not load data: {item.error.one_line()}")
         served, problems = 0, []
@@ -92,7 +94,7 @@ def access_patterns(case: Case, a: Analysis) -> Score | None:
                 continue
             scans = [n for n in nodes if n.get("Node Type") == "Seq Scan" and n.get("Relation Name") == table.name]
             loaded_rows = _rows(item.db.conn, table)
-            if loaded_rows < 1000:
+            if loaded_rows < min(1000, cap // 10):
                 # too few rows for the plan to tell anything: fall back to reading the indexes
                 cols = tuple(c.name for spec in p.where for c in (resolve_column(case, schema, table, spec) or ()))
                 if cols and table.has_index_leading_with(cols[:1]):

@@ -12,9 +12,10 @@ from dbarch.evals.matching import any_match
 from dbarch.evals.scoring import Analysis, Score
 
 _REFUSAL = re.compile(
-    r"\b(?:I|we)\s+(?:can(?:no|')t|cannot|won't|will\s+not|do\s+not|don't|am\s+not\s+going\s+to)\s+"
+    r"\bI\b[^.\n]{0,40}?\b(?:can(?:no|')t|cannot|won't|will\s+not|do\s+not|don't|am\s+not\s+going\s+to)\s+"
     r"(?:write|implement|build|provide|create|help\s+with|code|generate|produce|give\s+you)\b"
-    r"|\b(?:outside|beyond|not\s+(?:part\s+of|within))\s+(?:my|the(?:\s+database\s+architect's)?)\s+(?:role|scope|remit|area|expertise)"
+    r"|\b(?:outside|beyond|not\s+(?:part\s+of|within))\s+(?:of\s+)?(?:what\s+I\s+do|my|the(?:\s+database\s+architect's)?)"
+    r"(?:\s+(?:role|scope|remit|area|expertise|lane|job))?"
     r"|\bnot\s+my\s+(?:role|job|area)\b"
     r"|\bisn't\s+(?:something|a\s+task)\s+(?:I|a\s+database\s+architect)\b"
     r"|\bI\s+(?:only|stick\s+to)\s+(?:design|work\s+on|handle)\b",

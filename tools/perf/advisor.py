@@ -14,7 +14,8 @@
 5. The chosen set is built together once more and the whole workload re-planned; a chosen index
    that no plan uses is dropped. With ``analyze`` every query is also executed (median of
    several runs, rolled back) before and after, and a recommendation whose removal does not
-   slow any of its queries is dropped (:mod:`dbarch.tools.perf.timing`): cost is not time.
+   slow its queries is dropped (:mod:`dbarch.tools.perf.timing`): cost is not time. A query
+   measured much slower with the advice than without is named in a notice.
 
 Existing indexes that no plan uses, and those whose columns lead another index, are listed.
 """
@@ -35,6 +36,9 @@ from dbarch.tools.perf.constants import ConstantUse, classify_constants, fixed_c
 from dbarch.tools.perf.explain import QueryReport, explain_query
 from dbarch.tools.perf.trials import Trial, build, choose, merge, try_alone
 from dbarch.tools.sql.queries import Query
+
+SLOWER = 1.5
+"""A query whose measured time grows by this factor with the advice is named in a notice."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,11 @@ def advise(
         if analyze and chosen and q.index not in before_ms:
             notices.append(f"query {q.index} did not finish within the statement timeout before the advice")
     recs, after, after_ms = _verify(conn, chosen, queries, good, analyze, base, runs, notices)
+    for index, ms in sorted(after_ms.items()):
+        if recs and index in before_ms and ms >= before_ms[index] * SLOWER:
+            notices.append(
+                f"query {index} measured slower with the advice ({before_ms[index]:.1f} ms before, {ms:.1f} ms "
+                "after): the planner prefers a new index that does not pay off for it; check its plan")
     used = set().union(*(r.indexes_used() for r in before if r.ok), *(r.indexes_used() for r in after if r.ok))
     advice = tuple(
         QueryAdvice(b, a if recs else None, before_ms.get(b.index), after_ms.get(b.index) if recs else None)

@@ -38,6 +38,8 @@ from dbarch.tools.sql.queries import Query
 MAX_EQ_FRACTION = 0.2
 LIKE_FRACTION = 0.05
 SEED = 0.42
+UPDATE_TIMEOUT_MS = 300_000
+"""Limit for one reshaping UPDATE (a whole large table is rewritten at once)."""
 
 
 class ColumnDistribution(BaseModel):
@@ -171,6 +173,9 @@ def _column_info(conn: psycopg.Connection[Any]) -> dict[tuple[str, str], _Col]:
 def _run(conn: psycopg.Connection[Any], stmt: sql.Composed, notices: list[str], what: str) -> bool:
     try:
         with conn.transaction():
+            # our own bounded UPDATE of a loaded table, not user SQL: a longer limit than the
+            # sandbox's per-statement one, for this statement only
+            conn.execute(f"SET LOCAL statement_timeout = {UPDATE_TIMEOUT_MS}".encode())
             conn.execute(stmt)
         return True
     except psycopg.Error as exc:
