@@ -95,3 +95,31 @@ def test_tables_created_where_sqlglot_cannot_read_them_are_new() -> None:
     """
     found = fired(sql, existing="CREATE TABLE other (id bigint PRIMARY KEY);")
     assert not {"add-primary-key-in-place", "create-index-non-concurrently", "missing-lock-timeout"} & set(found)
+
+
+def test_statements_read_by_postgres_grammar_follow_the_search_path() -> None:
+    existing = "CREATE SCHEMA app; CREATE TABLE app.accounts (id bigint PRIMARY KEY, tags text[]);"
+    new_table = """
+    SET search_path = app;
+    CREATE TABLE prices (id bigint, net numeric, gross numeric GENERATED ALWAYS AS (net * 1.2) VIRTUAL);
+    ALTER TABLE prices ADD PRIMARY KEY (id);
+    """
+    assert "add-primary-key-in-place" not in fired(new_table, existing=existing)
+    live = """
+    SET search_path = app;
+    CREATE INDEX accounts_tags_idx ON ONLY accounts USING gin (tags);
+    """
+    assert "create-index-non-concurrently" in fired(live, existing=existing)
+
+
+def test_renamed_new_tables_and_indexes_stay_new() -> None:
+    sql = """
+    CREATE TABLE user_ (id bigint PRIMARY KEY, name text);
+    ALTER TABLE user_ RENAME TO person;
+    CREATE INDEX person_name_idx ON person (name);
+    ALTER INDEX person_name_idx RENAME TO person_name_key;
+    DROP INDEX person_name_key;
+    ALTER TABLE person DROP COLUMN name;
+    """
+    assert [r for r in fired(sql, existing="CREATE TABLE other (id bigint PRIMARY KEY);") if r != "not-retryable"] == []
+    assert "drop-index-non-concurrently" in fired("DROP INDEX person_name_key;")

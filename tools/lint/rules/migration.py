@@ -26,7 +26,8 @@ from dbarch.tools.lint.rules import (
 )
 from dbarch.tools.lint.rules.migration_locks import dropped_indexes, index_target, lock_taken
 from dbarch.tools.lint.rules.migration_session import leading, pg_statements
-from dbarch.tools.lint.rules.migration_state import is_existing_at, qualify, script_state
+from dbarch.tools.lint.rules.migration_state import is_existing_at, script_state
+from dbarch.tools.schema.idents import resolve_key
 from dbarch.tools.sql.parse import ParsedStatement
 
 __all__ = ["RULES", "dropped_indexes", "index_target", "lock_taken"]
@@ -74,7 +75,9 @@ class CreateIndexNonConcurrently(Rule):
         for stmt, node in pg_statements(opaque, frozenset({"create"})):
             if type(node).__name__ != "IndexStmt" or node.concurrent or node.relation is None:
                 continue
-            key = qualify(node.relation.relname, node.relation.schemaname or None)
+            known = set(ctx.existing.tables) | set(script_state(ctx).created_at)
+            key = resolve_key(node.relation.schemaname or None, node.relation.relname,
+                              script_state(ctx).path_at(stmt), known)
             if is_existing_at(ctx, stmt, key):
                 yield self.at(stmt)
 
@@ -124,19 +127,23 @@ class DropIndexNonConcurrently(Rule):
 
 
 def indexes_created(ctx: LintContext) -> dict[str, int]:
-    """Index name -> statement index of the first ``CREATE INDEX`` of it in the script."""
+    """Index name -> statement index of the first ``CREATE INDEX`` of it in the script (or of
+    the ``ALTER INDEX ... RENAME TO`` that gave an index made here this name)."""
     def compute() -> dict[str, int]:
         found: dict[str, int] = {}
-        creates = [st for st in ctx.script.statements if _CREATE_INDEX.match(st.text)]
-        for stmt, node in pg_statements(creates, frozenset({"create"})):
+        made = [st for st in ctx.script.statements if _CREATE_INDEX.match(st.text) or _ALTER_INDEX.match(st.text)]
+        for stmt, node in pg_statements(made, frozenset({"create", "alter"})):
             if type(node).__name__ == "IndexStmt" and node.idxname:
                 found.setdefault(node.idxname, stmt.statement.index)
+            elif type(node).__name__ == "RenameStmt" and node.relation is not None and node.relation.relname in found:
+                found.setdefault(node.newname, stmt.statement.index)  # ALTER INDEX made_here RENAME TO ...
         return found
 
     return memoized(("indexes_created", id(ctx.script)), compute)
 
 
 _DROP_INDEX = leading("drop index")
+_ALTER_INDEX = leading("alter index")
 _CREATE_INDEX = re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*create\s+(?:unique\s+)?index\b", re.I | re.S)
 """Statements that may create an index (only these are parsed again for their names)."""
 

@@ -16,7 +16,7 @@ PostgreSQL's rules, followed here:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -198,23 +198,22 @@ def leading(words: str) -> re.Pattern[str]:
     return re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*" + body + r"\b", re.I | re.S)
 
 
-def pg_created_keys(node: Any) -> list[str]:
+def pg_created_keys(node: Any, path: Sequence[str] = ("public",)) -> list[str]:
     """Keys of the tables, views and types a statement creates (PostgreSQL's tree), so a
     statement sqlglot cannot read never makes a new object look old; ``CREATE SCHEMA s CREATE
     TABLE t ...`` creates ``s.t``."""
     if type(node).__name__ == "CreateSchemaStmt":
         keys: list[str] = []
         for element in node.schemaElts or ():
-            for sub in pg_created_keys(element):
-                name = sub.split(".", 1)[-1]
-                keys.append(f"{node.schemaname}.{name}" if sub.startswith("public.") and node.schemaname else sub)
+            for sub in pg_created_keys(element, (node.schemaname,) if node.schemaname else path):
+                keys.append(sub)
         return keys
-    one = _created_key(node)
+    one = _created_key(node, path)
     return [one] if one is not None else []
 
 
-def _created_key(node: Any) -> str | None:
-    from dbarch.tools.schema.model import qualify
+def _created_key(node: Any, path: Sequence[str]) -> str | None:
+    from dbarch.tools.schema.idents import create_key
 
     kind = type(node).__name__
     rel = None
@@ -228,7 +227,7 @@ def _created_key(node: Any) -> str | None:
         rel = node.typevar
     elif kind in ("CreateEnumStmt", "CreateRangeStmt") and node.typeName:
         names = [n.sval for n in node.typeName]
-        return qualify(names[-1], names[-2] if len(names) > 1 else None)
+        return create_key(names[-2] if len(names) > 1 else None, names[-1], path)
     if rel is None or not getattr(rel, "relname", None):
         return None
-    return qualify(rel.relname, rel.schemaname or None)
+    return create_key(rel.schemaname or None, rel.relname, path)

@@ -26,7 +26,7 @@ from dbarch.tools.lint.rules.migration_session import (
     pg_tree as _pg_tree,
     trace_session,
 )
-from dbarch.tools.schema.idents import display_key
+from dbarch.tools.schema.idents import DEFAULT_PATH, display_key, search_path_setting
 from dbarch.tools.schema.model import Index, qualify
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
@@ -55,6 +55,11 @@ class ScriptState:
     NULL)`` exists (added without NOT VALID, or validated by ``VALIDATE CONSTRAINT``)."""
     session: SessionTrace = field(default_factory=SessionTrace)
     """Transaction blocks and timeouts before each statement (and the mistakes met)."""
+    paths: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """Statement index -> the ``search_path`` it runs under, when not the default."""
+
+    def path_at(self, stmt: ParsedStatement) -> tuple[str, ...]:
+        return self.paths.get(stmt.statement.index, DEFAULT_PATH)
 
     def at(self, stmt: ParsedStatement) -> StatementState:
         return self.by_index.get(stmt.statement.index, _EMPTY)
@@ -101,8 +106,15 @@ def _compute(script: ParsedScript, assume_in_transaction: bool = False) -> Scrip
     state = ScriptState({}, {}, False, {}, {}, session)
     touched = False
     pending: dict[tuple[str, str], str] = {}  # NOT VALID not-null checks: constraint -> column
+    path: tuple[str, ...] = DEFAULT_PATH
     for st in script.statements:
         index, tree = st.statement.index, st.expression
+        if path != DEFAULT_PATH:
+            state.paths[index] = path
+        if tree is not None and "search_path" in st.text.lower():
+            setting = search_path_setting(tree)
+            if setting is not None:
+                path = tuple(setting) or DEFAULT_PATH
         now = session.before.get(index)
         if now is not None:
             state.by_index[index] = StatementState(now.in_transaction, now.lock_timeout, now.statement_timeout)
@@ -110,7 +122,7 @@ def _compute(script: ParsedScript, assume_in_transaction: bool = False) -> Scrip
             if st.is_sql and st.error is None and script.dialect == "postgres":
                 word = first_word(st.text)
                 if word == "create":
-                    for made in pg_created_keys(_pg_tree(st.text)):
+                    for made in pg_created_keys(_pg_tree(st.text), path):
                         state.created_at.setdefault(made, index)
                 # a NOT VALID check waiting for its VALIDATE
                 elif pending and word == "alter":
@@ -120,13 +132,32 @@ def _compute(script: ParsedScript, assume_in_transaction: bool = False) -> Scrip
             state.created_at.setdefault(key, index)
         elif (alter := alter_table(tree)) is not None:
             _read_constraints(state, pending, index, alter, bool(tree.args.get("not_valid")))
+            if any(isinstance(a, exp.AlterRename) for a in alter[1]) and _renames_table(st.text):
+                _read_rename(state, index, alter)
         target = changed_table(tree)
         touched = touched or (target is not None and target not in state.created_at) or (
             isinstance(tree, exp.Drop) and str(tree.args.get("kind") or "").upper() == "INDEX"
         )
     return ScriptState(
-        state.by_index, state.created_at, touched, state.dropped_if_exists_at, state.not_null_proven_at, session
+        state.by_index, state.created_at, touched, state.dropped_if_exists_at, state.not_null_proven_at, session,
+        state.paths,
     )
+
+
+def _renames_table(text: str) -> bool:
+    node = _pg_tree(text)  # sqlglot reads ALTER TABLE t RENAME c TO d as a table rename
+    return type(node).__name__ == "RenameStmt" and getattr(node.renameType, "name", "") == "OBJECT_TABLE"
+
+
+def _read_rename(state: ScriptState, index: int, alter: tuple[str, list[exp.Expression]]) -> None:
+    """A table the script created keeps being new under its new name (``RENAME TO``)."""
+    key, actions = alter
+    if key not in state.created_at:
+        return
+    for action in actions:
+        target = action.this if isinstance(action, exp.AlterRename) else None
+        if isinstance(target, exp.Table) and not target.db:
+            state.created_at.setdefault(qualify(identifier_name(target.this), key.split(".", 1)[0]), index)
 
 
 def _read_constraints(
