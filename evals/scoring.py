@@ -172,8 +172,16 @@ class Analysis:
         script = chk.scripts[-1]
         existing = self.existing
         report = lint_script(script, existing=existing, schema=chk.schema)
+        found = [d for d in report.diagnostics if d.rule != "parse-error"]
+        if self.extracted.queries:  # the answer's queries, read against its schema
+            from dbarch.tools.sql.parse import parse_script
+
+            queries = parse_script("".join(q.rstrip().rstrip(";") + ";\n" for q in self.extracted.queries),
+                                   source="answer-queries.sql")
+            qreport = lint_script(queries, existing=chk.schema, schema=chk.schema, select=["queries"])
+            found += [d for d in qreport.diagnostics if d.rule != "parse-error"]
         self.ctx.add_time("analysis:lint", (time.perf_counter() - t0) * 1000)
-        return tuple(d for d in report.diagnostics if d.rule != "parse-error")
+        return tuple(found)
 
 
 Scorer = Callable[[Case, Analysis], "Score | None"]
