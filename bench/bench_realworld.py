@@ -107,7 +107,9 @@ def main() -> int:
     parser.add_argument("names", nargs="*", help="schema files to run (default: all found)")
     parser.add_argument("--rows", help="one volume spec for every schema (default: per schema)")
     args = parser.parse_args()
+    import logging
 
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)  # the entry point's choice, as in the CLI
     from dbarch.tools.sandbox import Sandbox
 
     paths = schemas(args.names)

@@ -132,3 +132,13 @@ def test_notes_repeated_per_statement_are_one_line_with_a_count(sandbox: Any) ->
     owner = [n for n in result.notes if n.message.startswith("ownership change skipped")]
     assert len(owner) == 1 and owner[0].count == 106 and owner[0].line == 26
     assert "106 times, first here" in str(owner[0])
+
+
+def test_a_dump_with_thousands_of_inserts_applies_in_large_batches(sandbox: Any) -> None:
+    # batches larger than the socket buffer: every byte must be flushed before reading results
+    result = check_sources([SqlSource("chinook.sql", public_schema("chinook.sql"))], sandbox=sandbox, lint=False)
+    assert result.applied, result.errors
+    big = "".join(f"INSERT INTO t VALUES ({i}, '{'x' * 4000}');\n" for i in range(400))
+    wide = check_sources([SqlSource("wide.sql", "CREATE TABLE t (id int, v text);\n" + big)],
+                         sandbox=sandbox, lint=False)
+    assert wide.applied, wide.errors

@@ -42,3 +42,16 @@ def test_sqlite_serial_and_unnamed_indexes_are_named() -> None:
     _, warnings = _warnings("sqlite")
     assert any("serial types do not exist in sqlite" in w for w in warnings)
     assert any("an index needs a name in sqlite" in w for w in warnings)
+
+
+def test_lint_rules_speak_only_about_the_dialects_they_apply_to() -> None:
+    from dbarch.tools.lint.engine import lint_script
+
+    sql = ("CREATE TABLE t (id bigint PRIMARY KEY, at DATETIME);\n"
+           "ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (id) REFERENCES u(id);\n")
+    mysql = {d.rule for d in lint_script(parse_script(sql, dialect="mysql", source="m.sql")).diagnostics}
+    postgres = {d.rule for d in lint_script(parse_script(sql.replace("DATETIME", "timestamp"),
+                                                         source="p.sql")).diagnostics}
+    assert "prefer-timestamptz" in postgres and "missing-lock-timeout" in postgres
+    assert "prefer-timestamptz" not in mysql and "missing-lock-timeout" not in mysql
+    assert "require-on-delete" in mysql  # design advice holds in every dialect

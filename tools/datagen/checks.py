@@ -68,9 +68,27 @@ def _unparen(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def _column(node: exp.Expression) -> str | None:
+def _column(node: exp.Expression, *, cased: bool = False) -> str | None:
+    """The column ``node`` is (``cased``: also under ``upper()``/``lower()``, whose IN lists
+    are already in that case)."""
     node = _unparen(node)
+    if cased and isinstance(node, exp.Upper | exp.Lower):
+        node = _unparen(node.this)
     return node.name if isinstance(node, exp.Column) else None
+
+
+def _bound(node: exp.Expression) -> str | None:
+    """A date/time bound as SQL: a string literal cast to a date/time type, or an expression
+    over no column (``now() - interval '18 years'``), parenthesised."""
+    moment = _temporal(node)
+    if moment is not None:
+        return moment
+    inner = _unparen(node)
+    if inner.find(exp.Column) is not None or isinstance(inner, exp.Literal | exp.Null | exp.Neg):
+        return None
+    if inner.find(exp.Anonymous, exp.CurrentTimestamp, exp.CurrentDate, exp.Interval, exp.Cast) is None:
+        return None
+    return f"({node.sql('postgres')})"
 
 
 def _constant(node: exp.Expression) -> str | float | None:
@@ -97,19 +115,32 @@ _FLIP: dict[type[exp.Expression], type[exp.Expression]] = {exp.GT: exp.LT, exp.G
 
 
 def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
+    node = _unparen(node)
+    if isinstance(node, exp.Or):  # ``x IS NULL OR <domain of x>``: NULLs come from the null fraction
+        sides = [_unparen(node.this), _unparen(node.expression)]
+        nulls = [_column(side.this) for side in sides if isinstance(side, exp.Is) and isinstance(side.expression, exp.Null)]
+        others = [side for side in sides if not (isinstance(side, exp.Is) and isinstance(side.expression, exp.Null))]
+        if len(nulls) == 1 and len(others) == 1:
+            found = _domain_of(others[0])
+            if found is not None and found[0] == nulls[0]:
+                return found
+        return None
     if isinstance(node, exp.Between):
         name, lo, hi = _column(node.this), _constant(node.args["low"]), _constant(node.args["high"])
         if name and isinstance(lo, float) and isinstance(hi, float):
             return name, Domain(lo, hi)
+        low_text, high_text = _bound(node.args["low"]), _bound(node.args["high"])
+        if name and (low_text or high_text):
+            return name, Domain(low_text=low_text, high_text=high_text)
         return None
     if isinstance(node, exp.In):
-        name = _column(node.this)
+        name = _column(node.this, cased=True)
         values = [_constant(v) for v in node.expressions]
         if name and values and all(v is not None for v in values):
             return name, Domain(values=tuple(v for v in values if v is not None))
         return None
     if isinstance(node, exp.EQ) and isinstance(node.expression, exp.Any):
-        name = _column(node.this)
+        name = _column(node.this, cased=True)
         arr = _unparen(node.expression.this)
         if name and isinstance(arr, exp.Array):
             values = [_constant(v) for v in arr.expressions]
@@ -125,7 +156,7 @@ def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
         name, value, kind, other = _column(node.expression), _constant(node.this), _FLIP[kind], node.this
     if name is None:
         return None
-    moment = _temporal(other)
+    moment = _bound(other)
     if moment is not None and kind in (exp.GT, exp.GTE):
         return name, Domain(low_text=moment)  # a strict bound is one tick off: the row filter decides
     if moment is not None and kind in (exp.LT, exp.LTE):

@@ -239,6 +239,14 @@ def capacity_error(table: TableInfo, rows: int) -> str | None:
     domains = column_domains(table.checks)
     for c in table.columns:
         single_key = any(key == (c.name,) for key in table.unique_keys)
+        short = c.type.length
+        if single_key and c.type.name in ("varchar", "bpchar") and short is not None and short < 12 \
+                and not any(c.name in fk.columns for fk in table.foreign_keys) and domains.get(c.name) is None:
+            capacity = 16**short - 1
+            if rows > capacity:
+                return (f"{table.name}.{c.name} ({c.type.sql}) holds at most {capacity:,} distinct generated "
+                        f"values: {rows:,} rows cannot fit; the largest volume it allows is {capacity:,}")
+            continue
         if not (c.serial or single_key) or c.type.name not in ("int2", "int4", "int8"):
             continue
         if any(c.name in fk.columns for fk in table.foreign_keys):

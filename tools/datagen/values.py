@@ -72,11 +72,9 @@ def unique_expr(column: str, t: TypeInfo, idx: str, dom: Domain | None = None) -
         lo = _int_bounds(t, dom, 1)[0]
         return f"({idx} + {lo - 1})::{cast}"
     if name in _TEXT:
-        prefix = f"{_short(column)}_"
-        if t.length is not None and t.length < 12:
-            prefix = ""
-        body = f"'{prefix}' || ({idx})::text" if prefix else f"({idx})::text"
-        return f"({body})::{cast}"
+        if t.length is not None and t.length < 12:  # hexadecimal: 16^n - 1 values fit n characters
+            return f"to_hex({idx})::{cast}"
+        return f"('{_short(column)}_' || ({idx})::text)::{cast}"
     if name == "uuid":
         return f"(substr(md5(({idx})::text), 1, 16) || lpad(to_hex({idx}), 16, '0'))::uuid"
     if name == "date":

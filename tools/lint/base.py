@@ -175,6 +175,9 @@ class Rule:
     flood_limit: ClassVar[int | None] = None
     """When the rule fires more often than this in one file, the engine reports it once, at
     its first place, with the count: a per-statement flood (seed data, a dump) says nothing new."""
+    dialects: ClassVar[frozenset[str] | None] = None
+    """The SQL dialects the rule applies to (``None``: every dialect, except for the
+    ``migration`` family, whose lock advice is PostgreSQL's: see :func:`applies_to`)."""
     node_types: ClassVar[tuple[type[exp.Expression], ...] | None] = None
     """The node types ``check_statement`` needs somewhere in a statement's tree to report
     anything: the engine gives it only the statements holding one (``None``: every statement).
@@ -245,3 +248,16 @@ def split_example(sql: str) -> tuple[str, str]:
     while lines and lines[0].strip().lower().startswith(EXISTING_PREFIX):
         existing.append(lines.pop(0).strip()[len(EXISTING_PREFIX) :].strip())
     return "\n".join(existing), "\n".join(lines)
+
+
+POSTGRES_ONLY = frozenset({"postgres"})
+
+
+def applies_to(rule: type[Rule], dialect: str) -> bool:
+    """True when ``rule`` speaks about SQL of ``dialect``: its findings, hints and fixes are
+    valid there (``prefer-timestamptz`` and ``NOT VALID`` advice mean nothing in MySQL)."""
+    dialects = rule.dialects
+    if dialects is None and rule.family == "migration":
+        dialects = POSTGRES_ONLY
+    return dialects is None or dialect in dialects
+

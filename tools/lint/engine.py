@@ -23,6 +23,7 @@ from dbarch.tools.lint.base import (
     LintContext,
     Rule,
     Severity,
+    applies_to,
     lint_run,
     node_types_in,
 )
@@ -192,7 +193,7 @@ def lint_script(
     the whole file in one transaction (as most do), so ``SET LOCAL`` lasts for the file and
     ``BEGIN``/``COMMIT`` in it nest."""
     ignore = list(ignore)
-    chosen = select_rules(select, ignore)
+    chosen = [cls for cls in select_rules(select, ignore) if applies_to(cls, script.dialect)]
     options = options or {}
     rules = [cls(options.get(cls.id)) for cls in chosen]
     with lint_run() as memo:

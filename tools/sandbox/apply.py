@@ -449,7 +449,8 @@ def _run_batch(conn: psycopg.Connection[Any], texts: Sequence[str]) -> tuple[int
 
     with conn.lock:
         conn.pgconn.send_query(";\n".join(texts).encode())
-        results = conn.wait(generators.fetch_many(conn.pgconn))
+        # flush what a non-blocking connection has not sent yet, then read every result
+        results = conn.wait(generators.execute(conn.pgconn))
     for done, res in enumerate(results):
         if res.status == psycopg.pq.ExecStatus.FATAL_ERROR:
             return done, pg_errors.error_from_result(res, encoding=conn.info.encoding)

@@ -6,7 +6,16 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from dbarch.tools.lint.base import Diagnostic, Edit, LintContext, Rule, Severity, find_all, memoized
+from dbarch.tools.lint.base import (
+    POSTGRES_ONLY,
+    Diagnostic,
+    Edit,
+    LintContext,
+    Rule,
+    Severity,
+    find_all,
+    memoized,
+)
 from dbarch.tools.lint.rules._util import ColumnDefIn, column_defs, type_span, type_text, words
 from dbarch.tools.schema.types import base_type, canonical_type, is_serial
 from dbarch.tools.sql.parse import ParsedStatement
@@ -178,6 +187,7 @@ class PreferUuidType(_TypeRule):
     """
 
     id = "prefer-uuid-type"
+    dialects = POSTGRES_ONLY
     message = "Store UUIDs in the uuid type, not text"
     hint = "declare the column as uuid (16 bytes, validated, smaller indexes)"
     fixable = True
@@ -212,6 +222,7 @@ class PreferTimestamptz(_TypeRule):
     """
 
     id = "prefer-timestamptz"
+    dialects = POSTGRES_ONLY
     message = "Use timestamptz, not timestamp without time zone"
     hint = "timestamptz stores an instant; timestamp stores a zone-less wall-clock reading"
     fixable = True
@@ -247,6 +258,7 @@ class PreferTextOverChar(_TypeRule):
     """
 
     id = "prefer-text-over-char"
+    dialects = POSTGRES_ONLY
     message = "Use text or varchar, not blank-padded char(n)"
     hint = "use text (with a CHECK on length if the length matters)"
 
@@ -282,6 +294,7 @@ class PreferIdentity(_TypeRule):
     """
 
     id = "prefer-identity"
+    dialects = POSTGRES_ONLY
     message = "Use an identity column, not serial"
     hint = "write bigint GENERATED ALWAYS AS IDENTITY (or BY DEFAULT to allow explicit ids)"
     fixable = True
@@ -324,6 +337,7 @@ class PreferTextField(_TypeRule):
     """
 
     id = "prefer-text-field"
+    dialects = POSTGRES_ONLY
     severity = Severity.INFO
     message = "Use text with a CHECK on its length instead of varchar(n)"
     hint = "text plus CHECK (char_length(col) <= n): the limit then changes with NOT VALID + VALIDATE, not under ACCESS EXCLUSIVE"
