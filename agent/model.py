@@ -7,6 +7,7 @@ backoff (0 in tests, so a replayed 500 costs no sleep).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -62,8 +63,19 @@ def _describe(exc: BaseException, context: Context) -> ModelError:
             hint="set DBARCH_MODEL to a model the endpoint serves",
         )
     if isinstance(exc, openai.APIStatusError):
-        return ModelError(f"the model endpoint ({where}) answered {exc.status_code}: {exc.message}")
-    return ModelError(f"the model call failed: {type(exc).__name__}: {exc}")
+        return ModelError(f"the model endpoint ({where}) answered {exc.status_code}: {redact_secrets(exc.message, context)}")
+    return ModelError(f"the model call failed: {type(exc).__name__}: {redact_secrets(str(exc), context)}")
+
+
+_KEY_LIKE = re.compile(r"\b(sk|pk|rk|key)-[A-Za-z0-9_\-]{12,}")
+
+
+def redact_secrets(text: str, context: Context) -> str:
+    """``text`` (an endpoint's error message) without the API key, should the endpoint echo it."""
+    key = context.api_key
+    if key:
+        text = text.replace(key, "***")
+    return _KEY_LIKE.sub("***", text)
 
 
 def stream_reply(
@@ -94,13 +106,16 @@ def stream_reply(
             raise
         except Exception as exc:
             if not _retryable(exc):
-                if type(exc).__module__.startswith("openai"):
-                    raise _describe(exc, context) from exc
+                import openai
+
+                # langchain-openai re-raises openai's errors as its own subclasses
+                if isinstance(exc, openai.OpenAIError):
+                    raise _describe(exc, context) from None  # the cause may carry the key
                 raise
             if attempt >= context.max_retries:
                 raise ModelUnavailable(
                     f"the model endpoint kept failing after {attempt + 1} attempts: {_describe(exc, context).message}",
                     hint="try again later, or raise DBARCH_MAX_RETRIES",
-                ) from exc
+                ) from None  # the cause may carry the key
             sleep(context.retry_backoff * (2**attempt))
             attempt += 1

@@ -50,6 +50,8 @@ class WorkspacePaths:
     @classmethod
     def at(cls, folder: str | os.PathLike[str]) -> WorkspacePaths:
         """The workspace at ``folder`` (the current directory when it is ``"."``)."""
+        if "\x00" in os.fspath(folder):
+            raise WorkspaceError("the workspace path contains a NUL byte", hint="pass a folder with --workspace DIR")
         root = Path(folder).expanduser()
         if root.exists() and not root.is_dir():
             raise WorkspaceError(

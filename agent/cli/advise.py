@@ -39,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.budget_mb <= 0:
         raise UsageError("--budget-mb must be positive")
+    if args.dsn:
+        from dbarch.agent.cli.readonly import run_advise
+
+        return run_advise(args)
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:
         result = advise_workload(schema, queries, volumes, sandbox=sandbox, budget_mb=args.budget_mb,

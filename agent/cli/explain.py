@@ -21,8 +21,12 @@ if TYPE_CHECKING:
 
 def add_workload_args(p: argparse.ArgumentParser, *, single: bool) -> None:
     """Options shared by ``explain`` and ``advise``."""
-    p.add_argument("--schema", action="append", required=True, metavar="FILE",
-                   help="schema SQL (repeat for several files, applied in order)")
+    p.add_argument("--schema", action="append", metavar="FILE",
+                   help="schema SQL (repeat for several files, applied in order); required unless --dsn")
+    p.add_argument("--dsn", metavar="DSN",
+                   help="explain on a database of yours instead, READ-ONLY: its own schema and data, every "
+                   "statement checked and run in a rolled-back read-only transaction (see docs/SECURITY.md; "
+                   "use a read-only role)")
     if single:
         p.add_argument("query", nargs="?", help="the query to explain (or use --queries)")
         p.add_argument("--queries", metavar="FILE", help="a file of queries separated by semicolons")
@@ -64,6 +68,8 @@ def workload_args(args: argparse.Namespace) -> tuple[list[SqlSource], SqlSource,
     from dbarch.tools.errors import UsageError
     from dbarch.tools.sql.source import decode_sql, read_sql
 
+    if not args.schema:
+        raise UsageError("--schema FILE is required", hint="or --dsn for a database of yours (read-only)")
     query = getattr(args, "query", None)
     if query and args.queries:
         raise UsageError("give either a QUERY argument or --queries FILE, not both")
@@ -80,6 +86,11 @@ def workload_args(args: argparse.Namespace) -> tuple[list[SqlSource], SqlSource,
 def run(args: argparse.Namespace) -> int:
     from dbarch.tools.perf.workload import explain_workload
     from dbarch.tools.render.perf import render_explanation, render_shortfalls
+
+    if args.dsn:
+        from dbarch.agent.cli.readonly import run_explain
+
+        return run_explain(args)
 
     schema, queries, volumes = workload_args(args)
     with make_sandbox(args) as sandbox:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 import pytest
 
 from dbarch.tools.jsonform import to_json, to_jsonable
@@ -222,11 +223,29 @@ def test_a_schema_that_does_not_apply_runs_no_test(sandbox: Any) -> None:
 
 
 def test_a_lost_connection_fails_its_test_and_the_next_one_runs(sandbox: Any) -> None:
+    # The sandbox role may not signal backends (the lockdown revokes pg_terminate_backend so
+    # that concurrent checks cannot kill each other): the connection is killed from outside.
+    import threading
+    import time
+
+    marker = "SELECT pg_sleep(20) /* lost-connection */"
+
+    def kill() -> None:
+        with psycopg.connect(sandbox.admin_dsn, autocommit=True) as admin:
+            for _ in range(400):
+                if admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s",
+                                 (marker,)).fetchall():
+                    return
+                time.sleep(0.05)
+
+    killer = threading.Thread(target=kill)
+    killer.start()
     tests = [
-        {"name": "kills itself", "steps": ["SELECT pg_terminate_backend(pg_backend_pid())"]},
+        {"name": "killed", "steps": [marker]},
         {"name": "next", "steps": [{"sql": "SELECT count(*) FROM loans", "expect": {"ok": {"value": 0}}}]},
     ]
     killed, following = run(tests, sandbox).tests
+    killer.join()
     assert not killed.passed and "connection" in (killed.failure or "")
     assert following.passed
 

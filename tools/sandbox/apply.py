@@ -14,6 +14,7 @@ that names the extension and what the sandbox offers instead.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ import psycopg.sql
 
 from dbarch.tools.errors import DbarchError, SandboxError
 from dbarch.tools.sandbox import Sandbox, ScratchDatabase
+from dbarch.tools.sandbox.lockdown import extension_policy, install_stand_in
 from dbarch.tools.sandbox.restore_policy import (
     MISSING_EXTENSION_HINTS,
     THIRD_PARTY_HINTS,
@@ -72,9 +74,18 @@ def server_error(exc: psycopg.Error, stmt: ParsedStatement, source: str) -> Dbar
     hint = diag.message_hint
     if exc.sqlstate == "57014":
         hint = hint or "the statement ran longer than the sandbox's statement_timeout; it may hang"
+    elif exc.sqlstate == "57P01" or (exc.sqlstate is None and db_gone(exc)):
+        hint = "the sandbox's watchdog ended a statement that ran past the statement timeout"
+    elif exc.sqlstate == "53100":
+        hint = ("the sandbox's data folder is full (the check is not at fault): free space, or set "
+                "DBARCH_SANDBOX_DIR to a folder with room (by default the data lives in /dev/shm)")
     elif exc.sqlstate == "55P03":
         hint = hint or "the statement waited longer than lock_timeout for a lock"
     return DbarchError(message, file=source, line=line, column=column, sqlstate=exc.sqlstate, hint=hint)
+
+
+def db_gone(exc: psycopg.Error) -> bool:
+    return isinstance(exc, psycopg.OperationalError) and "terminat" in str(exc)
 
 
 _BATCH_LIMIT = 200
@@ -240,7 +251,16 @@ class _Applier:
             message = f"CREATE {what.upper()} {ext} skipped: every new database already has it"
             self.notes.append(Note(message, stmt.line, stmt.column, source))
             return None, False
-        if not self.sandbox.embedded:
+        install_as, note = extension_policy(conn, ext)  # untrusted ones never install (lockdown)
+        if note is not None:
+            self.notes.append(Note(note, stmt.line, stmt.column, source))
+            if install_as == "stand-in" and self.sandbox.embedded:
+                with psycopg.connect(self.db.admin_dsn, autocommit=True) as admin:
+                    install_stand_in(admin, ext, str(conn.info.user))
+                return None, True
+            self.skipped.append((stmt.line, note))
+            return None, False
+        if not self.sandbox.embedded or install_as == "role":
             conn.execute(stmt.text, prepare=False)
             return None, True
         if self.available is None:
@@ -421,10 +441,11 @@ def apply_scripts(
     if error is None:
         error = applier.flush()
     conn = db.conn
-    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-        conn.rollback()
-    if not applier.cancelled.is_set():
-        reset_session(conn)
+    if conn.info.transaction_status in (psycopg.pq.TransactionStatus.INTRANS, psycopg.pq.TransactionStatus.INERROR):
+        conn.rollback()  # not when the connection is gone (the watchdog ended a runaway statement)
+    if not applier.cancelled.is_set() and not conn.closed:
+        with contextlib.suppress(psycopg.OperationalError):  # the server went away (a crash, a full disk)
+            reset_session(conn)
     errors = tuple(applier.errors) or ((error,) if error is not None else ())
     parse_errors = any(st.error is not None for script in scripts for st in script.statements)
     return ApplyResult(

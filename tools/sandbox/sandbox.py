@@ -17,6 +17,7 @@ import queue
 import secrets
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import FrameType
@@ -27,12 +28,14 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from dbarch.tools.errors import SandboxError
-from dbarch.tools.sandbox.server import EmbeddedServer
+from dbarch.tools.sandbox import lockdown
+from dbarch.tools.sandbox.server import EmbeddedServer, _pid_alive
 from dbarch.tools.sandbox.settings import SandboxSettings
 
 TEMPLATE = "dbarch_template"
 SCRATCH_PREFIX = "dbarch_s_"
 _counter = itertools.count(1)
+_instances = itertools.count(1)
 
 
 @dataclass(slots=True)
@@ -69,6 +72,9 @@ class Sandbox:
         self._lock = threading.Lock()
         self._hooks_installed = False
         self._background: _Background | None = None
+        self._watchdog: lockdown.Watchdog | None = None
+        self._tag = f"{os.getpid()}_{next(_instances)}_"
+        """Prefix of this instance's scratch databases after ``SCRATCH_PREFIX`` (the watchdog's scope)."""
 
     def __enter__(self) -> Sandbox:
         return self
@@ -92,6 +98,7 @@ class Sandbox:
                 self.server.ensure_running(daemon=daemon)
                 self._admin = _connect(self.server.dsn, what="the embedded sandbox server")
                 self._bootstrap()
+                lockdown.reap_orphans(self._admin, SCRATCH_PREFIX, _pid_alive)
             else:
                 assert self.settings.dsn is not None
                 self._admin = _connect(self.settings.dsn, what="the sandbox server given by --sandbox-dsn")
@@ -102,7 +109,8 @@ class Sandbox:
             from dbarch.tools.sandbox.engines import system_install
 
             install = system_install()
-        return EmbeddedServer(self.settings.runtime_root, install=install)
+        return EmbeddedServer(self.settings.runtime_root, install=install,
+                              memory_limit_mb=self.settings.backend_memory_mb)
 
     @property
     def admin_dsn(self) -> str:
@@ -120,40 +128,36 @@ class Sandbox:
         return self._admin
 
     def _bootstrap(self) -> None:
-        """Create the unprivileged role and the template database once per data folder."""
+        """Create the restricted role and the template database once per data folder. The
+        first start is serialised across processes and every step is idempotent (see
+        :mod:`tools.sandbox.lockdown`)."""
         admin = self._admin
         assert admin is not None
         role = self.settings.role
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (TEMPLATE,)).fetchone()
-        if exists:
+        if lockdown.is_bootstrapped(admin, role, TEMPLATE):
             return
-        if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
-            admin.execute(
-                sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION").format(
-                    sql.Identifier(role)
+        with lockdown.bootstrap_lock(admin):
+            if lockdown.is_bootstrapped(admin, role, TEMPLATE):
+                return  # another process finished it while this one waited
+            lockdown.ensure_role(admin, role, self._role_settings())
+            if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (TEMPLATE,)).fetchone():
+                tmp = f"{TEMPLATE}_{os.getpid()}"
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(tmp)))
+                admin.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'").format(
+                        sql.Identifier(tmp)
+                    )
                 )
-            )
-        for setting, value in (
-            ("statement_timeout", str(self.settings.statement_timeout_ms)),
-            ("lock_timeout", str(self.settings.lock_timeout_ms)),
-            ("temp_file_limit", self.settings.temp_file_limit),
-        ):
-            admin.execute(
-                sql.SQL("ALTER ROLE {} SET {} = {}").format(
-                    sql.Identifier(role), sql.Identifier(setting), sql.Literal(value)
-                )
-            )
-        tmp = f"{TEMPLATE}_{os.getpid()}"
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(tmp)))
-        admin.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'").format(
-                sql.Identifier(tmp)
-            )
-        )
-        with contextlib.suppress(psycopg.errors.DuplicateDatabase):
-            admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(tmp), sql.Identifier(TEMPLATE)))
+                admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                    sql.Identifier(tmp), sql.Identifier(TEMPLATE)))
+            with _connect(make_conninfo(self.admin_dsn, dbname=TEMPLATE), what="the sandbox template") as conn:
+                lockdown.lock_template(conn)
             admin.execute(sql.SQL("ALTER DATABASE {} IS_TEMPLATE true").format(sql.Identifier(TEMPLATE)))
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(tmp)))
+            lockdown.mark_bootstrapped(admin, role)
+
+    def _role_settings(self) -> dict[str, str]:
+        return lockdown.role_settings(
+            self.settings.statement_timeout_ms, self.settings.lock_timeout_ms, self.settings.temp_file_limit)
 
     # -- scratch databases --------------------------------------------------------------
     @contextlib.contextmanager
@@ -168,11 +172,24 @@ class Sandbox:
     def create_scratch(self, *, template: str | None = None, name: str | None = None) -> ScratchDatabase:
         """A new scratch database (the spare one when ready); drop it with :meth:`drop_scratch`."""
         self.start()
+        self._guard()
         if template is None and name is None and self._background is not None:
             spare = self._background.take_spare()
             if spare is not None:
                 return spare
         return self._create(self.admin(), template=template, name=name)
+
+    def _guard(self) -> None:
+        """Start the watchdog that enforces the statement timeout on this process's scratch
+        databases even when the SQL turned ``statement_timeout`` off."""
+        with self._lock:
+            if self._watchdog is None:
+                self._watchdog = lockdown.Watchdog(
+                    lambda: _connect(self.admin_dsn, what="the sandbox server"),
+                    f"{SCRATCH_PREFIX}{self._tag}", self.settings.statement_timeout_ms,
+                    role=self.settings.role if self.embedded else None, settings=self._role_settings(),
+                )
+        self._watchdog.start()
 
     def flush(self) -> None:
         """Wait until every dropped scratch database is really gone."""
@@ -188,7 +205,7 @@ class Sandbox:
     def _create(
         self, admin: psycopg.Connection[Any], *, template: str | None = None, name: str | None = None
     ) -> ScratchDatabase:
-        name = name or f"{SCRATCH_PREFIX}{os.getpid()}_{next(_counter)}_{secrets.token_hex(2)}"
+        name = name or f"{SCRATCH_PREFIX}{self._tag}{next(_counter)}_{secrets.token_hex(2)}"
         ident = sql.Identifier(name)
         try:
             if self.embedded:
@@ -234,6 +251,9 @@ class Sandbox:
             background, self._background = self._background, None
         if background is not None:
             background.finish()
+        watchdog, self._watchdog = self._watchdog, None
+        if watchdog is not None:
+            watchdog.stop()
         with self._lock:
             admin, self._admin = self._admin, None
             server = self.server
@@ -246,7 +266,7 @@ class Sandbox:
                 with contextlib.suppress(psycopg.Error):
                     row = admin.execute(
                         "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                        "AND pid <> pg_backend_pid()"
+                        "AND pid <> pg_backend_pid() AND application_name <> %s", (_app_name(),)
                     ).fetchone()
                     others = int(row[0]) if row else 0
                 with contextlib.suppress(psycopg.Error):
@@ -385,11 +405,41 @@ class _Background:
             self.cond.notify_all()
 
 
-def _connect(dsn: str, *, what: str) -> psycopg.Connection[Any]:
-    try:
-        return psycopg.connect(dsn, autocommit=True, connect_timeout=10)
-    except psycopg.Error as exc:
-        raise SandboxError(f"cannot connect to {what}: {_first_line(exc)}", sqlstate=exc.sqlstate) from exc
+def _app_name() -> str:
+    """``application_name`` of this process's connections: at exit, the server is stopped
+    only when no connection but these is left (a closed one may linger for a moment)."""
+    return f"dbarch-{os.getpid()}"
+
+
+_BUSY = frozenset(["53300", "57P03"])
+"""Too many connections (server or role), server starting up: worth waiting for."""
+
+
+def _connect(dsn: str, *, what: str, patience_s: float = 30.0) -> psycopg.Connection[Any]:
+    """Connect in autocommit; under load (all connection slots taken, server starting) retry
+    with backoff for up to ``patience_s`` before saying so."""
+    deadline = time.monotonic() + patience_s
+    delay = 0.05
+    while True:
+        try:
+            return psycopg.connect(dsn, autocommit=True, connect_timeout=10, application_name=_app_name())
+        except psycopg.Error as exc:
+            state = exc.sqlstate or _sqlstate_of_refusal(exc)
+            if state in _BUSY and time.monotonic() + delay < deadline:
+                time.sleep(delay * (0.5 + secrets.randbelow(1000) / 1000))
+                delay = min(delay * 2, 1.0)
+                continue
+            raise SandboxError(f"cannot connect to {what}: {_first_line(exc)}", sqlstate=state) from exc
+
+
+def _sqlstate_of_refusal(exc: BaseException) -> str | None:
+    """libpq reports a refused connection without a SQLSTATE; recognise the busy ones."""
+    text = str(exc)
+    if "too many clients" in text or "too many connections" in text or "remaining connection slots" in text:
+        return "53300"
+    if "the database system is starting up" in text:
+        return "57P03"
+    return None
 
 
 def _first_line(exc: BaseException) -> str:

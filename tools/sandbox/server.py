@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import importlib.util
 import os
 import pwd
+import resource
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -66,11 +68,13 @@ class RunAs:
 class EmbeddedServer:
     """Lifecycle of the embedded server under ``root`` (data, socket, log, lock, owner)."""
 
-    def __init__(self, root: Path, *, install: Path | None = None) -> None:
+    def __init__(self, root: Path, *, install: Path | None = None, memory_limit_mb: int | None = None) -> None:
         """``install``: a PostgreSQL installation folder (with ``bin/``) to run instead of the
-        embedded wheel's (``--engine system``)."""
+        embedded wheel's (``--engine system``); ``memory_limit_mb``: address space of each
+        server process (``RLIMIT_AS``)."""
         self.root = root
         self.install = install
+        self.memory_limit_mb = memory_limit_mb
         self.data = root / "data"
         self.socket_dir = root / "sock"
         self.log = root / "server.log"
@@ -84,9 +88,9 @@ class EmbeddedServer:
     def dsn(self) -> str:
         return f"host={self.socket_dir} port={PORT} user=postgres dbname=postgres"
 
-    def _run(self, args: list[str], *, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def _run(self, args: list[str], *, timeout: float = 60, memory_mb: int | None = None) -> subprocess.CompletedProcess[str]:
         try:
-            return _run_as(args, self.run_as, timeout=timeout)
+            return _run_as(args, self.run_as, timeout=timeout, memory_mb=memory_mb)
         except PermissionError as exc:
             raise SandboxError(
                 f"cannot execute {args[0]}: permission denied",
@@ -242,7 +246,7 @@ class EmbeddedServer:
         opts = (
             f"-k {self.socket_dir} -h '' -p {PORT} -c fsync=off -c synchronous_commit=off "
             "-c full_page_writes=off -c shared_preload_libraries=pg_stat_statements "
-            "-c max_connections=60 -c log_min_messages=fatal -c listen_addresses='' "
+            "-c max_connections=200 -c log_min_messages=fatal -c listen_addresses='' "
             # throwaway data on tmpfs: little WAL (no replicas, minimal level; index builds and
             # tables created in the loading transaction skip it), recycled soon after a big load
             "-c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=128MB -c min_wal_size=32MB -c wal_recycle=off"
@@ -253,6 +257,7 @@ class EmbeddedServer:
         proc = self._run(
             [self.bin("pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-t", "30",
              "-o", opts, "start"],
+            memory_mb=self.memory_limit_mb,
         )
         if proc.returncode != 0:
             tail = _log_tail(self.log)
@@ -281,13 +286,24 @@ class EmbeddedServer:
             self.owned = False
 
 
-def _run_as(args: list[str], run_as: RunAs | None, *, timeout: float) -> subprocess.CompletedProcess[str]:
-    """Run one of our own binaries (no shell), as ``run_as`` when given."""
+def _run_as(
+    args: list[str], run_as: RunAs | None, *, timeout: float, memory_mb: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run one of our own binaries (no shell), as ``run_as`` when given; with ``memory_mb``,
+    it and every process it starts (the server's backends) get that much address space."""
     return subprocess.run(
         args, capture_output=True, text=True, timeout=timeout, check=False, cwd="/",
         user=run_as.uid if run_as else None, group=run_as.gid if run_as else None,
         extra_groups=[] if run_as else None,
+        preexec_fn=functools.partial(_limit_memory, memory_mb) if memory_mb else None,
     )
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """In the child, before exec: cap the address space (inherited by the postmaster and its
+    backends; a backend that reaches it fails its query with "out of memory")."""
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _pid_alive(pid: int) -> bool:

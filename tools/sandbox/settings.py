@@ -53,6 +53,11 @@ class SandboxSettings:
     )
     lock_timeout_ms: int = 2000
     temp_file_limit: str = "1GB"
+    backend_memory_mb: int = field(
+        default_factory=lambda: int(os.environ.get("DBARCH_SANDBOX_MEMORY_MB", "4096"))
+    )
+    """Address space each process of the embedded server may use (``RLIMIT_AS``), so a runaway
+    query ends in "out of memory" instead of exhausting the machine (``DBARCH_SANDBOX_MEMORY_MB``)."""
     role: str = "dbarch_sql"
     """The unprivileged role generated SQL runs as on the embedded server."""
     engine: str = "embedded"
