@@ -95,6 +95,7 @@ def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int) -> 
     cb = ca = tb = ta = 0.0
     timeout_s = float(conn_timeout_ms) / 1000
     tb_floor = ta_floor = 0.0
+    tb_served = ta_served = 0.0
     for q in advice.queries:
         b, a = q.before, q.after or q.before
         if not b.ok:
@@ -111,6 +112,9 @@ def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int) -> 
         if ams is not None:
             tb_floor += bms if bms is not None else timeout_s * 1000
             ta_floor += ams
+            if used != ["-"]:
+                tb_served += bms if bms is not None else timeout_s * 1000
+                ta_served += ams
         shown = [f"{v:>12.1f}" if v is not None else f"{'timeout':>12}" for v in (bms, ams)]
         print(f"Q{b.index:<9}{b.total_cost or 0:>14,.0f}{a.total_cost or 0:>14,.0f}{''.join(shown)}  {', '.join(used)}")
     print(f"{'sum':<10}{cb:>14,.0f}{ca:>14,.0f}{tb:>12.1f}{ta:>12.1f}  (times: queries that finished both ways)")
@@ -118,6 +122,9 @@ def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int) -> 
           f"measured time {ta / tb if tb else 0:.3f} (queries that finished both ways), "
           f"{ta_floor / tb_floor if tb_floor else 0:.3f} counting a timeout before as {timeout_s:.0f} s "
           "(a lower bound)")
+    print(f"measured time of the queries a new index serves: {tb_served:.1f} ms -> {ta_served:.1f} ms "
+          f"({ta_served / tb_served if tb_served else 0:.3f}; timeouts before counted as {timeout_s:.0f} s); "
+          "the other queries keep their plans, so their change is load noise")
     for c in advice.constants:
         if c.treated_as == "parameter":
             print(f"  constant read as a parameter: Q{c.query} {c.predicate} ({c.reason})")

@@ -3,9 +3,10 @@
 The embedded server has no hypopg, so a candidate is built inside a transaction that is always
 rolled back: its size comes from ``pg_relation_size`` and the queries on its table are
 re-planned. Selection is greedy by benefit per byte within the budget, as in Anytime DTA, but
-each round after the first evaluates the most promising candidates *together with* the indexes
-chosen so far (built once per round, each candidate in a savepoint): an index that only helps
-next to another one is found, and one made useless by an earlier pick is not taken twice.
+each round after the first evaluates the most promising candidates on the tables of the indexes
+chosen so far *together with* them (built once per round, each candidate in a savepoint): an
+index that only helps next to another one is found, and one made useless by an earlier pick is
+not taken twice. Candidates on other tables keep the costs they measured alone.
 
 Benefit per byte favours small single-column indexes, and two of them can serve one query
 through a BitmapAnd: cheap on paper, slower than one composite index when run. So the choice
@@ -34,7 +35,7 @@ TPC-H Q20, saves so much in round one that every later index would look negligib
 MIN_QUERY_GAIN = 0.10
 """An index is only kept when it makes some query at least this much cheaper."""
 ROUND_WIDTH = 6
-"""Candidates re-evaluated on top of the chosen set in each round after the first."""
+"""Candidates on the chosen indexes' tables re-evaluated on top of them in each later round."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +129,14 @@ def choose(
         spent += pick.size
         for q, c in pick.costs.items():
             current[q] = min(current[q], c)
-        pool = _next_pool(trials, chosen, base, budget - spent)
-        if not pool:
+        # a candidate on a table where nothing is chosen yet keeps what it measured alone; those
+        # on the tables of the chosen indexes interact with them and are measured on top
+        touched = {c.spec.table for c in chosen}
+        fresh = [t for t in trials if t.spec.table not in touched]
+        pool = _next_pool([t for t in trials if t.spec.table in touched], chosen, base, budget - spent)
+        measured = fresh + (_on_top(conn, chosen, pool, by_table) if pool else [])
+        if not measured:
             return chosen
-        measured = _on_top(conn, chosen, pool, by_table)
 
 
 def _next_pool(trials: Sequence[Trial], chosen: Sequence[Trial], base: Mapping[int, float], left: float) -> list[Trial]:
