@@ -42,27 +42,14 @@ class DriftReport:
 def replay_migrations(ws: Workspace, sandbox: Sandbox) -> tuple[tuple[str, ...], Schema]:
     """Apply every file of ``migrations/`` in order in a fresh scratch database and read the
     resulting schema model back from the catalog: (files replayed, :class:`tools.schema.Schema`)."""
-    from dbarch.tools.sandbox.apply import apply_scripts
+    from dbarch.tools.sandbox.applied import applied_database
     from dbarch.tools.schema.from_catalog import schema_from_catalog
     from dbarch.tools.sql.parse import parse_script
 
     migrations = list_migrations(ws)
     scripts = [parse_script(m.read(ws), dialect="postgres", source=m.file) for m in migrations]
-    for script in scripts:
-        if script.errors:
-            raise script.errors[0]
-    sandbox.start()
-    with sandbox.scratch() as db:
-        result = apply_scripts(sandbox, db, scripts)
-        if result.error is not None:
-            raise WorkspaceError(
-                f"the migrations do not replay: {result.error.message}",
-                file=result.error.file,
-                line=result.error.line,
-                column=result.error.column,
-                sqlstate=result.error.sqlstate,
-                hint=result.error.hint,
-            )
+    failure = "the migrations do not replay"
+    with applied_database(sandbox, scripts, failure=failure, error=WorkspaceError) as db:
         replayed = schema_from_catalog(db.conn)
     return tuple(m.file for m in migrations), replayed
 

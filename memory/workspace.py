@@ -44,7 +44,7 @@ class Workspace:
 
     def __init__(
         self,
-        folder: str | os.PathLike[str] = ".",
+        folder: str | os.PathLike[str],
         *,
         notice: Callable[[str], None] = _ignore,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,

@@ -10,7 +10,6 @@ from dataclasses import replace
 from dbarch.tools.datagen.generate import DatagenResult, generate_data
 from dbarch.tools.datagen.plan import Options
 from dbarch.tools.datagen.volumes import Volumes
-from dbarch.tools.errors import DbarchError
 from dbarch.tools.sandbox import Sandbox, ScratchDatabase
 from dbarch.tools.sql.source import SqlSource
 
@@ -28,24 +27,19 @@ def loaded_database(
     ``search_path`` is the schemas the script created, then ``public``, whatever the script
     set (:func:`~tools.sandbox.apply.reset_session`).
     """
+    from dbarch.tools.sandbox.applied import applied_database
     from dbarch.tools.sandbox.apply import apply_scripts
     from dbarch.tools.sql.parse import parse_script
 
     scripts = [parse_script(s.text, dialect="postgres", source=s.name, variables=variables) for s in schema]
+    if not keep_going:
+        with applied_database(sandbox, scripts) as db:
+            yield db, generate_data(db.conn, volumes, options=options, dsn=db.dsn)
+        return
     skipped = [e for script in scripts for e in script.errors]
-    if skipped and not keep_going:
-        raise skipped[0]
     sandbox.start()
     with sandbox.scratch() as db:
-        result = apply_scripts(sandbox, db, scripts, keep_going=keep_going)
-        if keep_going and (skipped or result.errors):
-            data = generate_data(db.conn, volumes, options=options, dsn=db.dsn)
-            failures = tuple(f"not applied: {e.one_line()}" for e in (*skipped, *result.errors))
-            yield db, replace(data, notices=failures + data.notices)
-            return
-        if result.error is not None:
-            err = result.error
-            raise DbarchError(f"the schema does not apply: {err.message}", file=err.file, line=err.line,
-                              column=err.column, sqlstate=err.sqlstate, hint=err.hint)
+        result = apply_scripts(sandbox, db, scripts, keep_going=True)
         data = generate_data(db.conn, volumes, options=options, dsn=db.dsn)
-        yield db, data
+        failures = tuple(f"not applied: {e.one_line()}" for e in (*skipped, *result.errors))
+        yield db, replace(data, notices=failures + data.notices)
