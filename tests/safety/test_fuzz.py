@@ -183,3 +183,19 @@ def test_the_read_only_guard_refuses_an_oversized_query() -> None:
 
     with pytest.raises(ReadOnlyRefusal, match="characters long"):
         guard("SELECT 1 " + " " * MAX_QUERY_CHARS)
+
+
+answers = st.one_of(texts, st.lists(st.one_of(texts, st.just("```sql\n"), st.just("```\n"), st.just("~~~")),
+                                    max_size=8).map("".join))
+
+
+@given(text=answers)
+@FAST
+def test_the_request_guard_and_the_eval_extractor_never_crash(text: str) -> None:
+    """The agent's input guard and the eval scorers' first step read model or user text."""
+    from dbarch.agent.guards import classify_request
+    from dbarch.evals.extract import extract
+
+    verdict = classify_request(text)
+    assert verdict.verdict in ("in_scope", "app_code", "mixed", "off_topic")
+    extract(text)
