@@ -99,6 +99,8 @@ class Summary:
     cost_usd: float | None
     errors: int
     judge_mean: float | None = None
+    guard_agreement: float | None = None
+    """Share of samples whose agent input-guard verdict equals the case's scope."""
     scorer_pass: dict[str, float] = field(default_factory=dict)
     """Share of samples each scorer passed, among the samples it applied to."""
 
@@ -144,6 +146,8 @@ def summarise(samples: Iterable[Sample], model: str = "") -> Summary:
     for s in samples:
         for name, sc in s.scores.items():
             scorer_hits[name].append(bool(sc.get("passed")))
+    guarded = [s for s in samples if s.guard_verdict and s.case]
+    agree = [s.guard_verdict == (s.case or {}).get("expect", {}).get("scope", "in_scope") for s in guarded]
     return Summary(
         model=model, samples=len(samples), cases=tuple(cases), categories=tuple(cats),
         overall_mean=m, overall_stderr=se,
@@ -151,5 +155,6 @@ def summarise(samples: Iterable[Sample], model: str = "") -> Summary:
         pass_at=pass_at, latency_mean_ms=sum(lat) / len(lat) if lat else 0.0, latency_p95_ms=p95,
         input_tokens=tin, output_tokens=tout, cost_usd=cost, errors=sum(1 for s in samples if s.error),
         judge_mean=sum(judged) / len(judged) if judged else None,
+        guard_agreement=sum(agree) / len(agree) if agree else None,
         scorer_pass={k: sum(v) / len(v) for k, v in sorted(scorer_hits.items())},
     )

@@ -43,6 +43,10 @@ class Sample(BaseModel):
     usage: Usage = Field(default_factory=Usage)
     latency_ms: float = 0.0
     model: str = ""
+    guard_verdict: str | None = None
+    """The agent's input-guard verdict (in_scope, app_code, mixed, off_topic), when it says."""
+    verified: bool | None = None
+    """The agent's own verification verdict on its SQL (DesignResult.verification.ok)."""
     error: str | None = None
     """Why no answer was produced (the model failed); the sample then scores 0."""
     passed: bool = False

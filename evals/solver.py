@@ -101,7 +101,7 @@ class ArchitectSolver:
         assert result is not None
         usage = Usage(**result.usage.model_dump())
         return Sample(**base, answer=result.answer, memory=memory, tool_calls=calls, transcript=transcript,
-                      usage=usage, latency_ms=result.latency_ms or (time.perf_counter() - started) * 1000,
+                      usage=usage, guard_verdict=result.guard_verdict, verified=result.verification.ok, latency_ms=result.latency_ms or (time.perf_counter() - started) * 1000,
                       model=result.model or self.name)
 
 

@@ -51,6 +51,8 @@ def render_html(summary: Summary, samples: Sequence[Sample]) -> str:
     kpis += [(f"pass@{k}", f"{v:.1%}") for k, v in summary.pass_at.items()]
     kpis += [("samples", str(summary.samples)), ("latency p95", f"{summary.latency_p95_ms / 1000:.1f} s"),
              ("tokens", f"{summary.input_tokens + summary.output_tokens:,}"), ("cost", cost)]
+    if summary.guard_agreement is not None:
+        kpis.append(("guard agreement", f"{summary.guard_agreement:.0%}"))
     if summary.judge_mean is not None:
         kpis.append(("LLM judge (apart)", f"{summary.judge_mean:.3f}"))
     out = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",

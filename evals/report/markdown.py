@@ -23,6 +23,8 @@ def render_markdown(summary: Summary, samples: Sequence[Sample]) -> str:
         f"- latency: mean {summary.latency_mean_ms / 1000:.1f} s, p95 {summary.latency_p95_ms / 1000:.1f} s; "
         f"tokens: {summary.input_tokens:,} in, {summary.output_tokens:,} out; cost: {_cost(summary)}",
     ]
+    if summary.guard_agreement is not None:
+        lines.append(f"- agent input guard agrees with the case's scope: {summary.guard_agreement:.1%}")
     if summary.judge_mean is not None:
         lines.append(f"- LLM judge (reported apart, not in the score): {summary.judge_mean:.3f}")
     lines += ["", "## By category", "", "| category | cases | samples | score (mean ± se) | pass rate |", "|---|---:|---:|---|---:|"]

@@ -106,6 +106,7 @@ def test_the_architect_solver_records_and_scores_a_guarded_refusal(sandbox: Any)
     (case,) = load_cases("*python-endpoint*")
     sample = _architect_solver(sandbox)(case, 1)  # the input guard answers: no model call
     assert sample.error is None and sample.answer
+    assert sample.guard_verdict == "app_code"
     with ScoringContext(sandbox) as ctx:  # type: ignore[arg-type]
         scored = score_sample(sample, case, ctx)
     assert scored.passed, scored.scores
