@@ -100,52 +100,43 @@ def _schema_sources(env: ToolEnv, schema_sql: str | None) -> list[Any]:
     return [SqlSource("schema.sql", sql)]
 
 
-def explain_query(env: ToolEnv, args: ExplainArgs) -> ToolOutput:
-    from dbarch.tools.datagen.loaded import loaded_database
-    from dbarch.tools.perf.explain import explain_query as explain
-    from dbarch.tools.sql.queries import read_queries
+def _workload(queries: list[str]) -> Any:
+    from dbarch.tools.sql.source import SqlSource
 
-    queries = read_queries(";\n".join(q.rstrip().rstrip(";") for q in args.queries), "query")
-    with loaded_database(env.services.sandbox, _schema_sources(env, args.schema_sql), _volumes(args.rows)) as (db, data):
-        reports = [explain(db.conn, q, analyze=args.analyze) for q in queries]
-    lines = [f"data: {data.total_rows:,} rows in {len(data.tables)} tables"]
-    lines += [f"note: {n}" for n in data.notices[:5]]
+    return SqlSource("query", ";\n".join(q.rstrip().rstrip(";") for q in queries))
+
+
+def explain_query(env: ToolEnv, args: ExplainArgs) -> ToolOutput:
+    from dbarch.tools.perf.workload import explain_workload
+    from dbarch.tools.render.perf import render_explanation, render_shortfalls
+
+    run = explain_workload(
+        _schema_sources(env, args.schema_sql), _workload(args.queries), _volumes(args.rows),
+        sandbox=env.services.sandbox, analyze=args.analyze,
+    )
     plans = env.turn.setdefault("plans", [])
-    for r in reports:
-        findings = [f"{f.kind}: {f.message}" for f in r.findings]
+    for r in run.queries:
         plans.append({
             "query": " ".join(r.sql.split())[:200],
             "total_cost": r.total_cost,
-            "findings": findings,
+            "findings": [f"{f.kind}: {f.message}" for f in r.findings],
             "error": r.error.one_line() if r.error else None,
         })
-        lines.append(f"query {r.index}: " + (f"error: {r.error.one_line()}" if r.error else f"cost {r.total_cost:,.1f}"))
-        lines += [f"  {'  ' * n.depth}-> {n.label()} rows={n.plan_rows:,.0f}" for n in r.nodes[:12]]
-        lines += [f"  ! {f}" for f in findings]
-    ok = all(r.ok for r in reports)
-    return ToolOutput("\n".join(lines), f"{len(reports)} plans", ok)
+    text = render_shortfalls(run.data, allowed=True) + render_explanation(run)
+    return ToolOutput(text.strip(), f"{len(run.queries)} plans", run.ok)
 
 
 def advise_indexes(env: ToolEnv, args: AdviseArgs) -> ToolOutput:
-    from dbarch.tools.datagen.loaded import loaded_database
-    from dbarch.tools.perf.advisor import advise
-    from dbarch.tools.sql.queries import read_queries
+    from dbarch.tools.perf.workload import advise_workload
+    from dbarch.tools.render.perf import render_advice, render_shortfalls
 
-    queries = read_queries(";\n".join(q.rstrip().rstrip(";") for q in args.queries), "query")
-    with loaded_database(env.services.sandbox, _schema_sources(env, args.schema_sql), _volumes(args.rows)) as (db, _data):
-        advice = advise(db.conn, queries, budget_mb=args.budget_mb)
-    lines = [f"{advice.candidates_tried} candidate indexes built and measured"]
-    for r in advice.recommendations:
-        lines.append(f"recommend: {r.ddl} -- {r.size_bytes / 1_048_576:.1f} MB, queries {list(r.queries)}")
-    for q in advice.queries:
-        gain = f", {q.gain:.0%} cheaper" if q.gain is not None else ""
-        err = f" error: {q.before.error.one_line()}" if q.before.error else ""
-        lines.append(f"query {q.before.index}: cost {q.before.total_cost}{gain}{err}")
-    lines += [f"existing index {e.name} on {e.table}: {e.reason}" for e in advice.existing]
-    lines += [f"note: {n}" for n in advice.notices[:5]]
-    if not advice.recommendations:
-        lines.append("no new index helps this workload enough")
-    return ToolOutput("\n".join(lines), f"{len(advice.recommendations)} indexes recommended")
+    result = advise_workload(
+        _schema_sources(env, args.schema_sql), _workload(args.queries), _volumes(args.rows),
+        sandbox=env.services.sandbox, budget_mb=args.budget_mb,
+    )
+    text = render_shortfalls(result.data, allowed=True) + render_advice(result)
+    n = len(result.advice.recommendations)
+    return ToolOutput(text.strip(), f"{n} indexes recommended")
 
 
 def run_requirement_tests(env: ToolEnv, args: RequirementTestsArgs) -> ToolOutput:

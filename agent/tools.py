@@ -193,4 +193,16 @@ def run_tool_call(env: ToolEnv, name: str, raw_args: Any) -> CallOutcome:
         return done(f"error: {exc.one_line()}", exc.message[:80], False)
     except Exception as exc:  # a bug of ours must not end the turn: the model can go on
         return done(f"error: internal error in {name}: {type(exc).__name__}: {exc}", "internal error", False)
-    return done(out.text, out.summary, out.ok)
+    return done(_capped(out.text), out.summary, out.ok)
+
+
+MAX_RESULT_CHARS = 12_000
+"""A tool result longer than this is cut (the model's context is not a log file)."""
+
+
+def _capped(text: str) -> str:
+    if len(text) <= MAX_RESULT_CHARS:
+        return text
+    cut = text.rfind("\n", 0, MAX_RESULT_CHARS)
+    kept = text[: cut if cut > 0 else MAX_RESULT_CHARS]
+    return kept + f"\n[... {len(text) - len(kept):,} more characters cut; ask for less, e.g. fewer queries]"

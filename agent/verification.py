@@ -90,9 +90,8 @@ def render_summary(v: dict[str, Any], *, prompt_version: str) -> str:
     """The verification summary every answer with SQL (or plans, or notes) ends with."""
     lines = ["", "---", f"**Verification** (dbarch, prompt {prompt_version})"]
     if v.get("sql_found"):
-        ok = v.get("ok", False)
-        if not ok:
-            lines.append("- **NOT VERIFIED: the SQL above failed the checks below; do not run it as it is.**")
+        if not v.get("ok", False):
+            lines.append(f"- **NOT VERIFIED: {failure(v)}; do not run it as it is.**")
         lines.append(f"- Parsed: {'yes' if v.get('parsed') else 'NO'}")
         lint = v.get("lint", {})
         lines.append(
@@ -139,6 +138,16 @@ def render_summary(v: dict[str, Any], *, prompt_version: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def failure(v: dict[str, Any]) -> str:
+    """What failed, in a few words."""
+    if not v.get("parsed"):
+        return "the SQL above does not parse"
+    if v.get("applied") is False or v.get("errors"):
+        return "the SQL above does not apply in the sandbox"
+    n = v.get("lint", {}).get("error", 0)
+    return f"the SQL above applies, but has {n} lint error{'' if n == 1 else 's'} (below)"
+
+
 def non_relational_notes(answer: str) -> list[str]:
     """What a non-relational design in the answer got checked, and what could not be."""
     notes: list[str] = []
@@ -147,9 +156,14 @@ def non_relational_notes(answer: str) -> list[str]:
             notes.append(_json_schema_note(block.body))
         elif block.lang in ("cypher", "neo4j"):
             notes.append("Neo4j Cypher was not run (no graph database in the sandbox)")
-        elif block.lang == "redis" or re.search(r"^\s*(SET|HSET|EXPIRE|ZADD)\s", block.body, re.M):
+        elif block.lang in ("redis", "redis-cli") or (
+            block.lang in ("", "text", "bash", "sh", "shell", "console") and _REDIS.search(block.body)
+        ):
             notes.append("Redis commands and key layout were not run (no Redis in the sandbox)")
     return [n for n in dict.fromkeys(notes) if n]
+
+
+_REDIS = re.compile(r"^\s*(?:redis-cli\b|(?:HSET|HGETALL|EXPIRE|ZADD|SETEX|SADD|XADD)\s|SET\s+\S+\s+\S+\s+(?:EX|PX)\s)", re.M)
 
 
 def _json_schema_note(body: str) -> str:
