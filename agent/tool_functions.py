@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         NoteArgs,
         PlanArgs,
         ReadArgs,
+        RequirementTestsArgs,
         SchemaArgs,
         SqlArgs,
     )
@@ -136,6 +137,43 @@ def advise_indexes(env: ToolEnv, args: AdviseArgs) -> ToolOutput:
     text = render_shortfalls(result.data, allowed=True) + render_advice(result)
     n = len(result.advice.recommendations)
     return ToolOutput(text.strip(), f"{n} indexes recommended")
+
+
+def run_requirement_tests(env: ToolEnv, args: RequirementTestsArgs) -> ToolOutput:
+    from dbarch.tools.reqtest import requirement_tests_from_data, run_requirement_tests as run
+    from dbarch.tools.reqtest.render import render_report
+
+    tests = requirement_tests_from_data(args.tests, source="run_requirement_tests")
+    volumes = _volumes(args.rows) if args.rows else None
+    report = run(_schema_sources(env, args.schema_sql), tests, sandbox=env.services.sandbox, volumes=volumes,
+                 statement_timeout_ms=REQTEST_TIMEOUT_MS)
+    recorded = {r["name"]: r for r in env.turn.get("requirement_tests", [])}
+    for t in report.tests:  # a re-run of a test replaces its earlier result
+        proof = next((f"{o.sqlstate} {o.message}" for o in t.steps if o.passed and o.sqlstate), "")
+        recorded[t.name] = {"name": t.name, "kind": t.kind, "passed": t.passed, "detail": t.failure or proof}
+    env.turn["requirement_tests"] = list(recorded.values())
+    text = render_report(report)
+    if args.save_as:
+        text += "\n" + _save_tests(env, args.save_as, tests, report.passed)
+    return ToolOutput(text, f"{report.total - report.failed}/{report.total} requirement tests passed", report.passed)
+
+
+REQTEST_TIMEOUT_MS = 5000
+"""A requirement test step still running after this long fails its test."""
+
+
+def _save_tests(env: ToolEnv, name: str, tests: Any, passed: bool) -> str:
+    from dbarch.memory import list_migrations, save_requirement_tests
+    from dbarch.memory.reqtests import requirement_tests_verifier
+
+    ws = env.services.workspace
+    if not passed:
+        return "not saved: save the tests once they all pass"
+    if not list_migrations(ws):
+        return "not saved: write the design as migrations first (write_migration); saved tests re-run on them"
+    saved = save_requirement_tests(ws, name, tests, verify=requirement_tests_verifier(ws, env.services.sandbox))
+    env.turn.setdefault("tests_saved", []).append(saved.file)
+    return f"saved as {saved.file} (passing on the migrations; dbarch memory check re-runs it)"
 
 
 def draw_erd(env: ToolEnv, args: ErdArgs) -> ToolOutput:

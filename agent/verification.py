@@ -26,9 +26,11 @@ def verify_answer(
     """
     ddl = ddl_text(answer)
     plans = list(turn.get("plans", []))
+    tests = list(turn.get("requirement_tests", []))
     not_checked = non_relational_notes(answer)
     if not ddl:
-        return {"sql_found": False, "plans": plans, "not_checked": not_checked, "ok": True}, ""
+        return {"sql_found": False, "plans": plans, "requirement_tests": tests, "not_checked": not_checked,
+                "ok": all(t["passed"] for t in tests)}, ""
     wanted = statements_of(ddl, dialect)
     checked = [c for c in turn.get("checks", []) if check_ok(c)]
     seen = {s for c in checked for s in c["statements"]}
@@ -52,9 +54,11 @@ def verify_answer(
         if dialect != "postgres":
             not_checked.append(f"{dialect} SQL was parsed and linted, not applied (the sandbox is PostgreSQL)")
     record["plans"] = plans
+    record["requirement_tests"] = tests
     record["not_checked"] = not_checked
     record["ok"] = bool(record["parsed"] and (record["applied"] or dialect != "postgres")
-                        and not record["errors"] and not record["lint"]["error"])
+                        and not record["errors"] and not record["lint"]["error"]
+                        and all(t["passed"] for t in tests))
     return record, ddl
 
 
@@ -76,6 +80,8 @@ def fix_request(record: dict[str, Any], round_number: int, max_rounds: int) -> s
     ]
     lines += [f"- {e}" for e in record["errors"]]
     lines += [f"- lint {f}" for f in record.get("lint_findings", []) if "(error)" in f]
+    lines += [f"- requirement test {t['name']!r} fails: {t['detail']}"
+              for t in record.get("requirement_tests", []) if not t["passed"]]
     lines.append("Fix it, check it with apply_sql, and answer again with the whole corrected SQL.")
     return "\n".join(lines)
 
@@ -114,6 +120,18 @@ def render_summary(v: dict[str, Any], *, prompt_version: str) -> str:
             lines.append(f"  - `{p['query'][:80]}`: {cost}")
     else:
         lines.append("- Query plans checked: none")
+    tests = v.get("requirement_tests", [])
+    if tests:
+        won = sum(1 for t in tests if t["passed"])
+        neg = [t for t in tests if t["kind"] == "negative"]
+        lines.append(f"- Requirement tests run in the sandbox: {won} of {len(tests)} passed "
+                     f"({sum(1 for t in neg if t['passed'])} of {len(neg)} rules proven by a rejected write)")
+        for t in tests[:12]:
+            mark = "pass" if t["passed"] else "**FAIL**"
+            detail = f": {t['detail']}" if t.get("detail") else ""
+            lines.append(f"  - {mark} ({t['kind']}) {t['name']}{detail[:160]}")
+    else:
+        lines.append("- Requirement tests: none run")
     if v.get("tool_round_limit_reached"):
         lines.append("- The tool-round limit was reached: the answer rests on what was checked before it.")
     lines += [f"- Not checked: {n}" for n in v.get("not_checked", [])]
