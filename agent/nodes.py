@@ -7,6 +7,7 @@ custom stream writer (a no-op when nobody streams).
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -176,6 +177,9 @@ def finalize(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     refused = verdict in REFUSALS
     v = {k: val for k, val in state.verification.items() if k in Verification.model_fields}
     answer = state.answer
+    if verdict == "mixed" and not _DECLINED.search(answer):
+        parts = ", ".join(state.guard.get("app_parts") or ["application code"])
+        answer = f"_I don't write application code ({parts}); here is the database part._\n\n" + answer
     if not refused:
         if v.get("sql_found") and not state.verification.get("ok", True):
             answer = "> **Warning: the SQL in this answer did not pass verification (see the end).**\n\n" + answer
@@ -192,6 +196,14 @@ def finalize(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         model=model, usage=TokenUsage(**state.usage), latency_ms=round((time.time() - state.started) * 1000, 1),
     )
     return {"result": result}
+
+
+_DECLINED = re.compile(
+    r"(?:don't|do not|won't|will not|cannot|can't|not going to) (?:write|provide|implement|give)"
+    r"|outside (?:my|the architect's) (?:role|scope)|application code|your developers",
+    re.I,
+)
+"""How an answer says it declines the application part of a mixed request."""
 
 
 def current_design(state: State, services: Any) -> str:

@@ -30,6 +30,17 @@ class PlanSummary(_Frozen):
     error: str | None = None
 
 
+class RequirementTestSummary(_Frozen):
+    """One requirement test run this turn (:mod:`dbarch.tools.reqtest`)."""
+
+    name: str
+    kind: str
+    """``negative`` (the schema must reject what it tries) or ``positive``."""
+    passed: bool
+    detail: str = ""
+    """Why it failed; for a passing negative test, the error that proved the rule."""
+
+
 class Verification(_Frozen):
     """What was checked before the answer reached the user, and what was not."""
 
@@ -45,6 +56,8 @@ class Verification(_Frozen):
     errors: list[str] = Field(default_factory=list)
     """Located errors (``file:line:col: message [SQLSTATE]``) of the last attempt."""
     plans: list[PlanSummary] = Field(default_factory=list)
+    requirement_tests: list[RequirementTestSummary] = Field(default_factory=list)
+    """Requirement tests the architect ran this turn, with their results."""
     verified_by: str = ""
     """``tools`` (the model's own tool calls this turn), ``graph`` (the graph ran the checks),
     or '' when nothing needed verifying."""

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         NoteArgs,
         PlanArgs,
         ReadArgs,
+        RequirementTestsArgs,
         SchemaArgs,
         SqlArgs,
     )
@@ -99,52 +100,80 @@ def _schema_sources(env: ToolEnv, schema_sql: str | None) -> list[Any]:
     return [SqlSource("schema.sql", sql)]
 
 
-def explain_query(env: ToolEnv, args: ExplainArgs) -> ToolOutput:
-    from dbarch.tools.datagen.loaded import loaded_database
-    from dbarch.tools.perf.explain import explain_query as explain
-    from dbarch.tools.sql.queries import read_queries
+def _workload(queries: list[str]) -> Any:
+    from dbarch.tools.sql.source import SqlSource
 
-    queries = read_queries(";\n".join(q.rstrip().rstrip(";") for q in args.queries), "query")
-    with loaded_database(env.services.sandbox, _schema_sources(env, args.schema_sql), _volumes(args.rows)) as (db, data):
-        reports = [explain(db.conn, q, analyze=args.analyze) for q in queries]
-    lines = [f"data: {data.total_rows:,} rows in {len(data.tables)} tables"]
-    lines += [f"note: {n}" for n in data.notices[:5]]
+    return SqlSource("query", ";\n".join(q.rstrip().rstrip(";") for q in queries))
+
+
+def explain_query(env: ToolEnv, args: ExplainArgs) -> ToolOutput:
+    from dbarch.tools.perf.workload import explain_workload
+    from dbarch.tools.render.perf import render_explanation, render_shortfalls
+
+    run = explain_workload(
+        _schema_sources(env, args.schema_sql), _workload(args.queries), _volumes(args.rows),
+        sandbox=env.services.sandbox, analyze=args.analyze,
+    )
     plans = env.turn.setdefault("plans", [])
-    for r in reports:
-        findings = [f"{f.kind}: {f.message}" for f in r.findings]
+    for r in run.queries:
         plans.append({
             "query": " ".join(r.sql.split())[:200],
             "total_cost": r.total_cost,
-            "findings": findings,
+            "findings": [f"{f.kind}: {f.message}" for f in r.findings],
             "error": r.error.one_line() if r.error else None,
         })
-        lines.append(f"query {r.index}: " + (f"error: {r.error.one_line()}" if r.error else f"cost {r.total_cost:,.1f}"))
-        lines += [f"  {'  ' * n.depth}-> {n.label()} rows={n.plan_rows:,.0f}" for n in r.nodes[:12]]
-        lines += [f"  ! {f}" for f in findings]
-    ok = all(r.ok for r in reports)
-    return ToolOutput("\n".join(lines), f"{len(reports)} plans", ok)
+    text = render_shortfalls(run.data, allowed=True) + render_explanation(run)
+    return ToolOutput(text.strip(), f"{len(run.queries)} plans", run.ok)
 
 
 def advise_indexes(env: ToolEnv, args: AdviseArgs) -> ToolOutput:
-    from dbarch.tools.datagen.loaded import loaded_database
-    from dbarch.tools.perf.advisor import advise
-    from dbarch.tools.sql.queries import read_queries
+    from dbarch.tools.perf.workload import advise_workload
+    from dbarch.tools.render.perf import render_advice, render_shortfalls
 
-    queries = read_queries(";\n".join(q.rstrip().rstrip(";") for q in args.queries), "query")
-    with loaded_database(env.services.sandbox, _schema_sources(env, args.schema_sql), _volumes(args.rows)) as (db, _data):
-        advice = advise(db.conn, queries, budget_mb=args.budget_mb)
-    lines = [f"{advice.candidates_tried} candidate indexes built and measured"]
-    for r in advice.recommendations:
-        lines.append(f"recommend: {r.ddl} -- {r.size_bytes / 1_048_576:.1f} MB, queries {list(r.queries)}")
-    for q in advice.queries:
-        gain = f", {q.gain:.0%} cheaper" if q.gain is not None else ""
-        err = f" error: {q.before.error.one_line()}" if q.before.error else ""
-        lines.append(f"query {q.before.index}: cost {q.before.total_cost}{gain}{err}")
-    lines += [f"existing index {e.name} on {e.table}: {e.reason}" for e in advice.existing]
-    lines += [f"note: {n}" for n in advice.notices[:5]]
-    if not advice.recommendations:
-        lines.append("no new index helps this workload enough")
-    return ToolOutput("\n".join(lines), f"{len(advice.recommendations)} indexes recommended")
+    result = advise_workload(
+        _schema_sources(env, args.schema_sql), _workload(args.queries), _volumes(args.rows),
+        sandbox=env.services.sandbox, budget_mb=args.budget_mb,
+    )
+    text = render_shortfalls(result.data, allowed=True) + render_advice(result)
+    n = len(result.advice.recommendations)
+    return ToolOutput(text.strip(), f"{n} indexes recommended")
+
+
+def run_requirement_tests(env: ToolEnv, args: RequirementTestsArgs) -> ToolOutput:
+    from dbarch.tools.reqtest import requirement_tests_from_data, run_requirement_tests as run
+    from dbarch.tools.reqtest.render import render_report
+
+    tests = requirement_tests_from_data(args.tests, source="run_requirement_tests")
+    volumes = _volumes(args.rows) if args.rows else None
+    report = run(_schema_sources(env, args.schema_sql), tests, sandbox=env.services.sandbox, volumes=volumes,
+                 statement_timeout_ms=REQTEST_TIMEOUT_MS)
+    recorded = {r["name"]: r for r in env.turn.get("requirement_tests", [])}
+    for t in report.tests:  # a re-run of a test replaces its earlier result
+        proof = next((f"{o.sqlstate} {o.message}" for o in t.steps if o.passed and o.sqlstate), "")
+        recorded[t.name] = {"name": t.name, "kind": t.kind, "passed": t.passed, "detail": t.failure or proof}
+    env.turn["requirement_tests"] = list(recorded.values())
+    text = render_report(report)
+    if args.save_as:
+        text += "\n" + _save_tests(env, args.save_as, tests, report.passed)
+    return ToolOutput(text, f"{report.total - report.failed}/{report.total} requirement tests passed", report.passed)
+
+
+REQTEST_TIMEOUT_MS = 5000
+"""A requirement test step still running after this long fails its test."""
+
+
+def _save_tests(env: ToolEnv, name: str, tests: Any, passed: bool) -> str:
+    from dbarch.memory import list_migrations, save_requirement_tests
+    from dbarch.memory.reqtests import requirement_tests_verifier
+
+    ws = env.services.workspace
+    if not passed:
+        return "not saved: save the tests once they all pass"
+    if not list_migrations(ws):
+        return "not saved: write the design as migrations first (write_migration); saved tests re-run on them"
+    saved = save_requirement_tests(ws, name, tests, verify=requirement_tests_verifier(ws, env.services.sandbox))
+    env.turn.setdefault("tests_saved", []).append(saved.file)
+    return f"saved as {saved.file} (passing on the migrations; dbarch memory check re-runs it)"
 
 
 def draw_erd(env: ToolEnv, args: ErdArgs) -> ToolOutput:

@@ -88,6 +88,16 @@ class SchemaArgs(_Args):
     summary: str = ""
 
 
+class RequirementTestsArgs(_Args):
+    tests: list[dict[str, Any]] = Field(
+        description='[{"name", "steps": [{"sql", "expect": "ok" | {"ok": {"rows": N}} | {"ok": {"value": X}} | '
+        '{"error": "23505" | "23" | "any"}}]}]; a negative test (a step expecting the error) per rule'
+    )
+    schema_sql: str | None = Field(None, description="default: the SQL last applied this turn")
+    rows: dict[str, int] = Field(default_factory=dict, description="synthetic rows loaded first")
+    save_as: str | None = Field(None, description="after write_migration: save as tests/NNN_<save_as>.yaml if all pass")
+
+
 @dataclass(frozen=True, slots=True)
 class Tool:
     name: str
@@ -110,6 +120,14 @@ TOOLS: list[Tool] = [
     Tool("apply_sql", "Parse, lint and apply SQL in a throwaway PostgreSQL 18 sandbox database.", ApplyArgs, fn.apply_sql),
     Tool("explain_query", "Load the schema with synthetic rows at the given volumes and EXPLAIN queries.", ExplainArgs, fn.explain_query),
     Tool("advise_indexes", "Find indexes for a workload; each is built and measured in the sandbox.", AdviseArgs, fn.advise_indexes),
+    Tool(
+        "run_requirement_tests",
+        "Prove the design enforces each rule: a test's steps run in one sandbox transaction, rolled back. "
+        "An expected error (23505 unique, 23503 FK, 23514 check, 23P01 exclusion, 42501 RLS, P0001 "
+        "trigger) passes; a forbidden write that succeeds fails. Tests run as the tables' owner (RLS needs "
+        "FORCE); deferred constraints fire at each test's end.",
+        RequirementTestsArgs, fn.run_requirement_tests,
+    ),
     Tool("draw_erd", "Mermaid ER diagram of a schema.", ErdArgs, fn.draw_erd),
     Tool("read_workspace", "Read the workspace: summary, schema, decisions, plans, notes, migrations.", ReadArgs, fn.read_workspace),
     Tool("record_decision", "Record a design decision with its reasons in 00_soul.md.", DecisionArgs, fn.record_decision),
@@ -175,4 +193,16 @@ def run_tool_call(env: ToolEnv, name: str, raw_args: Any) -> CallOutcome:
         return done(f"error: {exc.one_line()}", exc.message[:80], False)
     except Exception as exc:  # a bug of ours must not end the turn: the model can go on
         return done(f"error: internal error in {name}: {type(exc).__name__}: {exc}", "internal error", False)
-    return done(out.text, out.summary, out.ok)
+    return done(_capped(out.text), out.summary, out.ok)
+
+
+MAX_RESULT_CHARS = 12_000
+"""A tool result longer than this is cut (the model's context is not a log file)."""
+
+
+def _capped(text: str) -> str:
+    if len(text) <= MAX_RESULT_CHARS:
+        return text
+    cut = text.rfind("\n", 0, MAX_RESULT_CHARS)
+    kept = text[: cut if cut > 0 else MAX_RESULT_CHARS]
+    return kept + f"\n[... {len(text) - len(kept):,} more characters cut; ask for less, e.g. fewer queries]"

@@ -26,9 +26,11 @@ def verify_answer(
     """
     ddl = ddl_text(answer)
     plans = list(turn.get("plans", []))
+    tests = list(turn.get("requirement_tests", []))
     not_checked = non_relational_notes(answer)
     if not ddl:
-        return {"sql_found": False, "plans": plans, "not_checked": not_checked, "ok": True}, ""
+        return {"sql_found": False, "plans": plans, "requirement_tests": tests, "not_checked": not_checked,
+                "ok": all(t["passed"] for t in tests)}, ""
     wanted = statements_of(ddl, dialect)
     checked = [c for c in turn.get("checks", []) if check_ok(c)]
     seen = {s for c in checked for s in c["statements"]}
@@ -52,9 +54,11 @@ def verify_answer(
         if dialect != "postgres":
             not_checked.append(f"{dialect} SQL was parsed and linted, not applied (the sandbox is PostgreSQL)")
     record["plans"] = plans
+    record["requirement_tests"] = tests
     record["not_checked"] = not_checked
     record["ok"] = bool(record["parsed"] and (record["applied"] or dialect != "postgres")
-                        and not record["errors"] and not record["lint"]["error"])
+                        and not record["errors"] and not record["lint"]["error"]
+                        and all(t["passed"] for t in tests))
     return record, ddl
 
 
@@ -76,6 +80,8 @@ def fix_request(record: dict[str, Any], round_number: int, max_rounds: int) -> s
     ]
     lines += [f"- {e}" for e in record["errors"]]
     lines += [f"- lint {f}" for f in record.get("lint_findings", []) if "(error)" in f]
+    lines += [f"- requirement test {t['name']!r} fails: {t['detail']}"
+              for t in record.get("requirement_tests", []) if not t["passed"]]
     lines.append("Fix it, check it with apply_sql, and answer again with the whole corrected SQL.")
     return "\n".join(lines)
 
@@ -84,9 +90,8 @@ def render_summary(v: dict[str, Any], *, prompt_version: str) -> str:
     """The verification summary every answer with SQL (or plans, or notes) ends with."""
     lines = ["", "---", f"**Verification** (dbarch, prompt {prompt_version})"]
     if v.get("sql_found"):
-        ok = v.get("ok", False)
-        if not ok:
-            lines.append("- **NOT VERIFIED: the SQL above failed the checks below; do not run it as it is.**")
+        if not v.get("ok", False):
+            lines.append(f"- **NOT VERIFIED: {failure(v)}; do not run it as it is.**")
         lines.append(f"- Parsed: {'yes' if v.get('parsed') else 'NO'}")
         lint = v.get("lint", {})
         lines.append(
@@ -115,10 +120,32 @@ def render_summary(v: dict[str, Any], *, prompt_version: str) -> str:
             lines.append(f"  - `{p['query'][:80]}`: {cost}")
     else:
         lines.append("- Query plans checked: none")
+    tests = v.get("requirement_tests", [])
+    if tests:
+        won = sum(1 for t in tests if t["passed"])
+        neg = [t for t in tests if t["kind"] == "negative"]
+        lines.append(f"- Requirement tests run in the sandbox: {won} of {len(tests)} passed "
+                     f"({sum(1 for t in neg if t['passed'])} of {len(neg)} rules proven by a rejected write)")
+        for t in tests[:12]:
+            mark = "pass" if t["passed"] else "**FAIL**"
+            detail = f": {t['detail']}" if t.get("detail") else ""
+            lines.append(f"  - {mark} ({t['kind']}) {t['name']}{detail[:160]}")
+    else:
+        lines.append("- Requirement tests: none run")
     if v.get("tool_round_limit_reached"):
         lines.append("- The tool-round limit was reached: the answer rests on what was checked before it.")
     lines += [f"- Not checked: {n}" for n in v.get("not_checked", [])]
     return "\n".join(lines) + "\n"
+
+
+def failure(v: dict[str, Any]) -> str:
+    """What failed, in a few words."""
+    if not v.get("parsed"):
+        return "the SQL above does not parse"
+    if v.get("applied") is False or v.get("errors"):
+        return "the SQL above does not apply in the sandbox"
+    n = v.get("lint", {}).get("error", 0)
+    return f"the SQL above applies, but has {n} lint error{'' if n == 1 else 's'} (below)"
 
 
 def non_relational_notes(answer: str) -> list[str]:
@@ -129,9 +156,14 @@ def non_relational_notes(answer: str) -> list[str]:
             notes.append(_json_schema_note(block.body))
         elif block.lang in ("cypher", "neo4j"):
             notes.append("Neo4j Cypher was not run (no graph database in the sandbox)")
-        elif block.lang == "redis" or re.search(r"^\s*(SET|HSET|EXPIRE|ZADD)\s", block.body, re.M):
+        elif block.lang in ("redis", "redis-cli") or (
+            block.lang in ("", "text", "bash", "sh", "shell", "console") and _REDIS.search(block.body)
+        ):
             notes.append("Redis commands and key layout were not run (no Redis in the sandbox)")
     return [n for n in dict.fromkeys(notes) if n]
+
+
+_REDIS = re.compile(r"^\s*(?:redis-cli\b|(?:HSET|HGETALL|EXPIRE|ZADD|SETEX|SADD|XADD)\s|SET\s+\S+\s+\S+\s+(?:EX|PX)\s)", re.M)
 
 
 def _json_schema_note(body: str) -> str:

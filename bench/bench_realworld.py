@@ -125,8 +125,10 @@ def main() -> int:
             out.append(row)
             print(f"{row.name:<28} {row.applied:<30} {row.statements:>6} {f'{row.filled}/{row.tables}':>13} "
                   f"{row.rows:>9,} {row.check_s:>8.2f} {row.explain_s:>9.2f}")
-            for item in row.short:
+            for item in row.short[:6]:
                 print(f"    short: {item}")
+            if len(row.short) > 6:
+                print(f"    ... and {len(row.short) - 6} more short tables")
             if row.note:
                 print(f"    note: {row.note}")
             sys.stdout.flush()

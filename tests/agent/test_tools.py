@@ -75,7 +75,7 @@ def test_explain_and_advise_with_volumes(env: ToolEnv) -> None:
     assert out.ok and "data: 31,000 rows" in out.text and "cost" in out.text
     assert env.turn["plans"][0]["total_cost"] > 0
     advice = call(env, "advise_indexes", queries=[q], rows={"customers": 1000, "orders": 30000})
-    assert advice.ok and "recommend: CREATE INDEX" in advice.text and "customer_id" in advice.text
+    assert advice.ok and "Recommended indexes:\n  CREATE INDEX CONCURRENTLY" in advice.text and "(customer_id" in advice.text
 
 
 def test_explain_without_any_schema_says_what_to_do(env: ToolEnv) -> None:
@@ -124,3 +124,13 @@ def test_write_migration_verifies_first(env: ToolEnv) -> None:
 def test_bad_calls_become_text(env: ToolEnv, name: str, args: str, expected: str) -> None:
     out = run_tool_call(env, name, args)
     assert not out.ok and out.text.startswith("error:") and expected in out.text
+
+
+def test_a_long_tool_result_is_cut_at_a_line() -> None:
+    from dbarch.agent.tools import MAX_RESULT_CHARS, _capped
+
+    text = "\n".join(f"line {i} " + "x" * 50 for i in range(1000))
+    out = _capped(text)
+    assert len(out) < MAX_RESULT_CHARS + 200 and "more characters cut" in out
+    assert out.splitlines()[-2].startswith("line ")
+    assert _capped("short") == "short"

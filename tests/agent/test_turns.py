@@ -215,3 +215,11 @@ def test_a_recommendation_without_reasons_is_sent_back_once(make_architect: Any)
     assert back["role"] == "user" and "without reasons" in back["content"]
     assert "ACID" in result.answer and "web scale" not in result.answer
     assert any("MongoDB" in n for n in result.guard_notes)
+
+
+def test_a_mixed_answer_that_forgets_to_decline_gets_a_line(make_architect: Any) -> None:
+    architect = make_architect()
+    with replay("plain_answer"):
+        result = architect.ask("Design a tags table and write the Express route that adds a tag")
+    assert result.guard_verdict == "mixed"
+    assert result.answer.startswith("_I don't write application code (express route)")

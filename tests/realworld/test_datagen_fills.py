@@ -118,3 +118,18 @@ def test_triggers_that_reject_generated_rows_are_off_during_the_load(applied: An
         assert result.complete, result.shortfalls
         enabled = db.conn.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = 'refuse'").fetchone()
         assert enabled == ("O",)  # back on afterwards
+
+
+def test_postgrest_shapes_empty_tables_null_defaults_and_view_triggers(applied: Any) -> None:
+    sql = """
+    CREATE TABLE no_columns ();
+    CREATE TABLE stamped (id serial PRIMARY KEY,
+                          changed_by text NOT NULL DEFAULT current_setting('request.jwt.claim.username', true));
+    CREATE VIEW stamped_view AS SELECT * FROM stamped;
+    CREATE FUNCTION ins() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+    CREATE TRIGGER ins INSTEAD OF INSERT ON stamped_view FOR EACH ROW EXECUTE FUNCTION ins();
+    """
+    with applied(sql) as db:
+        result = generate_data(db.conn, parse_rows("no_columns=30,stamped=300"))
+        assert result.complete, result.shortfalls
+        assert count(db, "no_columns") == 30 and count(db, "stamped") == 300

@@ -122,3 +122,17 @@ def test_a_malformed_file_is_a_usage_error_naming_its_line(text: str, line: int 
 def test_a_sql_syntax_error_is_left_to_the_server() -> None:
     (test,) = load_requirement_tests("- name: a\n  steps: ['SELEC 1']\n")
     assert test.steps[0].sql == "SELEC 1"
+
+
+def test_agent_specs_become_the_same_tests() -> None:
+    from dbarch.tools.reqtest import RequirementTestSpec, tests_from_specs
+
+    spec = RequirementTestSpec.model_validate(
+        {"name": "a", "steps": ["SELECT 1", {"sql": "SELECT 2", "expect": {"error": 23505}}]}
+    )
+    (test,) = tests_from_specs([spec], source="agent")
+    assert test.kind == "negative" and test.source == "agent" and test.steps[1].expect.error == "23505"
+    schema = RequirementTestSpec.model_json_schema()
+    assert {"name", "steps"} <= set(schema["required"])
+    with pytest.raises(UsageError, match="may not run ROLLBACK"):
+        tests_from_specs([RequirementTestSpec.model_validate({"name": "b", "steps": ["ROLLBACK"]})])

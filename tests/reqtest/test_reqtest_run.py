@@ -264,3 +264,35 @@ def test_the_report_has_one_json_form_and_a_schema(sandbox: Any) -> None:
 def test_without_negative_tests_the_report_says_so(sandbox: Any) -> None:
     report = run([{"name": "p", "steps": ["SELECT 1"]}], sandbox)
     assert report.passed and any("no negative test" in n for n in report.notes)
+
+
+def test_unforced_row_security_is_named_because_the_owner_bypasses_it(sandbox: Any) -> None:
+    schema = """CREATE TABLE docs (id int PRIMARY KEY, tenant text NOT NULL);
+    ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY docs_tenant ON docs USING (tenant = current_setting('app.tenant', true));
+    CREATE TABLE forced (id int PRIMARY KEY, tenant text NOT NULL);
+    ALTER TABLE forced ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE forced FORCE ROW LEVEL SECURITY;
+    CREATE POLICY forced_tenant ON forced USING (tenant = current_setting('app.tenant', true));
+    """
+    tests = [{"name": "other tenants' rows cannot be written", "steps": [
+        "SELECT set_config('app.tenant', 'a', true)",
+        {"sql": "INSERT INTO docs VALUES (1, 'b')", "expect": {"error": "42501"}},
+    ]}]
+    report = run_requirement_tests(schema, tests, sandbox=sandbox)
+    assert not report.passed
+    (note,) = [n for n in report.notes if "row-level security" in n]
+    assert "not forced on docs:" in note and "forced," not in note and "FORCE ROW LEVEL SECURITY" in note
+
+
+def test_the_text_report_counts_and_explains(sandbox: Any) -> None:
+    from dbarch.tools.reqtest.render import render_report
+
+    report = run([{"name": "dup", "steps": [*SETUP, {"sql": loan()}, {"sql": loan(), "expect": {"error": "23505"}}]},
+                  {"name": "wrong count", "steps": [{"sql": "SELECT 1", "expect": {"ok": {"rows": 2}}}]}], sandbox)
+    text = render_report(report)
+    assert "negative tests (the schema must reject): 1 of 1 passed" in text
+    assert "positive tests (the schema must accept): 0 of 1 passed" in text
+    assert "step 4 rejected: 23505 duplicate key value" in text
+    assert "FAIL wrong count" in text and "expected ok with 2 rows; ok, 1 row" in text
+    assert "2 tests: 1 passed, 1 failed" in text

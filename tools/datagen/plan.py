@@ -213,7 +213,9 @@ def plan_table(
             plan.skip = missing or f"no generator for type {c.type.sql} (column {name}, NOT NULL, no default)"
             return plan
         if c.default is not None and not c.serial and opts.default_fraction > 0:
-            expr = f"CASE WHEN random() < {opts.default_fraction} THEN {c.default} ELSE {expr} END"
+            # a default may be NULL where the application sets it (current_setting(..., true))
+            default = f"COALESCE({c.default}, {expr})" if c.not_null else c.default
+            expr = f"CASE WHEN random() < {opts.default_fraction} THEN {default} ELSE {expr} END"
         if not c.not_null and opts.null_fraction > 0:
             expr = f"CASE WHEN random() < {opts.null_fraction} THEN NULL ELSE {expr} END"
         done[name] = expr
@@ -289,6 +291,9 @@ def insert_sql(plan: TablePlan, lo: int, hi: int, limit: int, keys_tables: dict[
         f" LEFT JOIN {keys_tables[k]} AS {alias} ON {alias}.rn = r._k{k}" for alias, k, _ in plan.joins
     )
     where = " AND ".join(f"({f}) IS NOT FALSE" for f in plan.filters)
+    if not plan.columns:  # every column left to its default (or a table without columns)
+        return (f"INSERT INTO {t.qualified} SELECT FROM generate_series({lo}::bigint, {hi}::bigint) AS s(g)"
+                f" LIMIT {limit}" + (" ON CONFLICT DO NOTHING" if conflict else ""))
     sql = (
         f"INSERT INTO {t.qualified} ({cols})"
         + (" OVERRIDING SYSTEM VALUE" if plan.overriding else "")

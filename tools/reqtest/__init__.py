@@ -7,10 +7,12 @@ in its own transaction and rolls it back. See ``docs/requirement-tests.md``.
 """
 
 from dbarch.tools.reqtest.load import (
+    RequirementTestSpec,
     dump_requirement_tests,
     load_requirement_tests,
     load_requirement_tests_file,
     requirement_tests_from_data,
+    tests_from_specs,
 )
 from dbarch.tools.reqtest.model import Expect, RequirementTest, Step
 from dbarch.tools.reqtest.report import (
@@ -29,6 +31,7 @@ __all__ = [
     "Expect",
     "LoadedTable",
     "RequirementTest",
+    "RequirementTestSpec",
     "SchemaFailure",
     "Step",
     "StepOutcome",
@@ -42,4 +45,5 @@ __all__ = [
     "report_json_schema",
     "requirement_tests_from_data",
     "run_requirement_tests",
+    "tests_from_specs",
 ]

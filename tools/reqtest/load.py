@@ -31,17 +31,23 @@ _HINT = "see docs/requirement-tests.md: a list of {name, description?, steps: [{
 MAX_BYTES = 2 * 1024 * 1024
 
 
-class _Ok(BaseModel):
+class OkSpec(BaseModel):
+    """``expect: {ok: {rows: N, value: X}}``: both optional."""
+
     model_config = ConfigDict(extra="forbid")
-    rows: int | None = Field(default=None, ge=0)
-    value: Any = None
+    rows: int | None = Field(default=None, ge=0, description="rows returned (SELECT, RETURNING) or affected")
+    value: Any = Field(default=None, description="the first column of the first row")
 
 
-class _Expect(BaseModel):
+class ExpectSpec(BaseModel):
+    """``ok`` (or ``{ok: {...}}``) or ``{error: SQLSTATE | class | any, constraint?: name}``."""
+
     model_config = ConfigDict(extra="forbid")
-    ok: _Ok | None = None
-    error: str | int | None = None
-    constraint: str | None = None
+    ok: OkSpec | None = Field(default=None, description="the step must succeed")
+    error: str | int | None = Field(
+        default=None, description='the step must fail: a SQLSTATE ("23505"), a class ("23") or "any"'
+    )
+    constraint: str | None = Field(default=None, description="the constraint PostgreSQL must name in the error")
 
     @model_validator(mode="before")
     @classmethod
@@ -60,7 +66,7 @@ class _Expect(BaseModel):
         return None if value is None else normalize_code(value)
 
     @model_validator(mode="after")
-    def _one(self) -> _Expect:
+    def _one(self) -> ExpectSpec:
         if (self.ok is None) == (self.error is None):
             raise ValueError("expect either ok or error, not both or neither")
         if self.constraint is not None and self.error is None:
@@ -75,10 +81,12 @@ class _Expect(BaseModel):
         return Expect(rows=self.ok.rows, value=self.ok.value, check_value=has_value)
 
 
-class _Step(BaseModel):
+class StepSpec(BaseModel):
+    """One SQL step and what it must do (a bare string is a step expecting ``ok``)."""
+
     model_config = ConfigDict(extra="forbid")
-    sql: str = Field(min_length=1)
-    expect: _Expect = Field(default_factory=lambda: _Expect(ok=_Ok()))
+    sql: str = Field(min_length=1, description="one SQL statement (or several, the last one's result counts)")
+    expect: ExpectSpec = Field(default_factory=lambda: ExpectSpec(ok=OkSpec()), description="default: ok")
 
     @model_validator(mode="before")
     @classmethod
@@ -93,16 +101,19 @@ class _Step(BaseModel):
         return value.strip()
 
 
-class _Test(BaseModel):
+class RequirementTestSpec(BaseModel):
+    """A requirement test as written in a file or by the agent: its JSON Schema is the format's."""
+
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="the requirement it proves, e.g. 'a copy has one open loan at most'")
     description: str = ""
-    steps: list[_Step] = Field(min_length=1)
+    steps: list[StepSpec] = Field(min_length=1, description="run in order in one transaction, rolled back")
 
 
-class _File(BaseModel):
+class TestFileSpec(BaseModel):
+    __test__ = False  # not a pytest test class
     model_config = ConfigDict(extra="forbid")
-    tests: list[_Test] = Field(min_length=1)
+    tests: list[RequirementTestSpec] = Field(min_length=1)
 
 
 def load_requirement_tests(text: str, *, source: str = "<tests>") -> tuple[RequirementTest, ...]:
@@ -180,16 +191,27 @@ def _parse(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     return data, root
 
 
+def tests_from_specs(specs: Sequence[RequirementTestSpec], *, source: str | None = None) -> tuple[RequirementTest, ...]:
+    """Tests from already-validated specs (an agent tool's arguments)."""
+    return _from_specs(list(specs), None, source or "<tests>", wrapped=False, text="")
+
+
 def _build(data: Any, root: yaml.Node | None, source: str, text: str = "") -> tuple[RequirementTest, ...]:
     wrapped = isinstance(data, dict)
     try:
-        specs = _File.model_validate(data).tests if wrapped else _File.model_validate({"tests": data}).tests
+        specs = TestFileSpec.model_validate(data).tests if wrapped else TestFileSpec.model_validate({"tests": data}).tests
     except ValidationError as exc:
         # an unknown field (a typo) explains a missing one: report it first
         err = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         loc = tuple(err["loc"]) if wrapped else tuple(err["loc"])[1:]
         line = _line(root, loc, wrapped, key=err["type"] == "extra_forbidden")
         raise UsageError(f"{_where(loc, wrapped)}{_message(err)}", file=source, line=line, hint=_HINT) from None
+    return _from_specs(specs, root, source, wrapped=wrapped, text=text)
+
+
+def _from_specs(
+    specs: list[RequirementTestSpec], root: yaml.Node | None, source: str, *, wrapped: bool, text: str
+) -> tuple[RequirementTest, ...]:
     tests: list[RequirementTest] = []
     seen: dict[str, int | None] = {}
     for i, spec in enumerate(specs):

@@ -41,7 +41,7 @@ def _test_lines(test: TestResult, green: str, red: str, dim: str, reset: str) ->
 
 def _summary(report: TestReport) -> str:
     n = report.total
-    text = f"{n} test{'' if n == 1 else 's'}: {report.passed} passed, {report.failed} failed"
+    text = f"{n} test{'' if n == 1 else 's'}: {n - report.failed} passed, {report.failed} failed"
     timings = [f"schema {report.apply_ms:.0f} ms"]
     if report.data:
         rows = sum(t.rows for t in report.data)

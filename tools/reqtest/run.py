@@ -81,6 +81,7 @@ def run_requirement_tests(
         notes.extend(str(n) for n in applied.notes)
         if applied.error is not None:
             return _not_run(suite, applied.error, notes, timeout, apply_ms=apply_ms)
+        notes.extend(_unforced_row_security(db.conn))
         loaded: tuple[LoadedTable, ...] = ()
         data_ms = 0.0
         if volumes is not None:
@@ -102,6 +103,23 @@ def run_requirement_tests(
         tuple(results), schema_applied=True, data=loaded, notes=tuple(notes), statement_timeout_ms=timeout,
         apply_ms=round(apply_ms, 2), data_ms=round(data_ms, 2), tests_ms=round(tests_ms, 2),
     )
+
+
+def _unforced_row_security(conn: psycopg.Connection[Any]) -> list[str]:
+    """A note for tables whose row-level security the tests cannot see: the tests run as the
+    role that owns the tables, and an owner bypasses the policies unless they are forced."""
+    rows = conn.execute(
+        "SELECT c.oid::regclass::text FROM pg_class c WHERE c.relrowsecurity AND NOT c.relforcerowsecurity"
+        " AND c.relkind IN ('r', 'p') AND pg_has_role(c.relowner, 'USAGE') ORDER BY 1"
+    ).fetchall()
+    if not rows:
+        return []
+    names = ", ".join(r[0] for r in rows)
+    return [
+        f"row-level security is enabled but not forced on {names}: the tests run as the tables' owner, "
+        "which bypasses the policies (an application connecting as the owner does too); "
+        "add ALTER TABLE ... FORCE ROW LEVEL SECURITY to test them"
+    ]
 
 
 def _tests(tests: TestsInput) -> tuple[RequirementTest, ...]:
