@@ -6,7 +6,7 @@
 2. Discrimination on our paired corpus (``tests/fixtures/lint/pairs/*.sql``): the share of
    dangerous migrations flagged (a finding at warning or above) minus the share of their safe
    rewrites flagged, each linted against the schema that exists before it.
-3. Findings per table on sample databases (``bench/data/samples/<name>/*.sql``, plus any
+3. Findings per table on sample databases (pagila, Chinook and Northwind from ``bench/schemas/``, plus any
    folder given with ``--samples``), as a new user runs ``dbarch lint`` on them.
 4. Time against squawk on a real migration history (``bench/data/migrations/*.sql``
    concatenated, or ``--history FILE``): both as whole processes, the median of 5 runs each,
@@ -85,16 +85,21 @@ def discrimination() -> None:
         print(f"  {note}")
 
 
+SAMPLE_SCHEMAS = ("chinook", "northwind", "pagila")
+"""Public sample databases in ``bench/schemas/`` (sources and licences in its README)."""
+
+
 def samples(extra: list[Path]) -> None:
-    folders = sorted(p for p in (DATA / "samples").glob("*") if p.is_dir()) + extra
+    schemas = Path(__file__).resolve().parent / "schemas"
+    folders = [schemas / f"{name}.sql" for name in SAMPLE_SCHEMAS if (schemas / f"{name}.sql").exists()] + extra
     print("\n== 3. findings per table on sample databases (`dbarch lint` defaults)")
     if not folders:
-        print("  no sample databases (bench/data/samples/<name>/*.sql or --samples DIR)")
+        print("  no sample databases (bench/schemas/<name>.sql or --samples DIR)")
     for folder in folders:
         files = sorted(folder.glob("*.sql")) if folder.is_dir() else [folder]
         text = "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in files)
         t0 = time.perf_counter()
-        script = parse_script(text, source=folder.name)
+        script = parse_script(text, source=folder.stem if folder.is_file() else folder.name)
         report = lint_script(script)
         seconds = time.perf_counter() - t0
         spans = table_spans(script)
@@ -103,7 +108,7 @@ def samples(extra: list[Path]) -> None:
         per_table = Counter(next((n for a, b, n in spans if a <= d.line <= b), "(no table)") for d in report.diagnostics)
         by_rule = Counter(d.rule for d in report.diagnostics)
         per = len(report.diagnostics) / len(tables) if tables else float("nan")
-        print(f"  {folder.name}: {len(report.diagnostics)} findings on {len(tables)} tables "
+        print(f"  {folder.stem if folder.is_file() else folder.name}: {len(report.diagnostics)} findings on {len(tables)} tables "
               f"({per:.2f} per table), {report.skipped} statements not analysed, {seconds:.2f} s")
         print("    by rule:  " + ", ".join(f"{r} {n}" for r, n in by_rule.most_common()))
         print("    by table: " + ", ".join(f"{t} {n}" for t, n in sorted(per_table.items())))
