@@ -133,20 +133,21 @@ def choose(
         # on the tables of the chosen indexes interact with them and are measured on top
         touched = {c.spec.table for c in chosen}
         fresh = [t for t in trials if t.spec.table not in touched]
-        pool = _next_pool([t for t in trials if t.spec.table in touched], chosen, base, budget - spent)
+        pool = _next_pool([t for t in trials if t.spec.table in touched], chosen, current, budget - spent)
         measured = fresh + (_on_top(conn, chosen, pool, by_table) if pool else [])
         if not measured:
             return chosen
 
 
-def _next_pool(trials: Sequence[Trial], chosen: Sequence[Trial], base: Mapping[int, float], left: float) -> list[Trial]:
-    """The most promising candidates not chosen yet, by what each saved alone."""
+def _next_pool(trials: Sequence[Trial], chosen: Sequence[Trial], current: Mapping[int, float], left: float) -> list[Trial]:
+    """The most promising candidates not chosen yet: what each saved alone, counted against the
+    costs the chosen indexes already reached (so variants of a pick do not crowd the others out)."""
     taken = {c.spec for c in chosen}
     ranked: list[tuple[float, int, Trial]] = []
     for t in trials:
         if t.spec in taken or t.size > left:
             continue
-        alone, _ = _gain(base, t.costs)
+        alone, _ = _gain(current, t.costs)
         if alone > 0:
             ranked.append((-alone / max(t.size, 8192), len(ranked), t))
     ranked.sort(key=lambda r: (r[0], r[1]))
