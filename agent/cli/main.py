@@ -13,9 +13,10 @@ import gc
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
+
+from dbarch.agent.logfile import append_traceback
 
 COMMANDS: tuple[str, ...] = (
     "chat",
@@ -82,14 +83,7 @@ def log_path() -> Path:
 
 
 def _log_traceback() -> Path | None:
-    path = log_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc() + "\n")
-    except OSError:
-        return None
-    return path
+    return append_traceback(log_path())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 
+from dbarch.agent.logfile import append_traceback
 from dbarch.agent.mcp import tools as T
 from dbarch.agent.mcp.outputs import output_schema, to_json
 
@@ -74,18 +75,9 @@ def _bind(fn: Callable[..., Any], services: T.Services) -> Callable[..., CallToo
 
 
 def _log_traceback() -> Path | None:
-    import traceback
-
     from dbarch.tools.sandbox.settings import user_home
 
-    path = user_home() / "logs" / "mcp.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc() + "\n")
-    except OSError:
-        return None
-    return path
+    return append_traceback(user_home() / "logs" / "mcp.log")
 
 
 def build_server(services: T.Services) -> MCPServer[Any]:

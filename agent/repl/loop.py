@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.markup import escape
 
+from dbarch.agent.logfile import append_traceback
 from dbarch.agent.repl import registry, render, turn
 from dbarch.agent.repl.state import ReplState
 
@@ -23,14 +23,7 @@ PROMPT = "dbarch> "
 
 def log_traceback(home: Path) -> Path | None:
     """Append the current exception's traceback to the REPL log; return its path."""
-    path = home / LOG
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc() + "\n")
-    except OSError:
-        return None
-    return path
+    return append_traceback(home / LOG)
 
 
 def handle(state: ReplState, text: str) -> None:

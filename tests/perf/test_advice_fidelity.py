@@ -222,3 +222,6 @@ def test_cli_advise_says_which_constants_were_parameters_and_what_each_predicate
     assert "selects " in out and "of invoices: status = 'void'" in out
     assert main(["advise", "--schema", str(schema), "--queries", str(queries), "--fixed", "status"]) == 2
     assert "table.column" in capsys.readouterr().err
+    assert main(["advise", "--schema", str(schema), "--queries", str(queries), "--rows", "*=100",
+                 "--fixed", "invoices.statuss"]) == 2
+    assert "invoices.statuss" in capsys.readouterr().err

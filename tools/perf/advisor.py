@@ -115,7 +115,7 @@ def advise(
     before = [explain_query(conn, q) for q in queries]  # costs: a query too slow to run still counts
     good = [q for q, r in zip(queries, before, strict=True) if r.ok and r.total_cost is not None]
     base = {q.index: r.total_cost or 0.0 for q, r in zip(queries, before, strict=True) if r.ok}
-    columns = _columns(conn)
+    columns = table_columns(conn)
     existing = _existing(conn)
     constants = classify_constants(conn, good, columns, fixed)
     allowed = fixed_columns(constants)
@@ -161,7 +161,8 @@ def advise(
     )
 
 
-def _columns(conn: psycopg.Connection[Any]) -> dict[str, set[str]]:
+def table_columns(conn: psycopg.Connection[Any]) -> dict[str, set[str]]:
+    """Table name → its column names, for every user table of the database."""
     out: dict[str, set[str]] = {}
     for table, column in conn.execute(
         "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "

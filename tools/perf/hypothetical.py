@@ -90,12 +90,13 @@ def advise_hypothetical(conn: Any, queries: Sequence[Query], before: Sequence[Qu
                         budget_mb: float, database: str) -> ReadOnlyAdvice:
     """Greedy advice (as :mod:`tools.perf.advisor`) with each candidate a hypopg index; ``conn``
     is inside a read-only transaction; ``before`` the plans without them."""
-    from dbarch.tools.perf.advisor import index_name
+    from dbarch.tools.perf.advisor import index_name, table_columns
     from dbarch.tools.perf.candidates import candidates
+    from dbarch.tools.perf.trials import Trial, choose_alone
 
     good = [q for q, r in zip(queries, before, strict=True) if r.ok and q.tree is not None]
     base = {r.index: r.total_cost or 0.0 for r in before if r.ok}
-    columns = _columns(conn)
+    columns = table_columns(conn)
     specs = []
     for q in good:
         assert q.tree is not None
@@ -107,7 +108,7 @@ def advise_hypothetical(conn: Any, queries: Sequence[Query], before: Sequence[Qu
         assert q.tree is not None
         for name in {t.name for t in q.tree.find_all(exp.Table)}:
             users_of.setdefault(name, []).append(q)
-    trials = []
+    trials: list[Trial] = []
     for spec in specs:
         try:
             row = conn.execute("SELECT indexrelid FROM hypopg_create_index(%s)", (_index_statement(spec.body()),)).fetchone()
@@ -117,12 +118,12 @@ def advise_hypothetical(conn: Any, queries: Sequence[Query], before: Sequence[Qu
                 report = explain_query(conn, q)
                 if report.ok and report.total_cost is not None:
                     costs[q.index] = report.total_cost
-            trials.append(_Trial(spec, int(size_row[0]) if size_row else 0, costs))
+            trials.append(Trial(spec, int(size_row[0]) if size_row else 0, costs))
         except Exception:  # a candidate hypopg cannot represent is simply not advised
             continue
         finally:
             conn.execute("SELECT hypopg_reset()")
-    chosen = _greedy(trials, base, budget_mb * 1024 * 1024)
+    chosen = choose_alone(trials, base, budget_mb * 1024 * 1024)
     recs: list[HypotheticalIndex] = []
     after: dict[int, float] = {}
     if chosen:
@@ -139,63 +140,3 @@ def advise_hypothetical(conn: Any, queries: Sequence[Query], before: Sequence[Qu
                 f"CREATE INDEX CONCURRENTLY {index_name(t.spec)} ON {t.spec.body()};", t.spec.table, t.size,
                 served, sum(max(0.0, base.get(i, 0.0) - c) for i, c in t.costs.items())))
     return ReadOnlyAdvice(database, tuple(before), tuple(recs), after, len(specs))
-
-
-@dataclass(frozen=True, slots=True)
-class _Trial:
-    spec: Any
-    size: int
-    costs: dict[int, float]
-
-
-MIN_ROUND_GAIN = 0.10
-MIN_QUERY_GAIN = 0.10
-
-
-def _greedy(trials: list[_Trial], base: dict[int, float], budget: float) -> list[_Trial]:
-    """Pick by estimated benefit per byte within ``budget`` (each candidate measured alone; a
-    query's cost under several is taken as its best under any one of them)."""
-    current = dict(base)
-    chosen: list[_Trial] = []
-    spent = 0.0
-    first: float | None = None
-    while True:
-        best: tuple[float, float, _Trial] | None = None
-        for t in trials:
-            if t in chosen or spent + t.size > budget:
-                continue
-            gain = sum(max(0.0, current[q] - c) for q, c in t.costs.items() if q in current)
-            cuts = any(current.get(q, 0) > 0 and (current[q] - c) / current[q] >= MIN_QUERY_GAIN
-                       for q, c in t.costs.items())
-            if gain > 0 and cuts and (best is None or gain / max(t.size, 8192) > best[0]):
-                best = (gain / max(t.size, 8192), gain, t)
-        if best is None or (first is not None and best[1] < MIN_ROUND_GAIN * first):
-            return _without_dominated(chosen, base)
-        first = best[1] if first is None else first
-        chosen.append(best[2])
-        spent += best[2].size
-        for q, c in best[2].costs.items():
-            current[q] = min(current[q], c)
-
-
-def _columns(conn: Any) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for table, column in conn.execute(
-        "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 "
-        "AND NOT a.attisdropped AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
-        "AND n.nspname NOT LIKE 'pg\\_%'"
-    ):
-        out.setdefault(str(table), set()).add(str(column))
-    return out
-
-
-def _without_dominated(chosen: list[_Trial], base: dict[int, float]) -> list[_Trial]:
-    """Drop a chosen index when, for every query it helps, another chosen one does better."""
-    kept = list(chosen)
-    for t in chosen:
-        helped = {q: c for q, c in t.costs.items() if c < base.get(q, 0.0) * (1 - MIN_QUERY_GAIN)}
-        others = [o for o in kept if o is not t]
-        if others and all(any(o.costs.get(q, float("inf")) < c for o in others) for q, c in helped.items()):
-            kept.remove(t)
-    return kept

@@ -17,7 +17,7 @@ workload's cost with the composite is no higher.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +105,37 @@ def choose(
     by_table: Mapping[str, Sequence[Query]],
 ) -> list[Trial]:
     """Greedy selection (see the module docstring); deterministic for the same trials."""
+
+    def next_round(chosen: list[Trial], current: Mapping[int, float], left: float) -> list[Trial]:
+        # a candidate on a table where nothing is chosen yet keeps what it measured alone; those
+        # on the tables of the chosen indexes interact with them and are measured on top
+        touched = {c.spec.table for c in chosen}
+        fresh = [t for t in trials if t.spec.table not in touched]
+        pool = _next_pool([t for t in trials if t.spec.table in touched], chosen, current, left)
+        return fresh + (_on_top(conn, chosen, pool, by_table) if pool else [])
+
+    return _greedy(trials, base, budget, next_round)
+
+
+def choose_alone(trials: Sequence[Trial], base: Mapping[int, float], budget: float) -> list[Trial]:
+    """The same greedy selection when indexes cannot be built to measure combinations (hypopg
+    in read-only mode): every round reuses what each candidate measured alone, and a chosen index
+    that other chosen ones beat on every query it helps is dropped at the end."""
+    chosen = _greedy(trials, base, budget, lambda chosen, current, left: list(trials))
+    kept = list(chosen)
+    for t in chosen:
+        helped = {q: c for q, c in t.costs.items() if c < base.get(q, 0.0) * (1 - MIN_QUERY_GAIN)}
+        others = [o for o in kept if o is not t]
+        if others and all(any(o.costs.get(q, float("inf")) < c for o in others) for q, c in helped.items()):
+            kept.remove(t)
+    return kept
+
+
+def _greedy(
+    trials: Sequence[Trial], base: Mapping[int, float], budget: float,
+    next_round: Callable[[list[Trial], Mapping[int, float], float], list[Trial]],
+) -> list[Trial]:
+    """Pick the best benefit per byte each round; ``next_round`` gives the next round's measures."""
     current = dict(base)
     chosen: list[Trial] = []
     spent = 0.0
@@ -129,12 +160,7 @@ def choose(
         spent += pick.size
         for q, c in pick.costs.items():
             current[q] = min(current[q], c)
-        # a candidate on a table where nothing is chosen yet keeps what it measured alone; those
-        # on the tables of the chosen indexes interact with them and are measured on top
-        touched = {c.spec.table for c in chosen}
-        fresh = [t for t in trials if t.spec.table not in touched]
-        pool = _next_pool([t for t in trials if t.spec.table in touched], chosen, current, budget - spent)
-        measured = fresh + (_on_top(conn, chosen, pool, by_table) if pool else [])
+        measured = next_round(chosen, current, budget - spent)
         if not measured:
             return chosen
 

@@ -138,6 +138,7 @@ def advise_workload(
     distributions = _distributions(volumes)
     with loaded_database(sandbox, schema, volumes, options=options, variables=variables,
                          keep_going=keep_going) as (db, data):
+        _check_fixed(pinned, db.conn)
         shaping = _shape(db.conn, workload, distributions) if shape else None
         advice = advise(db.conn, workload, budget_mb=budget_mb, analyze=analyze, fixed=pinned, runs=runs)
     return WorkloadAdvice(data, advice, shaping)
@@ -148,6 +149,17 @@ def _table_column(text: str) -> tuple[str, str]:
     if not dot or not table or not column:
         raise UsageError(f"bad fixed column {text!r}", hint="write table.column, e.g. --fixed orders.status")
     return table, column
+
+
+def _check_fixed(pinned: set[tuple[str, str]], conn: Any) -> None:
+    """A fixed column the schema lacks is a usage error, never silently ignored."""
+    from dbarch.tools.perf.advisor import table_columns
+
+    columns = table_columns(conn)
+    unknown = sorted(f"{t}.{c}" for t, c in pinned if c not in columns.get(t, set()))
+    if unknown:
+        raise UsageError(f"--fixed names no column of the schema: {', '.join(unknown)}",
+                         hint="write table.column as in the schema, e.g. --fixed orders.status")
 
 
 def _distributions(volumes: Volumes) -> Any:
