@@ -46,7 +46,7 @@ def render_selectivity(shaping: WorkloadData | None, query: int) -> str:
     """``selects 12.5% of lineitem: l_shipdate >= ...`` for each literal predicate of the query."""
     if shaping is None:
         return ""
-    lines = [f"  selects {'?' if s.fraction is None else f'{s.fraction:.2%}'} of {s.table}: {one_line(s.predicate, 80)}"
+    lines = [f"  selects {_share(s.fraction)} of {s.table}: {one_line(s.predicate, 80)}"
              for s in shaping.selectivity if s.query == query]
     return "\n".join(lines)
 
@@ -114,3 +114,12 @@ def one_line(text: str, limit: int = 100) -> str:
     """``text`` on one line, cut to ``limit`` characters."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _share(fraction: float | None) -> str:
+    """``12.50%``; a small non-zero share keeps its digits (``0.0057%``), never ``0.00%``."""
+    if fraction is None:
+        return "?"
+    if 0 < fraction < 0.0001:
+        return f"{fraction * 100:.2g}%"
+    return f"{fraction:.2%}"
