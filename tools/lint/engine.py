@@ -30,6 +30,7 @@ from dbarch.tools.lint.base import (
 from dbarch.tools.lint.registry import RULES
 from dbarch.tools.lint.rules._util import SEARCH_PATH_KEYS, resolve_search_path
 from dbarch.tools.lint.suppress import parse_suppressions
+from dbarch.tools.schema.elements import elements_analysed
 from dbarch.tools.schema.model import Schema
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
@@ -216,7 +217,7 @@ def lint_script(
         return tuple(edits)
 
     sql = script.sql_statements
-    skipped = sum(1 for s in sql if s.error is None and not s.analysed)
+    skipped = sum(1 for s in sql if s.error is None and not s.analysed and not elements_analysed(s, script.dialect))
     return LintReport(script.source, diagnostics, len(sql), skipped, fixes, suppressed)
 
 
