@@ -242,7 +242,9 @@ def squawk_tests(repo: Path, verbose: bool) -> None:
             if alarm:
                 notes.append(f"false alarm {c.rule}: {c.test} ({c.where}): {sorted({d.rule for d in alarm})}"
                              + (f" [on purpose: {agreed}]" if agreed else ""))
-        if verbose and (not fired) == c.expect_violation:
+            if verbose and alarm:
+                notes.append("    " + c.sql.strip().replace("\n", "\n    "))
+        if verbose and c.expect_violation and not fired:
             notes.append("    " + c.sql.strip().replace("\n", "\n    "))
     print(f"  {'squawk rule':46} {'recall':>12} {'false alarms':>14}   dbarch rules")
     for rule, (hit, bad, alarms, ok) in sorted(rows.items()):

@@ -63,7 +63,21 @@ MIN_PG_MAJOR = 12
 pinned to an older server (whose locks differ: ADD COLUMN ... DEFAULT rewrote the table before
 11) are left out, with that reason."""
 
-DISAGREEMENTS: dict[tuple[str, str], str] = {}
+_SPLIT_BIGINT = ("dbarch's prefer-bigint-over-int covers smallint and integer ids alike; squawk splits them "
+                 "into two rules, and this ok snippet holds ids its sibling rule flags")
+_OWN_DIRECTIVE = ("the snippet relies on squawk's own comment `-- squawk-disable-assume-in-transaction`; "
+                  "dbarch takes --assume-in-transaction (or [tool.dbarch.lint]) per run, not from another tool's comments")
+
+DISAGREEMENTS: dict[tuple[str, str], str] = {
+    ("ban-char-field", "fix_char_with_length"): '`"char"(100)` is not char(n): PostgreSQL rejects it ("type modifier '
+                                                'is not allowed for type \"char\""), `"char"` being the one-byte internal type',
+    ("ban-char-field", "all_the_types"): "not valid PostgreSQL: `int array[]` is a syntax error in PostgreSQL's grammar "
+                                         "(dbarch reports parse-error on the statement)",
+    ("prefer-bigint-over-int", "ok"): _SPLIT_BIGINT,
+    ("prefer-bigint-over-smallint", "ok"): _SPLIT_BIGINT,
+    ("ban-concurrent-index-creation-in-transaction", "squawk_disable_assume_in_transaction_overrides"): _OWN_DIRECTIVE,
+    ("transaction-nesting", "squawk_disable_assume_in_transaction_allows_begin_commit"): _OWN_DIRECTIVE,
+}
 """``(squawk rule, squawk test name)`` -> why dbarch disagrees with squawk's expectation on
 purpose (PostgreSQL's documentation on its side). The bench counts these cases like any
 other and prints the reason next to them: the rule is not bent to match."""
