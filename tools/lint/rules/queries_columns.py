@@ -11,7 +11,6 @@ from dbarch.tools.lint.rules.migration_session import leading, pg_statements
 from dbarch.tools.lint.rules.migration_state import identifier_name, located
 from dbarch.tools.sql.parse import ParsedStatement
 
-
 NAMEDATALEN = 63
 """PostgreSQL keeps the first 63 bytes of an identifier: longer names that share them are one."""
 
