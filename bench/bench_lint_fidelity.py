@@ -13,6 +13,12 @@
    cold (``--no-cache``) and warm (the unchanged file's report read from the lint cache),
    each as a ratio to squawk. Needs ``pip install squawk-cli``.
 
+5. With ``--squawk-repo PATH`` (a checkout or a bare snapshot of github.com/sbdchd/squawk):
+   squawk's own rule tests, read at run time from that path (nothing of squawk's is kept
+   here). Each test's SQL is linted with the dbarch rules of the same family
+   (``tools/lint/squawk_map.py``): recall on its violation snippets, false alarms (warning or
+   above) on its ok snippets, per squawk rule and in total.
+
 Always exits 0: a report, not a gate (tests hold the limits).
 """
 
@@ -35,6 +41,8 @@ sys.path.insert(0, str(ROOT))
 from dbarch.tools.lint.base import Severity  # noqa: E402
 from dbarch.tools.lint.corpus import load_families, load_pairs  # noqa: E402
 from dbarch.tools.lint.engine import lint_script  # noqa: E402
+from dbarch.tools.lint.rust_tests import RustCase, SkippedTest, read_rust_tests  # noqa: E402
+from dbarch.tools.lint.squawk_map import COUNTERPARTS, DISAGREEMENTS, MIN_PG_MAJOR, NO_COUNTERPART  # noqa: E402
 from dbarch.tools.schema.from_sql import schema_from_sql  # noqa: E402
 from dbarch.tools.sql.parse import ParsedScript, parse_script  # noqa: E402
 
@@ -204,19 +212,118 @@ def _stages(path: Path) -> dict[str, float]:
     return dict(zip(("imports", "parsing", "schema model", "rules"), values, strict=False))
 
 
+SQUAWK_RULES = "crates/squawk_linter/src/rules"
+
+
+def squawk_rule_files(repo: Path) -> list[tuple[str, str]]:
+    """``(file name, text)`` of each rule module of squawk at ``repo`` (a checkout, or a git
+    directory without a work tree, read at its HEAD)."""
+    folder = repo / SQUAWK_RULES
+    if folder.is_dir():
+        return [(f.name, f.read_text(encoding="utf-8")) for f in sorted(folder.glob("*.rs")) if f.name != "mod.rs"]
+    git = ["git", "-C", str(repo)]
+    listing = subprocess.run([*git, "ls-tree", "--name-only", f"HEAD:{SQUAWK_RULES}"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    return [(name, subprocess.run([*git, "show", f"HEAD:{SQUAWK_RULES}/{name}"], capture_output=True,
+                                  text=True, check=True).stdout)
+            for name in sorted(listing) if name.endswith(".rs") and name != "mod.rs"]
+
+
+def squawk_cases(repo: Path) -> tuple[list[RustCase], list[SkippedTest]]:
+    cases: list[RustCase] = []
+    skipped: list[SkippedTest] = []
+    for name, text in squawk_rule_files(repo):
+        found, left = read_rust_tests(text, default_rule=name.removesuffix(".rs").replace("_", "-"), where=name)
+        cases += found
+        skipped += left
+    return cases, skipped
+
+
+def squawk_tests(repo: Path, verbose: bool) -> None:
+    print(f"\n== 5. squawk's own rule tests ({repo})")
+    try:
+        cases, skipped = squawk_cases(repo)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"  cannot read squawk's rules at {repo}: {exc}")
+        return
+    print(f"  {len(cases)} lint calls read from squawk's tests; {len(skipped)} tests left out:")
+    for t in skipped:
+        print(f"    {t.where} {t.test}: {t.reason}")
+    excluded: Counter[str] = Counter()
+    kept: list[RustCase] = []
+    for c in cases:
+        if c.rule in NO_COUNTERPART:
+            excluded[c.rule] += 1
+        elif c.rule not in COUNTERPARTS:
+            excluded[f"{c.rule} (not in tools/lint/squawk_map.py: add it)"] += 1
+        elif c.pg_version is not None and c.pg_version < MIN_PG_MAJOR:
+            excluded[f"{c.rule} pinned to PostgreSQL {c.pg_version}"] += 1
+        else:
+            kept.append(c)
+    for rule, n in sorted(excluded.items()):
+        reason = NO_COUNTERPART.get(rule, f"dbarch's advice is for PostgreSQL {MIN_PG_MAJOR}+" if "pinned" in rule else "")
+        print(f"    excluded {n:>2} cases of {rule}: {reason}")
+    rows: dict[str, list[int]] = {}  # rule -> [hit, violations, false alarms, ok snippets]
+    notes: list[str] = []
+    for c in kept:
+        rules = COUNTERPARTS[c.rule]
+        report = lint_script(parse_script(c.sql, source=c.where), select=list(rules),
+                             assume_in_transaction=c.assume_in_transaction)
+        fired = [d for d in report.diagnostics if d.rule in rules]
+        row = rows.setdefault(c.rule, [0, 0, 0, 0])
+        agreed = DISAGREEMENTS.get((c.rule, c.test))
+        if c.expect_violation:
+            row[0] += bool(fired)
+            row[1] += 1
+            if not fired:
+                notes.append(f"missed      {c.rule}: {c.test} ({c.where})" + (f" [on purpose: {agreed}]" if agreed else ""))
+        else:
+            alarm = [d for d in fired if d.severity >= Severity.WARNING]
+            row[2] += bool(alarm)
+            row[3] += 1
+            if alarm:
+                notes.append(f"false alarm {c.rule}: {c.test} ({c.where}): {sorted({d.rule for d in alarm})}"
+                             + (f" [on purpose: {agreed}]" if agreed else ""))
+            if verbose and alarm:
+                notes.append("    " + c.sql.strip().replace("\n", "\n    "))
+        if verbose and c.expect_violation and not fired:
+            notes.append("    " + c.sql.strip().replace("\n", "\n    "))
+    print(f"  {'squawk rule':46} {'recall':>12} {'false alarms':>14}   dbarch rules")
+    for rule, (hit, bad, alarms, ok) in sorted(rows.items()):
+        r = f"{hit}/{bad} {hit / bad:.2f}" if bad else "-"
+        f = f"{alarms}/{ok}" if ok else "-"
+        print(f"  {rule:46} {r:>12} {f:>14}   {', '.join(COUNTERPARTS[rule])}")
+    hit, bad, alarms, ok = (sum(v[i] for v in rows.values()) for i in range(4))
+    print(f"  {'total':46} {f'{hit}/{bad} {hit / max(bad, 1):.3f}':>12} {f'{alarms}/{ok} {alarms / max(ok, 1):.3f}':>14}")
+    on_purpose = sum(1 for n in notes if "[on purpose" in n)
+    if on_purpose:
+        print(f"  {on_purpose} of the misses and false alarms below are disagreements on purpose "
+              "(tools/lint/squawk_map.py DISAGREEMENTS says why)")
+    for note in notes:
+        print(f"  {note}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--samples", type=Path, action="append", default=[], help="another sample database folder")
     ap.add_argument("--history", type=Path, help="a concatenated migration history")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--squawk-repo", type=Path, help="squawk's repository (checkout or git dir): lint its rule tests")
+    ap.add_argument("--only-squawk", action="store_true", help="run only part 5 (with --squawk-repo)")
+    ap.add_argument("--verbose", action="store_true", help="print the SQL of each miss and false alarm")
     args = ap.parse_args(argv)
     import logging
 
     logging.getLogger("sqlglot").setLevel(logging.CRITICAL)  # an entry point: its own logging
-    recall()
-    discrimination()
-    samples(args.samples)
-    speed(args.history, args.repeat)
+    if args.only_squawk and not args.squawk_repo:
+        ap.error("--only-squawk needs --squawk-repo")
+    if not args.only_squawk:
+        recall()
+        discrimination()
+        samples(args.samples)
+        speed(args.history, args.repeat)
+    if args.squawk_repo:
+        squawk_tests(args.squawk_repo, args.verbose)
     return 0
 
 
