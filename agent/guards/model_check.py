@@ -28,8 +28,17 @@ def classify_with_model(request: str, guard: dict[str, Any], context: Any, servi
         )
         word = reply.text.strip().split()[0].strip(".,`'\"").lower() if reply.text.strip() else ""
     except Exception as exc:  # the rules' verdict stands
-        return {**guard, "reasons": [*guard["reasons"], f"model classification failed: {type(exc).__name__}"]}
+        return {**guard, "reasons": [*guard["reasons"], f"model classification failed: {_failure(exc, context)}"]}
     if word not in VERDICTS:
         return {**guard, "reasons": [*guard["reasons"], f"model classification unusable: {word!r}"]}
     return {**guard, "verdict": word, "unsure": False,
             "reasons": [*guard["reasons"], f"model classification: {word}"]}
+
+
+def _failure(exc: BaseException, context: Any) -> str:
+    """The error's class (the SDK's, not LangChain's wrapper) and first line, key redacted."""
+    from dbarch.agent.model import redact_secrets
+
+    kind = next((k.__name__ for k in type(exc).__mro__ if k.__module__.startswith("openai")), type(exc).__name__)
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{kind}: {redact_secrets(first, context)[:200]}" if first else kind
