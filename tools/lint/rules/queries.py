@@ -67,7 +67,7 @@ def _declared_columns(select: exp.Select) -> bool:
     fixed shape."""
     source = select.args.get("from_")
     alias = source.this.args.get("alias") if isinstance(source, exp.From) else None
-    columns = alias.args.get("columns") if isinstance(alias, exp.TableAlias) else None
+    columns = (alias.args.get("columns") if isinstance(alias, exp.TableAlias) else None) or []
     return bool(columns) and not select.args.get("joins") and all(isinstance(c, exp.ColumnDef) for c in columns)
 
 
