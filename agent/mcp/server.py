@@ -68,7 +68,9 @@ def call_tool(services: T.Services, name: str, arguments: dict[str, Any]) -> typ
     try:
         kwargs = validate_arguments(fn, arguments)
     except ValidationError as exc:
-        return _error(f"invalid arguments for {name}: {exc}")
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
+                             for e in exc.errors())
+        return _error(f"invalid arguments for {name}: {problems}")
     try:
         return _result(fn(services, **kwargs), name)
     except DbarchError as exc:
