@@ -89,6 +89,8 @@ def _bound(node: exp.Expression) -> str | None:
     moment = _temporal(node)
     if moment is not None:
         return moment
+    if isinstance(_constant(node), float):  # ``'-40'::integer``, as the server prints a negative bound
+        return None
     inner = _unparen(node)
     if inner.find(exp.Column) is not None or isinstance(inner, exp.Literal | exp.Null | exp.Neg):
         return None
@@ -126,10 +128,16 @@ def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
         sides = [_unparen(node.this), _unparen(node.expression)]
         nulls = [_column(side.this) for side in sides if isinstance(side, exp.Is) and isinstance(side.expression, exp.Null)]
         others = [side for side in sides if not (isinstance(side, exp.Is) and isinstance(side.expression, exp.Null))]
-        if len(nulls) == 1 and len(others) == 1:
-            found = _domain_of(others[0])
-            if found is not None and found[0] == nulls[0]:
-                return found
+        if len(nulls) == 1 and len(others) == 1:  # the other side may be a conjunction (x > 1 AND x < 9)
+            parts = [_domain_of(part) for part in _conjuncts(others[0])]
+            column = nulls[0]
+            if column is not None and parts and all(p is not None and p[0] == column for p in parts):
+                merged: Domain | None = None
+                for part in parts:
+                    assert part is not None
+                    merged = _merge(merged, part[1])
+                assert merged is not None
+                return column, merged
         return None
     if isinstance(node, exp.Between):
         name, lo, hi = _column(node.this), _constant(node.args["low"]), _constant(node.args["high"])

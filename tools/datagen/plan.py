@@ -2,7 +2,9 @@
 
 A table's rows come from ``generate_series``; row number ``g`` feeds:
 
-- one column of each UNIQUE / PRIMARY KEY through an injective expression (by construction);
+- one column of each UNIQUE / PRIMARY KEY through an injective expression (by construction),
+  or the whole key as a product of its columns' value sets (a parent's lines ``1..k``, link
+  tables, enums; :mod:`~tools.datagen.keyspace`), capped with a notice at the product's size;
 - foreign keys through ``_kN``, a Zipf-like pick of a parent row number (``power(random(), a)``
   scattered by a multiplicative permutation, so a few parents get many children), turned into
   the parent's key by the parent's own injective expression when the parent is *dense* (its
