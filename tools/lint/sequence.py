@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from dbarch.tools.lint.config import LintConfig
 from dbarch.tools.lint.findings import Diagnostic
 from dbarch.tools.schema.model import Schema
-from dbarch.tools.sql.parse import Note, ParsedScript
+from dbarch.tools.sql.parse import Note, ParsedScript, ParsedStatement
 
 if TYPE_CHECKING:
     from dbarch.tools.lint.findings import LintReport
@@ -127,7 +127,7 @@ def _lint(script: ParsedScript, start: Schema, end: Schema | None, config: LintC
 def _lint_as_one(scripts: Sequence[ParsedScript], base: Schema, config: LintConfig) -> list[Diagnostic]:
     """Lint the files as one script (statements renumbered, lines shifted past the files
     before), then put each finding back in its file at its own line."""
-    statements = []
+    statements: list[ParsedStatement] = []
     starts: list[int] = []  # the line before each file's first line, in the joined script
     shift = 0
     for script in scripts:
