@@ -25,6 +25,8 @@ _NUMBERED = re.compile(r"^([a-z][a-z_]*?)_?(\d+)$")
 """A column name ending in a number: ``phone1``, ``address_2`` (an identifier, not SQL text)."""
 _NOT_GROUPS = frozenset({"address_line", "line", "addr_line", "street", "address"})
 """Numbered bases that are conventional single attributes (``address_line1``, ``address_line2``)."""
+_NOT_GROUPS_COMPACT = frozenset(base.replace("_", "") for base in _NOT_GROUPS)
+"""The same without underscores: ``AddressLine1`` folds to ``addressline1``."""
 
 
 class NoRepeatingGroups(Rule):
@@ -68,8 +70,8 @@ class NoRepeatingGroups(Rule):
             for col in table.columns:
                 match = _NUMBERED.match(col.name)
                 base = match.group(1).rstrip("_") if match else ""
-                if match and base not in _NOT_GROUPS and not base.startswith("iso"):  # iso_code_1, iso_code_3: two standards
-                    groups.setdefault(base, []).append(col.name)
+                if match and base.replace("_", "") not in _NOT_GROUPS_COMPACT and not base.startswith("iso"):
+                    groups.setdefault(base, []).append(col.name)  # iso_code_1, iso_code_3: two standards
             for base, names in groups.items():
                 if len(names) >= 2 and not _relationship_ends(table, names):
                     yield self.diagnostic(
