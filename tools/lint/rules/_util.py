@@ -159,6 +159,11 @@ def type_text(stmt: ParsedStatement, col: exp.ColumnDef) -> str:
     return text
 
 
+def datatype_text(kind: exp.DataType) -> str:
+    """A type tree in PostgreSQL spelling, lower-cased (as :func:`type_text` gives a column's)."""
+    return _type_sql(kind)
+
+
 _TYPE_SQL: dict[Hashable, str] = {}
 """Lower-cased PostgreSQL text of the type trees seen so far, by :func:`_shape`: a schema
 spells the same few types thousands of times, and generating SQL is the costly part."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from sqlglot import exp
 
@@ -16,7 +18,7 @@ from dbarch.tools.lint.base import (
     find_all,
     memoized,
 )
-from dbarch.tools.lint.rules._util import ColumnDefIn, column_defs, type_span, type_text, words
+from dbarch.tools.lint.rules._util import column_defs, datatype_text, type_span, type_text, words
 from dbarch.tools.schema.types import base_type, canonical_type, is_serial
 from dbarch.tools.sql.parse import ParsedStatement
 
@@ -28,50 +30,84 @@ MONEY_OR_RATE = frozenset(["discount", "tax"])
 NOT_MONEY_WORDS = frozenset(["rate", "ratio", "percent", "pct", "percentage", "count", "weight", "score", "factor"])
 
 
-def typed_columns(stmt: ParsedStatement) -> tuple[tuple[ColumnDefIn, str], ...]:
-    """Each column definition of ``stmt`` that spells a type, with that type as written
-    (:func:`type_text`): read once per lint run for the six column-type rules."""
-    return memoized(
-        ("typed_columns", id(stmt)),
-        lambda: tuple((c, w) for c in column_defs(stmt) if (w := type_text(stmt, c.node))),
-    )
+@dataclass(frozen=True, slots=True)
+class TypedColumn:
+    """A column given a type: defined (``CREATE TABLE``, ``ADD COLUMN``) or changed
+    (``ALTER COLUMN ... TYPE``)."""
+
+    name: str
+    written: str
+    """The type in PostgreSQL spelling, lower-cased (:func:`type_text`)."""
+    node: exp.ColumnDef | exp.AlterColumn
+    kind: exp.DataType | None
+
+    @property
+    def defined(self) -> bool:
+        return isinstance(self.node, exp.ColumnDef)
+
+
+def typed_columns(stmt: ParsedStatement) -> tuple[TypedColumn, ...]:
+    """Each column of ``stmt`` given a type, with that type as written: read once per lint
+    run for the six column-type rules."""
+    return memoized(("typed_columns", id(stmt)), lambda: tuple(_typed_columns(stmt)))
+
+
+def _typed_columns(stmt: ParsedStatement) -> Iterator[TypedColumn]:
+    for c in column_defs(stmt):
+        if written := type_text(stmt, c.node):
+            yield TypedColumn(c.name, written, c.node, c.kind)
+    tree = stmt.expression
+    if isinstance(tree, exp.Alter):
+        for action in tree.args.get("actions") or ():
+            dtype = action.args.get("dtype") if isinstance(action, exp.AlterColumn) else None
+            if isinstance(dtype, exp.DataType):
+                yield TypedColumn(action.name.lower(), datatype_text(dtype), action, dtype)
 
 
 class _TypeRule(Rule):
-    """Shared shape: decide per column definition, fix by replacing the written type."""
+    """Shared shape: decide per typed column, fix a definition by replacing the written type."""
 
     family = "integrity"
-    node_types = (exp.ColumnDef,)  # reads only column definitions (`column_defs`)
+    node_types = (exp.ColumnDef, exp.AlterColumn)  # reads only typed columns (`typed_columns`)
 
-    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
+    def matches(self, stmt: ParsedStatement, col: TypedColumn) -> bool:
         raise NotImplementedError
 
-    def replacement(self, col: ColumnDefIn, written: str) -> str | None:
+    def replacement(self, col: TypedColumn) -> str | None:
         return None
 
-    def _columns(self, stmt: ParsedStatement) -> Iterator[tuple[ColumnDefIn, str]]:
-        for col, written in typed_columns(stmt):
-            if self.matches(stmt, col, written):
-                yield col, written
+    def _columns(self, stmt: ParsedStatement) -> Iterator[TypedColumn]:
+        for col in typed_columns(stmt):
+            if self.matches(stmt, col):
+                yield col
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
-        for col, _ in self._columns(stmt):
+        for col in self._columns(stmt):
             yield self.at(stmt, col.node.this, message=f"{self.message} (column {col.name})")
 
     def fix(self, stmt: ParsedStatement) -> list[Edit]:
         edits = []
-        for col, written in self._columns(stmt):
+        for col in self._columns(stmt):
+            if not isinstance(col.node, exp.ColumnDef):
+                continue  # ALTER COLUMN ... TYPE: reported, not rewritten
             span = type_span(stmt, col.node)
-            new = self.replacement(col, written)
+            new = self.replacement(col)
             if span is not None and new is not None:
                 base = stmt.statement.offset
                 edits.append(Edit(base + span[0], base + span[1], new))
         return edits
 
 
-def _params(col: ColumnDefIn) -> list[str]:
+def _params(col: TypedColumn) -> list[str]:
     kind = col.kind
+    if kind is not None and kind.is_type(exp.DataType.Type.ARRAY) and isinstance(kind.expressions[0], exp.DataType):
+        kind = kind.expressions[0]
     return [p.sql("postgres") for p in kind.expressions] if kind is not None else []
+
+
+def _array_suffix(written: str) -> str:
+    """``[]`` (or ``[3][4]``) when ``written`` is an array type, else ``""``."""
+    return written[written.index("["):] if written.endswith("]") else ""
 
 
 class NoFloatMoney(_TypeRule):
@@ -102,7 +138,8 @@ class NoFloatMoney(_TypeRule):
     hint = "use numeric(p, s), e.g. numeric(12, 2), or integer cents"
     fixable = True
 
-    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
+    def matches(self, stmt: ParsedStatement, col: TypedColumn) -> bool:
+        written = col.written
         if base_type(canonical_type(written)) not in ("real", "double precision") or written.endswith("]"):
             return False
         parts = set(words(col.name))
@@ -112,7 +149,7 @@ class NoFloatMoney(_TypeRule):
             return False  # a bare `discount`/`tax` in floating point is usually a rate
         return not bounded_fraction(stmt, col.name)
 
-    def replacement(self, col: ColumnDefIn, written: str) -> str:
+    def replacement(self, col: TypedColumn) -> str:
         return "numeric"
 
 
@@ -192,10 +229,10 @@ class PreferUuidType(_TypeRule):
     hint = "declare the column as uuid (16 bytes, validated, smaller indexes)"
     fixable = True
 
-    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
-        return looks_like_uuid_text(col.name, written)
+    def matches(self, stmt: ParsedStatement, col: TypedColumn) -> bool:
+        return looks_like_uuid_text(col.name, col.written)
 
-    def replacement(self, col: ColumnDefIn, written: str) -> str:
+    def replacement(self, col: TypedColumn) -> str:
         return "uuid"
 
 
@@ -203,7 +240,8 @@ class PreferTimestamptz(_TypeRule):
     """A `timestamp` without time zone.
 
     ## What it does
-    Flags columns declared `timestamp` (or `timestamp without time zone`).
+    Flags columns declared, added or changed (`ALTER COLUMN ... TYPE`) to `timestamp` (or
+    `timestamp without time zone`), arrays of it included.
 
     ## Why is this bad
     `timestamp` stores a wall-clock reading with no zone: the same instant written from two
@@ -227,20 +265,30 @@ class PreferTimestamptz(_TypeRule):
     hint = "timestamptz stores an instant; timestamp stores a zone-less wall-clock reading"
     fixable = True
 
-    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
-        return base_type(canonical_type(written)) == "timestamp without time zone" and not written.endswith("]")
+    def matches(self, stmt: ParsedStatement, col: TypedColumn) -> bool:
+        return base_type(canonical_type(col.written)) == "timestamp without time zone"
 
-    def replacement(self, col: ColumnDefIn, written: str) -> str:
+    def replacement(self, col: TypedColumn) -> str:
         params = _params(col)
-        return f"timestamptz({params[0]})" if params else "timestamptz"
+        return (f"timestamptz({params[0]})" if params else "timestamptz") + _array_suffix(col.written)
+
+
+_BLANK_PADDED = frozenset({"character", "bpchar"})
+"""``char``, ``char(n)``, ``character(n)``, ``nchar``, ``bpchar`` (not the one-byte ``"char"``)."""
+_INTERNAL_CHAR = re.compile(r'(?:pg_catalog\.)?"char"|pg_catalog\.char\b(?!acter)')
+"""The one-byte type ``"char"``: PostgreSQL also reads the schema-qualified ``pg_catalog.char``
+as that type (only the bare keyword ``char`` means ``character(1)``)."""
 
 
 class PreferTextOverChar(_TypeRule):
     """A fixed-length `char(n)` column.
 
     ## What it does
-    Flags columns declared `char(n)` / `character(n)` (UUID-like columns are left to
-    `prefer-uuid-type`).
+    Flags columns declared, added or changed (`ALTER COLUMN ... TYPE`) to `char(n)`,
+    `character(n)`, `nchar(n)` or `bpchar`, with or without a length (a bare `char` is
+    `char(1)`) and arrays of them. UUID-like columns are left to `prefer-uuid-type`; the
+    one-byte internal type `"char"` (quoted, or `pg_catalog.char`) is a different type and stays
+    silent.
 
     ## Why is this bad
     `char(n)` pads values with spaces, which are then ignored in some comparisons and kept in
@@ -262,13 +310,10 @@ class PreferTextOverChar(_TypeRule):
     message = "Use text or varchar, not blank-padded char(n)"
     hint = "use text (with a CHECK on length if the length matters)"
 
-    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
-        canonical = canonical_type(written)
-        return (
-            base_type(canonical) == "character"
-            and "(" in written
-            and not looks_like_uuid_text(col.name, written)
-        )
+    def matches(self, stmt: ParsedStatement, col: TypedColumn) -> bool:
+        if _INTERNAL_CHAR.match(col.written):
+            return False
+        return base_type(canonical_type(col.written)) in _BLANK_PADDED and not looks_like_uuid_text(col.name, col.written)
 
 
 class PreferIdentity(_TypeRule):
@@ -299,11 +344,11 @@ class PreferIdentity(_TypeRule):
     hint = "write bigint GENERATED ALWAYS AS IDENTITY (or BY DEFAULT to allow explicit ids)"
     fixable = True
 
-    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
-        return is_serial(written)
+    def matches(self, stmt: ParsedStatement, col: TypedColumn) -> bool:
+        return col.defined and is_serial(col.written)
 
-    def replacement(self, col: ColumnDefIn, written: str) -> str:
-        return f"{canonical_type(written)} GENERATED BY DEFAULT AS IDENTITY"
+    def replacement(self, col: TypedColumn) -> str:
+        return f"{canonical_type(col.written)} GENERATED BY DEFAULT AS IDENTITY"
 
 
 
@@ -311,8 +356,8 @@ class PreferTextField(_TypeRule):
     """A `varchar(n)` column.
 
     ## What it does
-    Flags columns declared `varchar(n)` / `character varying(n)` in `CREATE TABLE` and
-    `ADD COLUMN` (UUID-like columns are left to `prefer-uuid-type`). Information only: a
+    Flags columns declared `varchar(n)` / `character varying(n)` in `CREATE TABLE`,
+    `ADD COLUMN` and `ALTER COLUMN ... TYPE` (UUID-like columns are left to `prefer-uuid-type`). Information only: a
     length limit can be a real rule of the data.
 
     ## Why is this bad
@@ -343,12 +388,12 @@ class PreferTextField(_TypeRule):
     hint = "text plus CHECK (char_length(col) <= n): the limit then changes with NOT VALID + VALIDATE, not under ACCESS EXCLUSIVE"
     flood_limit = 5
 
-    def matches(self, stmt: ParsedStatement, col: ColumnDefIn, written: str) -> bool:
-        canonical = canonical_type(written)
+    def matches(self, stmt: ParsedStatement, col: TypedColumn) -> bool:
+        canonical = canonical_type(col.written)
         return (
             base_type(canonical) == "character varying"
             and "(" in canonical
-            and not looks_like_uuid_text(col.name, written)
+            and not looks_like_uuid_text(col.name, col.written)
         )
 
 

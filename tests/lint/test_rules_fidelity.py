@@ -1,0 +1,112 @@
+"""Rule fixes found by linting squawk's own rule tests (bench/bench_lint_fidelity.py
+--squawk-repo): each case here is written for this file, in our own SQL, and failed before
+the fix it pins."""
+
+from __future__ import annotations
+
+import textwrap
+
+from dbarch.tools.lint.engine import apply_edits, lint_script
+from dbarch.tools.schema.from_sql import schema_from_sql
+from dbarch.tools.sql.parse import parse_script
+
+
+def fired(sql: str, rule: str, *, existing: str = "", assume: bool = False) -> list[int]:
+    """Lines where ``rule`` fires on ``sql``."""
+    schema = schema_from_sql(existing) if existing else None
+    report = lint_script(parse_script(textwrap.dedent(sql).strip() + "\n"), existing=schema, select=[rule],
+                         assume_in_transaction=assume)
+    return [d.line for d in report.diagnostics if d.rule == rule]
+
+
+def fixed(sql: str, rule: str) -> str:
+    report = lint_script(parse_script(sql), select=[rule])
+    return apply_edits(sql, report.edits)
+
+
+# -- column types: bare char, arrays, ALTER COLUMN ... TYPE ------------------------------------
+
+def test_char_without_a_length_is_still_blank_padded() -> None:
+    sql = """
+    CREATE TABLE flags (
+        id bigint PRIMARY KEY,
+        grade char,
+        shelf character,
+        code bpchar,
+        label nchar(4),
+        tags char(3)[]
+    );
+    """
+    assert fired(sql, "prefer-text-over-char") == [3, 4, 5, 6, 7]
+
+
+def test_the_quoted_one_byte_char_type_is_another_type() -> None:
+    assert fired('CREATE TABLE t (id bigint PRIMARY KEY, kind "char" NOT NULL);', "prefer-text-over-char") == []
+
+
+def test_type_rules_read_alter_column_type() -> None:
+    sql = """
+    ALTER TABLE shipments ALTER COLUMN carrier TYPE char(8);
+    ALTER TABLE shipments ALTER COLUMN sent_at TYPE timestamp(0) without time zone;
+    ALTER TABLE shipments ALTER COLUMN note SET DATA TYPE varchar(400);
+    ALTER TABLE shipments ALTER COLUMN note TYPE text;
+    """
+    assert fired(sql, "prefer-text-over-char") == [1]
+    assert fired(sql, "prefer-timestamptz") == [2]
+    assert fired(sql, "prefer-text-field") == [3]
+
+
+def test_timestamp_arrays_are_flagged_and_fixed_as_arrays() -> None:
+    sql = "CREATE TABLE readings (id bigint PRIMARY KEY, taken timestamp(3)[] NOT NULL);"
+    assert fired(sql, "prefer-timestamptz") == [1]
+    assert fixed(sql, "prefer-timestamptz") == "CREATE TABLE readings (id bigint PRIMARY KEY, taken timestamptz(3)[] NOT NULL);"
+
+
+def test_pg_catalog_char_is_the_one_byte_type() -> None:
+    # PostgreSQL: 'x'::pg_catalog.char is of type "char", not character(1)
+    assert fired("CREATE TABLE t (id bigint PRIMARY KEY, kind pg_catalog.char NOT NULL);", "prefer-text-over-char") == []
+
+
+# -- duplicate column assignments ---------------------------------------------------------------
+
+def test_whole_column_and_one_of_its_fields_in_one_set() -> None:
+    sql = """
+    UPDATE parcels SET dims = ROW(1, 2, 3), dims.width = 4 WHERE id = 1;
+    UPDATE parcels SET dims.width = 4, dims.height = 5 WHERE id = 2;
+    UPDATE parcels SET dims.width = 4, dims.width = 5 WHERE id = 3;
+    """
+    assert fired(sql, "duplicate-column-assignment") == [1, 3]
+
+
+def test_merge_insert_column_list() -> None:
+    sql = """
+    MERGE INTO stock s USING incoming i ON s.sku = i.sku
+    WHEN NOT MATCHED THEN INSERT (sku, qty, sku) VALUES (i.sku, i.qty, i.sku);
+    """
+    assert fired(sql, "duplicate-column-assignment") == [2]
+
+
+def test_inferred_output_names_of_views_and_new_tables() -> None:
+    sql = """
+    CREATE VIEW totals AS SELECT 10, 20;
+    CREATE VIEW pairs AS SELECT a.id, b.id FROM a JOIN b ON b.a_id = a.id;
+    CREATE TABLE snapshot AS SELECT sku AS code, name AS code FROM items;
+    SELECT sku AS k, qty AS k INTO backup_items FROM items;
+    SELECT sku AS k, qty AS k FROM items;
+    CREATE VIEW fine AS SELECT 10 AS ten, 20 AS twenty, lower(name), upper(name) FROM items;
+    """
+    assert fired(sql, "duplicate-column-assignment") == [1, 2, 3, 4]
+
+
+def test_foreign_table_columns() -> None:
+    sql = """
+    CREATE FOREIGN TABLE remote_items (sku text, qty integer, SKU text) SERVER warehouse;
+    CREATE FOREIGN TABLE remote_ok (sku text, qty integer) SERVER warehouse;
+    """
+    assert fired(sql, "duplicate-column-assignment") == [1]
+
+
+def test_names_longer_than_63_bytes_are_truncated_before_comparing() -> None:
+    stem = "a_very_long_column_name_that_keeps_going_and_going_and_going_on_"
+    sql = f"UPDATE t SET {stem}x = 1, {stem}y = 2;"
+    assert fired(sql, "duplicate-column-assignment") == [1]

@@ -1,0 +1,83 @@
+"""Which dbarch rules answer for each squawk rule: one explicit table, read by the fidelity bench.
+
+Every rule squawk has is in exactly one of :data:`COUNTERPARTS` (the dbarch rules of the same
+family: a squawk violation snippet is *recalled* when one of them fires, and a squawk ok
+snippet is a *false alarm* when one of them fires at warning or above) or
+:data:`NO_COUNTERPART` (with the reason it is left out, printed by the bench).
+``tests/lint/test_squawk_map.py`` checks that every dbarch id named here exists.
+"""
+
+from __future__ import annotations
+
+COUNTERPARTS: dict[str, tuple[str, ...]] = {
+    "adding-field-with-default": ("volatile-default-rewrite",),
+    "adding-foreign-key-constraint": ("add-foreign-key-without-not-valid",),
+    "adding-not-nullable-field": ("set-not-null",),
+    "adding-required-field": ("add-not-null-column-without-default",),
+    "adding-serial-primary-key-field": ("add-primary-key-in-place",),
+    "ban-alter-domain-with-add-constraint": ("ban-alter-domain-with-add-constraint",),
+    "ban-char-field": ("prefer-text-over-char",),
+    "ban-concurrent-index-creation-in-transaction": ("concurrently-in-transaction",),
+    "ban-create-domain-with-constraint": ("create-domain-with-constraint",),
+    "ban-drop-column": ("drop-column",),
+    "ban-drop-database": ("drop-database",),
+    "ban-drop-not-null": ("ban-drop-not-null",),
+    "ban-drop-table": ("drop-table",),
+    "ban-duplicate-column-assignments": ("duplicate-column-assignment",),
+    "ban-truncate-cascade": ("truncate-cascade",),
+    "ban-uncommitted-transaction": ("uncommitted-transaction",),
+    "changing-column-type": ("change-column-type",),
+    "constraint-missing-not-valid": ("add-foreign-key-without-not-valid", "add-check-without-not-valid"),
+    "disallowed-unique-constraint": ("add-unique-constraint-in-place",),
+    "identifier-too-long": ("identifier-too-long",),
+    "prefer-bigint-over-int": ("prefer-bigint-over-int", "prefer-bigint-primary-key"),
+    "prefer-bigint-over-smallint": ("prefer-bigint-over-int", "prefer-bigint-primary-key"),
+    "prefer-identity": ("prefer-identity",),
+    "prefer-robust-stmts": ("not-retryable",),
+    "prefer-text-field": ("prefer-text-field",),
+    "prefer-timestamp-tz": ("prefer-timestamptz",),
+    "renaming-column": ("rename-column",),
+    "renaming-table": ("rename-table",),
+    "require-concurrent-index-creation": ("create-index-non-concurrently",),
+    "require-concurrent-index-deletion": ("drop-index-non-concurrently",),
+    "require-enum-value-ordering": ("enum-add-value-without-position",),
+    "require-lock-timeout": ("missing-lock-timeout",),
+    "require-statement-timeout": ("require-statement-timeout",),
+    "require-timeout-settings": ("missing-lock-timeout", "require-statement-timeout"),
+    "transaction-nesting": ("transaction-nesting",),
+}
+"""squawk rule id -> the dbarch rules of the same family."""
+
+NO_COUNTERPART: dict[str, str] = {
+    "prefer-repack": "REPACK is PostgreSQL 19 syntax; dbarch targets the PostgreSQL 18 of its sandbox",
+    "require-table-schema": "opt-in in squawk; dbarch resolves unqualified names through search_path as "
+                            "PostgreSQL does, so an unqualified name is not a finding",
+    "require-concurrent-partition-detach": "no dbarch rule yet for DETACH PARTITION without CONCURRENTLY",
+    "require-concurrent-reindex": "no dbarch rule yet for REINDEX without CONCURRENTLY",
+    "unused-ignore": "about squawk's own ignore comments (dbarch has its own suppressions)",
+}
+"""squawk rule id -> why dbarch has no rule of that family (left out of the measure, said aloud)."""
+
+MIN_PG_MAJOR = 12
+"""dbarch's migration advice is for PostgreSQL 12 and later (its sandbox runs 18): squawk cases
+pinned to an older server (whose locks differ: ADD COLUMN ... DEFAULT rewrote the table before
+11) are left out, with that reason."""
+
+_SPLIT_BIGINT = ("dbarch's prefer-bigint-over-int covers smallint and integer ids alike; squawk splits them "
+                 "into two rules, and this ok snippet holds ids its sibling rule flags")
+_OWN_DIRECTIVE = ("the snippet relies on squawk's own comment `-- squawk-disable-assume-in-transaction`; "
+                  "dbarch takes --assume-in-transaction (or [tool.dbarch.lint]) per run, not from another tool's comments")
+
+DISAGREEMENTS: dict[tuple[str, str], str] = {
+    ("ban-char-field", "fix_char_with_length"): '`"char"(100)` is not char(n): PostgreSQL rejects it ("type modifier '
+                                                'is not allowed for type \"char\""), `"char"` being the one-byte internal type',
+    ("ban-char-field", "all_the_types"): "not valid PostgreSQL: `int array[]` is a syntax error in PostgreSQL's grammar "
+                                         "(dbarch reports parse-error on the statement)",
+    ("prefer-bigint-over-int", "ok"): _SPLIT_BIGINT,
+    ("prefer-bigint-over-smallint", "ok"): _SPLIT_BIGINT,
+    ("ban-concurrent-index-creation-in-transaction", "squawk_disable_assume_in_transaction_overrides"): _OWN_DIRECTIVE,
+    ("transaction-nesting", "squawk_disable_assume_in_transaction_allows_begin_commit"): _OWN_DIRECTIVE,
+}
+"""``(squawk rule, squawk test name)`` -> why dbarch disagrees with squawk's expectation on
+purpose (PostgreSQL's documentation on its side). The bench counts these cases like any
+other and prints the reason next to them: the rule is not bent to match."""
