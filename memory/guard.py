@@ -98,6 +98,11 @@ OVERRIDE_HINT = (
     "and update the tests after"
 )
 
+EMPTY_TABLES_HINT = (
+    "the tests ran on empty tables: a test that picks existing rows needs synthetic data "
+    "(state volumes with `dbarch memory volumes table=rows,...`, or pass --data)"
+)
+
 
 def guard_migration(
     ws: Workspace,
@@ -128,7 +133,10 @@ def guard_migration(
     guard = TestGuard(new.name, files, data, report, before, allowed=allow_failing_tests)
     if allow_failing_tests:
         return guard
-    raise RequirementTestsFailed(refusal(guard), guard=guard, file=new.name, hint=OVERRIDE_HINT)
+    hint = OVERRIDE_HINT
+    if before and not data.loaded:
+        hint = f"{EMPTY_TABLES_HINT}; or {hint}"
+    raise RequirementTestsFailed(refusal(guard), guard=guard, file=new.name, hint=hint)
 
 
 def refusal(guard: TestGuard) -> str:

@@ -169,3 +169,16 @@ def test_the_cli_data_options(ws_dir: Path, tmp_path: Path, sandbox: Any, capsys
     with pytest.raises(SystemExit) as usage:
         run_main(capsys, "memory", "check", *w, "--no-data", "--rows", "copies=1")
     assert usage.value.code == 2 and "not allowed with argument --no-data" in capsys.readouterr().err
+
+
+@pytest.mark.sandbox
+def test_a_refusal_on_empty_tables_suggests_stating_volumes(ws_dir: Path, sandbox: Any) -> None:
+    ws = Workspace(ws_dir)
+    write_migration(ws, "library", SCHEMA)
+    save_requirement_tests(ws, "existing copy", EXISTING_COPY)  # unverified: needs rows
+    with pytest.raises(RequirementTestsFailed) as caught:
+        write_checked_migration(ws, "add title", "ALTER TABLE copies ADD COLUMN title text;", sandbox=sandbox)
+    assert caught.value.hint is not None and caught.value.hint.startswith("the tests ran on empty tables")
+    save_test_volumes(ws, "copies=40,loans=10")
+    done = write_checked_migration(ws, "add title", "ALTER TABLE copies ADD COLUMN title text;", sandbox=sandbox)
+    assert done.tests.passed
