@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from dbarch.memory import (
+    CheckedMigration,
     RequirementTestsFailed,
+    TestGuard,
     Workspace,
     list_migrations,
     read_plans,
@@ -197,3 +199,18 @@ def test_a_rule_change_needs_a_state_file_in_shape_before_anything_is_written(ws
         write_checked_migration(ws, "plain index", DROP_ONE_OPEN, sandbox=sandbox, allow_failing_tests=True,
                                 reason="on purpose")
     assert len(list_migrations(ws)) == 1
+
+
+def test_the_guard_has_one_json_form_with_a_schema(ws_dir: Path, sandbox: Any) -> None:
+    from dbarch.tools.jsonform import from_jsonable, json_schema, to_jsonable
+
+    ws = library(ws_dir, ("one open loan", ONE_OPEN_LOAN))
+    with pytest.raises(RequirementTestsFailed) as caught:
+        write_checked_migration(ws, "plain index", DROP_ONE_OPEN, sandbox=sandbox)
+    guard = caught.value.guard
+    assert guard is not None
+    data = to_jsonable(guard)
+    assert data["guarded"] is True and data["passed"] is False and data["data"]["source"] == "none"
+    assert data["report"]["tests"][0]["steps"][-1]["expected"] == "error 23505 unique_violation"
+    assert from_jsonable(TestGuard, data) == guard
+    assert set(json_schema(CheckedMigration)["properties"]) == {"migration", "tests", "rule_change"}
