@@ -24,6 +24,7 @@ from sqlglot import exp
 
 from dbarch.tools.errors import LintError
 from dbarch.tools.lint.findings import Diagnostic as Diagnostic, Edit as Edit, Severity as Severity
+from dbarch.tools.schema.elements import element_statements
 from dbarch.tools.schema.model import Schema
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
@@ -46,10 +47,13 @@ class LintContext:
         return self.script.source
 
     def statements(self) -> Iterator[ParsedStatement]:
-        """The analysed SQL statements, in order."""
+        """The analysed SQL statements, in order; in place of ``CREATE SCHEMA s CREATE TABLE
+        ...`` (opaque to sqlglot), its elements (:func:`~dbarch.tools.schema.elements.element_statements`)."""
         for st in self.script.statements:
             if st.expression is not None and st.analysed:
                 yield st
+            elif st.is_sql and st.error is None:
+                yield from element_statements(st, self.script.dialect)
 
     def is_existing_table(self, key: str) -> bool:
         """True when ``key`` (qualified) existed before this script and is not created by it."""

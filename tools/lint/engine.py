@@ -34,6 +34,7 @@ from dbarch.tools.lint.findings import (
 from dbarch.tools.lint.registry import RULES
 from dbarch.tools.lint.rules._util import SEARCH_PATH_KEYS, resolve_search_path
 from dbarch.tools.lint.suppress import parse_suppressions
+from dbarch.tools.schema.elements import elements_analysed
 from dbarch.tools.schema.model import Schema
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
@@ -183,7 +184,7 @@ def lint_script(
         return tuple(edits)
 
     sql = script.sql_statements
-    skipped = sum(1 for s in sql if s.error is None and not s.analysed)
+    skipped = sum(1 for s in sql if s.error is None and not s.analysed and not elements_analysed(s, script.dialect))
     fired = {d.rule for d in diagnostics}
     fixable = frozenset(r.id for r in rules if r.fixable and r.id in fired)
     return LintReport(script.source, diagnostics, len(sql), skipped, fixes, suppressed, fixable)
