@@ -15,6 +15,7 @@ and error as well (:func:`dbarch.tools.sandbox.readonly.scrub`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,6 +24,28 @@ if TYPE_CHECKING:
 
 STATEMENT_TIMEOUT_MS = 10_000
 """Server-side limit of each statement on the user's database."""
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSchema:
+    """The user's schema read from the catalog (read-only)."""
+
+    database: str
+    """The connection string without its password."""
+    tables: tuple[str, ...]
+    ddl: str
+    """The schema as DDL (dbarch's catalog model written out)."""
+    read_only: bool = True
+
+
+def read_schema(dsn: str, schemas: list[str] | None = None) -> DatabaseSchema:
+    """Read the catalog of the user's database ``dsn`` in read-only mode."""
+    from dbarch.tools.sandbox.readonly import ReadOnlyDatabase, redact
+    from dbarch.tools.schema.to_sql import schema_to_sql
+
+    with ReadOnlyDatabase(dsn, statement_timeout_ms=STATEMENT_TIMEOUT_MS) as db:
+        schema = db.schema(schemas or None)
+    return DatabaseSchema(redact(dsn), tuple(t.name for t in schema), schema_to_sql(schema).strip())
 
 
 def database_line(dsn: str) -> str:
@@ -50,18 +73,12 @@ def _dsn(env: ToolEnv) -> str:
 def inspect_database(env: ToolEnv, args: InspectArgs) -> ToolOutput:
     """The user's schema read from the catalog, as DDL (read-only)."""
     from dbarch.agent.tool_functions import ToolOutput
-    from dbarch.tools.sandbox.readonly import ReadOnlyDatabase
-    from dbarch.tools.schema.to_sql import schema_to_sql
 
     dsn = _dsn(env)
-    with ReadOnlyDatabase(dsn, statement_timeout_ms=STATEMENT_TIMEOUT_MS) as db:
-        schema = db.schema(args.schemas or None)
-    tables = list(schema)
-    ddl = schema_to_sql(schema).strip()
-    env.turn["database_schema"] = ddl
-    head = f"{len(tables)} tables" + (f" in schemas {', '.join(args.schemas)}" if args.schemas else "")
-    text = "\n".join([database_line(dsn), head, "```sql", ddl or "-- no tables", "```"])
-    return ToolOutput(text, f"read {len(tables)} tables of your database (read-only)")
+    found = read_schema(dsn, args.schemas)
+    head = f"{len(found.tables)} tables" + (f" in schemas {', '.join(args.schemas)}" if args.schemas else "")
+    text = "\n".join([database_line(dsn), head, "```sql", found.ddl or "-- no tables", "```"])
+    return ToolOutput(text, f"read {len(found.tables)} tables of your database (read-only)")
 
 
 def explain_on_database(env: ToolEnv, args: DatabaseExplainArgs) -> ToolOutput:

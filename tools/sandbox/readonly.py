@@ -33,6 +33,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from dbarch.tools.errors import DbarchError
+from dbarch.tools.perf.explain import QueryReport
 
 ALLOWED_STATEMENTS = frozenset(["SelectStmt"])
 """Statements that may run (inside the read-only transaction)."""
@@ -63,8 +64,8 @@ class ReadOnlyExplanation:
 
     database: str
     """The connection string without its password."""
-    queries: tuple[Any, ...]
-    """:class:`tools.perf.explain.QueryReport` per query (a refused one carries its error)."""
+    queries: tuple[QueryReport, ...]
+    """One report per query (a refused one carries its error)."""
     analyzed: bool = False
     read_only: bool = True
 
