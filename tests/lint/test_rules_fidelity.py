@@ -110,3 +110,75 @@ def test_names_longer_than_63_bytes_are_truncated_before_comparing() -> None:
     stem = "a_very_long_column_name_that_keeps_going_and_going_and_going_on_"
     sql = f"UPDATE t SET {stem}x = 1, {stem}y = 2;"
     assert fired(sql, "duplicate-column-assignment") == [1]
+
+
+# -- NOT VALID then VALIDATE in one transaction -------------------------------------------------
+
+LIVE = """
+CREATE TABLE vendors (id bigint PRIMARY KEY);
+CREATE TABLE invoices (id bigint PRIMARY KEY, vendor_id bigint, total numeric);
+"""
+
+
+def test_validate_before_commit_keeps_the_add_lock() -> None:
+    sql = """
+    BEGIN;
+    ALTER TABLE invoices ADD CONSTRAINT invoices_vendor_fk FOREIGN KEY (vendor_id) REFERENCES vendors (id) NOT VALID;
+    ALTER TABLE invoices ADD CONSTRAINT invoices_total_ck CHECK (total >= 0) NOT VALID;
+    ALTER TABLE invoices VALIDATE CONSTRAINT invoices_vendor_fk;
+    ALTER TABLE invoices VALIDATE CONSTRAINT invoices_total_ck;
+    COMMIT;
+    """
+    assert fired(sql, "add-foreign-key-without-not-valid", existing=LIVE) == [4]
+    assert fired(sql, "add-check-without-not-valid", existing=LIVE) == [5]
+
+
+def test_validate_after_commit_is_the_safe_recipe() -> None:
+    sql = """
+    BEGIN;
+    ALTER TABLE invoices ADD CONSTRAINT invoices_vendor_fk FOREIGN KEY (vendor_id) REFERENCES vendors (id) NOT VALID;
+    COMMIT;
+    ALTER TABLE invoices VALIDATE CONSTRAINT invoices_vendor_fk;
+    """
+    assert fired(sql, "add-foreign-key-without-not-valid", existing=LIVE) == []
+
+
+def test_a_runner_wrapping_the_file_makes_it_one_transaction() -> None:
+    sql = """
+    ALTER TABLE invoices ADD CONSTRAINT invoices_total_ck CHECK (total >= 0) NOT VALID;
+    ALTER TABLE invoices VALIDATE CONSTRAINT invoices_total_ck;
+    """
+    assert fired(sql, "add-check-without-not-valid", existing=LIVE) == []
+    assert fired(sql, "add-check-without-not-valid", existing=LIVE, assume=True) == [2]
+
+
+# -- volatile defaults: PostgreSQL's own list, and functions dbarch cannot see -------------------
+
+ORDERS = "CREATE TABLE orders (id bigint PRIMARY KEY, placed_at timestamptz);"
+
+
+def test_builtin_volatile_functions_beyond_random() -> None:
+    sql = """
+    ALTER TABLE orders ADD COLUMN shuffled int[] DEFAULT array_shuffle(ARRAY[1, 2, 3]);
+    ALTER TABLE orders ADD COLUMN jitter float8 DEFAULT random_normal();
+    ALTER TABLE orders ADD COLUMN label text DEFAULT lower('NEW');
+    ALTER TABLE orders ADD COLUMN due timestamptz DEFAULT now() + make_interval(days => 3);
+    """
+    assert fired(sql, "volatile-default-rewrite", existing=ORDERS) == [1, 2]
+
+
+def test_a_function_nobody_declared_is_taken_as_volatile_and_said_so() -> None:
+    report = lint_script(parse_script("ALTER TABLE orders ADD COLUMN ref text DEFAULT make_order_ref();\n"),
+                         existing=schema_from_sql(ORDERS), select=["volatile-default-rewrite"])
+    assert [d.line for d in report.diagnostics] == [1]
+    assert "cannot see" in report.diagnostics[0].message and "IMMUTABLE or STABLE" in report.diagnostics[0].message
+
+
+def test_functions_the_script_declares_count_with_their_volatility() -> None:
+    sql = """
+    CREATE FUNCTION order_prefix() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'ORD' $$;
+    CREATE OR REPLACE FUNCTION order_token() RETURNS text LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+    ALTER TABLE orders ADD COLUMN prefix text DEFAULT order_prefix();
+    ALTER TABLE orders ADD COLUMN token text DEFAULT order_token();
+    """
+    assert fired(sql, "volatile-default-rewrite", existing=ORDERS) == [4]
