@@ -182,3 +182,44 @@ def test_functions_the_script_declares_count_with_their_volatility() -> None:
     ALTER TABLE orders ADD COLUMN token text DEFAULT order_token();
     """
     assert fired(sql, "volatile-default-rewrite", existing=ORDERS) == [4]
+
+
+def test_a_drop_spelling_a_name_longer_than_63_bytes() -> None:
+    long_name = "quarterly_revenue_reconciliation_adjustments_for_subsidiaries_archive"
+    sql = f"DROP TABLE {long_name};\nDROP INDEX IF EXISTS {long_name}_idx;\nDROP TABLE short_name;\n"
+    assert fired(sql, "identifier-too-long") == [1, 2]
+
+
+def test_arrays_of_ids_are_ids_too() -> None:
+    sql = """
+    CREATE TABLE playlists (
+        id bigint PRIMARY KEY,
+        track_ids integer[] NOT NULL,
+        ids smallint[],
+        ratings integer[],
+        plays integer
+    );
+    """
+    assert fired(sql, "prefer-bigint-over-int") == [3, 4]
+
+
+# -- not-retryable ------------------------------------------------------------------------------
+
+def test_dropping_types_and_functions_without_if_exists() -> None:
+    sql = """
+    DROP TYPE shipment_status;
+    DROP FUNCTION refresh_totals();
+    DROP TYPE IF EXISTS legacy_status;
+    """
+    assert fired(sql, "not-retryable") == [1, 2]
+
+
+def test_the_guarding_drop_must_follow_the_previous_add() -> None:
+    sql = """
+    ALTER TABLE parcels DROP CONSTRAINT IF EXISTS parcels_weight_ck;
+    ALTER TABLE parcels ADD CONSTRAINT parcels_weight_ck CHECK (weight > 0) NOT VALID;
+    ALTER TABLE parcels ADD CONSTRAINT parcels_weight_ck CHECK (weight >= 0) NOT VALID;
+    ALTER TABLE parcels DROP CONSTRAINT IF EXISTS parcels_weight_ck;
+    ALTER TABLE parcels ADD CONSTRAINT parcels_weight_ck CHECK (weight > 1) NOT VALID;
+    """
+    assert fired(sql, "not-retryable") == [3]

@@ -126,7 +126,7 @@ class PreferBigintOverInt(Rule):
 
     ## What it does
     Flags `integer` and `smallint` columns that hold ids: a column named `id` or `*_id`, a
-    primary key column, or a foreign key column. A foreign key narrower than the key it
+    primary key column, a foreign key column, or an array of ids (`ids`, `*_ids`). A foreign key narrower than the key it
     references is reported as the bug it is. Left alone: a foreign key whose parent key has
     the same width (widen the parent first), and generated single-column primary keys, which
     `prefer-bigint-primary-key` reports. Unlike squawk's rule of the same name, plain counters
@@ -184,6 +184,13 @@ class PreferBigintOverInt(Rule):
                                 f"Declare {table.display_name}.{col.name} {base_type(target.type)}: it references "
                                 f"{parent.display_name}.{target.name} ({base_type(target.type)}) as {base_type(col.type)}"
                             ),
+                        )
+                    continue
+                if col.type.endswith("]"):  # an array of ids: `tag_ids integer[]`
+                    if col.name == "ids" or col.name.endswith("_ids"):
+                        yield self.diagnostic(
+                            *column_at(table, col.name),
+                            message=f"Use bigint[] for the array of ids {table.display_name}.{col.name}",
                         )
                     continue
                 id_like = col.name == "id" or col.name.endswith("_id") or col.name in keys or fk is not None

@@ -89,7 +89,8 @@ class IdentifierTooLong(Rule):
     """An identifier longer than 63 bytes.
 
     ## What it does
-    Flags names of tables, columns, indexes and constraints longer than 63 bytes (UTF-8).
+    Flags names of tables, columns, indexes and constraints longer than 63 bytes (UTF-8),
+    where they are defined and where a `DROP` names them.
 
     ## Why is this bad
     PostgreSQL silently truncates identifiers to 63 bytes (`NAMEDATALEN - 1`): two long names
@@ -111,13 +112,23 @@ class IdentifierTooLong(Rule):
     message = "Shorten this identifier to 63 bytes or fewer"
     hint = "PostgreSQL truncates names to 63 bytes without an error"
     family = "naming"
-    node_types = (exp.Create, exp.Alter)
+    node_types = (exp.Create, exp.Alter, exp.Drop)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         for kind, ident in defined_identifiers(stmt):
             size = len(ident.name.encode("utf-8"))
             if size > 63:
                 yield self.at(stmt, ident, message=f"Shorten {kind} name ({size} bytes) to 63 bytes or fewer")
+        tree = stmt.expression
+        if isinstance(tree, exp.Drop):
+            kind = str(tree.args.get("kind") or "object").lower()
+            for table in tree.args.get("tables") or ():
+                ident = table.this if isinstance(table, exp.Table) else None
+                if isinstance(ident, exp.Identifier) and (size := len(ident.name.encode("utf-8"))) > 63:
+                    yield self.at(stmt, ident, message=(
+                        f"Shorten the {kind} name ({size} bytes) to 63 bytes or fewer: PostgreSQL reads it as its "
+                        "first 63 bytes, which is not the name written here"
+                    ))
 
 
 class NoQuotedMixedCase(Rule):
