@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from sqlglot import exp
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, memoized
-from dbarch.tools.lint.rules._util import is_plural, is_uncountable, words
+from dbarch.tools.lint.rules._util import is_plural, is_uncountable, table_key, words
+from dbarch.tools.lint.rules.partitions import partition_facts
 from dbarch.tools.sql.parse import ParsedStatement
 
 RESERVED = frozenset(
@@ -123,9 +124,9 @@ class IdentifierTooLong(Rule):
         if isinstance(tree, exp.Drop):
             kind = str(tree.args.get("kind") or "object").lower()
             for table in tree.args.get("tables") or ():
-                ident = table.this if isinstance(table, exp.Table) else None
-                if isinstance(ident, exp.Identifier) and (size := len(ident.name.encode("utf-8"))) > 63:
-                    yield self.at(stmt, ident, message=(
+                name = table.this if isinstance(table, exp.Table) else None
+                if isinstance(name, exp.Identifier) and (size := len(name.name.encode("utf-8"))) > 63:
+                    yield self.at(stmt, name, message=(
                         f"Shorten the {kind} name ({size} bytes) to 63 bytes or fewer: PostgreSQL reads it as its "
                         "first 63 bytes, which is not the name written here"
                     ))
@@ -225,7 +226,7 @@ class ConsistentTablePlurality(Rule):
     ## What it does
     Looks at the last word of each table name the script creates and flags the minority when
     both singular (`customer`) and plural (`orders`) names appear among three or more tables. Uncountable words (`data`,
-    `staff`, `history`) are ignored.
+    `staff`, `history`) are ignored, and so are partitions, named after their parent (`sales_2025`).
 
     ## Why is this bad
     Readers and tools must remember, table by table, whether it is `order` or `orders`; joins
@@ -254,11 +255,14 @@ class ConsistentTablePlurality(Rule):
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         groups: dict[bool, list[tuple[ParsedStatement, exp.Identifier]]] = {True: [], False: []}
+        partitions = partition_facts(ctx).all_partitions
         for st in ctx.statements():
             for kind, ident in defined_identifiers(st):
                 parts = words(ident.name)
                 if kind != "table" or not parts or is_uncountable(parts[-1]):
                     continue
+                if partitions and _created_key(st) in partitions:
+                    continue  # a partition is named after its parent (sales_2025), not as a table
                 groups[is_plural(parts[-1])].append((st, ident))
         plural, single = groups[True], groups[False]
         if not plural or not single or len(plural) + len(single) < 3:
@@ -266,6 +270,13 @@ class ConsistentTablePlurality(Rule):
         minority, style = (single, "plural") if len(single) <= len(plural) else (plural, "singular")
         for st, ident in minority:
             yield self.at(st, ident, message=f"Name table {ident.name!r} in the {style} like the others")
+
+
+def _created_key(st: ParsedStatement) -> str | None:
+    tree = st.expression
+    target = tree.this if isinstance(tree, exp.Create) else None
+    table = target.this if isinstance(target, exp.Schema) else target
+    return table_key(table) if isinstance(table, exp.Table) else None
 
 
 RULES: tuple[type[Rule], ...] = (

@@ -16,7 +16,7 @@ A name is *volatile* when any overload is; internal functions (type I/O, handler
 
 from __future__ import annotations
 
-VOLATILE: frozenset[str] = frozenset("""
+_VOLATILE_NAMES = """
 amvalidate array_sample array_shuffle brin_desummarize_range brin_summarize_new_values
 brin_summarize_range clock_timestamp current_query currtid2 currval cursor_to_xml
 cursor_to_xmlschema gen_random_uuid gin_clean_pending_list lastval lo_close lo_creat lo_create
@@ -69,10 +69,11 @@ pg_wal_replay_pause pg_wal_replay_resume pg_wal_summary_contents pg_xact_commit_
 pg_xact_commit_timestamp_origin pg_xact_status plpgsql_call_handler plpgsql_validator
 query_to_xml query_to_xml_and_xmlschema query_to_xmlschema random random_normal set_config
 setseed setval timeofday ts_rewrite ts_stat txid_status uuidv4 uuidv7
-""".split())
+"""
+VOLATILE: frozenset[str] = frozenset(_VOLATILE_NAMES.split())
 """Built-in functions with a volatile overload: ``random``, ``clock_timestamp``, ``nextval``..."""
 
-NOT_VOLATILE: frozenset[str] = frozenset("""
+_NOT_VOLATILE_NAMES = """
 abbrev abs aclcontains acldefault aclexplode aclinsert aclitemeq aclremove acos acosd acosh age
 any_value_transfn anyarray_send anycompatiblearray_send anytextcat area array_append array_cat
 array_dims array_eq array_fill array_ge array_gt array_larger array_le array_length array_lower
@@ -350,6 +351,7 @@ width_bucket xid xid8_larger xid8_smaller xid8cmp xid8eq xid8ge xid8gt xid8le xi
 xid8send xideq xideqint4 xidneq xidneqint4 xidsend xml xml_is_well_formed
 xml_is_well_formed_content xml_is_well_formed_document xml_send xmlcomment xmlconcat2 xmlexists
 xmltext xmlvalidate xpath xpath_exists
-""".split())
+"""
+NOT_VOLATILE: frozenset[str] = frozenset(_NOT_VOLATILE_NAMES.split())
 """Built-in functions that are IMMUTABLE or STABLE in every overload: ``now``, ``lower``..."""
 
