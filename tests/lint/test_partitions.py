@@ -76,3 +76,19 @@ def test_partitions_are_not_judged_by_table_name_plurality() -> None:
     CREATE TABLE tickets_2026 PARTITION OF tickets FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
     """
     assert findings(sql, "consistent-table-plurality") == []
+
+
+def test_references_declared_on_partitions_set_the_width_of_the_parent_column() -> None:
+    narrow = """
+    CREATE TABLE venues (id integer PRIMARY KEY, name text NOT NULL UNIQUE);
+    CREATE TABLE seats (id bigint GENERATED ALWAYS AS IDENTITY, sold_at timestamptz NOT NULL,
+                        venue_id integer NOT NULL, PRIMARY KEY (id, sold_at)) PARTITION BY RANGE (sold_at);
+    CREATE TABLE seats_2026 PARTITION OF seats (
+        CONSTRAINT seats_2026_venue_fk FOREIGN KEY (venue_id) REFERENCES venues (id)
+    ) FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+    """
+    on_seats = [m for m in findings(narrow, "prefer-bigint-over-int") if "seats" in m]
+    assert on_seats == []  # same width as venues.id (reported itself): widen the parent first
+    wide = narrow.replace("venues (id integer", "venues (id bigint")
+    (message,) = findings(wide, "prefer-bigint-over-int")
+    assert "seats.venue_id bigint" in message

@@ -223,3 +223,20 @@ def test_the_guarding_drop_must_follow_the_previous_add() -> None:
     ALTER TABLE parcels ADD CONSTRAINT parcels_weight_ck CHECK (weight > 1) NOT VALID;
     """
     assert fired(sql, "not-retryable") == [3]
+
+
+# -- findings reviewed by hand on pagila --------------------------------------------------------
+
+def test_a_reference_to_a_table_beyond_the_script_says_nothing_about_width() -> None:
+    sql = "CREATE TABLE rentals (id bigint PRIMARY KEY, film_id integer NOT NULL REFERENCES films (id));"
+    assert fired(sql, "prefer-bigint-over-int") == []
+
+
+def test_bookkeeping_timestamps_are_not_a_shared_column_set() -> None:
+    sql = """
+    CREATE TABLE actors (id bigint PRIMARY KEY, first_name text, last_name text, last_update timestamptz);
+    CREATE TABLE clients (id bigint PRIMARY KEY, first_name text, last_name text, last_update timestamptz);
+    CREATE TABLE agents (id bigint PRIMARY KEY, first_name text, last_name text, email text, date_modified timestamptz);
+    CREATE TABLE brokers (id bigint PRIMARY KEY, first_name text, last_name text, email text, date_modified timestamptz);
+    """
+    assert fired(sql, "no-duplicated-column-set") == [4]

@@ -36,8 +36,9 @@ from dbarch.tools.lint.rules.migration_state import (
 class PartitionFacts:
     partitions: Mapping[str, tuple[str, ...]]
     """Partitioned parent key -> the keys of its partitions, in script order."""
-    foreign_keys: Mapping[str, frozenset[tuple[str, ...]]]
-    """Key of a table outside the model (a partition) -> the column lists of its foreign keys."""
+    foreign_keys: Mapping[str, frozenset[tuple[tuple[str, ...], str | None]]]
+    """Key of a table outside the model (a partition) -> ``(columns, referenced table key)`` of
+    each of its foreign keys."""
     indexes: Mapping[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
     """Key of a table outside the model (a partition) -> the key columns of its plain b-tree
     indexes (not partial, no expressions)."""
@@ -57,8 +58,16 @@ class PartitionFacts:
     def declaring(self, parent: str, column: str) -> tuple[int, int]:
         """``(partitions declaring a foreign key on column, partitions)`` of ``parent``."""
         parts = self.partitions.get(parent, ())
-        declaring = sum(1 for p in parts if any(column in cols for cols in self.foreign_keys.get(p, ())))
+        declaring = sum(1 for p in parts if any(column in cols for cols, _ in self.foreign_keys.get(p, ())))
         return declaring, len(parts)
+
+    def referenced(self, parent: str, column: str) -> str | None:
+        """The table that a partition of ``parent`` references through ``column``, if any does."""
+        for p in self.partitions.get(parent, ()):
+            for cols, target in self.foreign_keys.get(p, ()):
+                if cols == (column,) and target is not None:
+                    return target
+        return None
 
     def covers(self, parent: str, column: str) -> bool:
         """Every partition of ``parent`` (at least one) declares a foreign key on ``column``."""
@@ -73,7 +82,7 @@ def partition_facts(ctx: LintContext) -> PartitionFacts:
 
 def _read(ctx: LintContext) -> PartitionFacts:
     partitions: dict[str, list[str]] = {}
-    fks: dict[str, set[tuple[str, ...]]] = {}
+    fks: dict[str, set[tuple[tuple[str, ...], str | None]]] = {}
     indexes: dict[str, set[tuple[str, ...]]] = {}
     modelled = ctx.schema.tables
     for st in ctx.statements():
@@ -127,15 +136,22 @@ def _plain_index(index: exp.Index) -> tuple[str | None, tuple[str, ...]]:
     return table_key(table), tuple(columns)
 
 
-def _fk_columns(items: Iterable[exp.Expression]) -> Iterable[tuple[str, ...]]:
-    """Column lists of the foreign keys among table elements or ``ALTER TABLE`` actions."""
+def _fk_columns(items: Iterable[exp.Expression]) -> Iterable[tuple[tuple[str, ...], str | None]]:
+    """``(columns, referenced table key)`` of the foreign keys among table elements or ``ALTER
+    TABLE`` actions."""
     for item in items:
         bodies = item.expressions if isinstance(item, exp.Constraint | exp.AddConstraint) else [item]
         for body in bodies:
             for inner in body.expressions if isinstance(body, exp.Constraint) else [body]:
                 if isinstance(inner, exp.ForeignKey):
-                    yield tuple(identifier_name(c) for c in inner.expressions)
-        if isinstance(item, exp.ColumnDef) and any(
-            isinstance(c, exp.ColumnConstraint) and isinstance(c.kind, exp.Reference) for c in item.constraints
-        ):
-            yield (identifier_name(item.this),)
+                    yield tuple(identifier_name(c) for c in inner.expressions), _target(inner.args.get("reference"))
+        if isinstance(item, exp.ColumnDef):
+            for c in item.constraints:
+                if isinstance(c, exp.ColumnConstraint) and isinstance(c.kind, exp.Reference):
+                    yield (identifier_name(item.this),), _target(c.kind)
+
+
+def _target(reference: exp.Expression | None) -> str | None:
+    node = reference.this if isinstance(reference, exp.Reference) else None
+    table = node.this if isinstance(node, exp.Schema) else node
+    return table_key(table) if isinstance(table, exp.Table) else None
