@@ -240,3 +240,14 @@ def test_bookkeeping_timestamps_are_not_a_shared_column_set() -> None:
     CREATE TABLE brokers (id bigint PRIMARY KEY, first_name text, last_name text, email text, date_modified timestamptz);
     """
     assert fired(sql, "no-duplicated-column-set") == [4]
+
+
+def test_dropping_a_function_the_script_created_is_not_a_migration() -> None:
+    sql = """
+    CREATE TABLE nodes (id bigint PRIMARY KEY, path text);
+    CREATE FUNCTION convert_nodes() RETURNS void LANGUAGE sql AS $$ UPDATE nodes SET path = '/' $$;
+    SELECT convert_nodes();
+    DROP FUNCTION convert_nodes();
+    ALTER TABLE nodes DROP COLUMN path;
+    """
+    assert fired(sql, "not-retryable") == []

@@ -150,12 +150,14 @@ def _compute(script: ParsedScript, assume_in_transaction: bool = False) -> Scrip
     )
 
 
-_OBJECT_DROPS = frozenset({"TYPE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE", "FUNCTION", "PROCEDURE", "TRIGGER"})
+_OBJECT_DROPS = frozenset({"TYPE", "VIEW", "MATERIALIZED VIEW"})
+"""Kinds whose creation :func:`_compute` records (functions and sequences it does not: a
+script dropping the function it created must not read as a migration)."""
 
 
 def _drops_old_object(tree: exp.Expression, state: ScriptState) -> bool:
-    """A ``DROP INDEX``, or a ``DROP`` (without IF EXISTS) of a type, view, sequence, function
-    or trigger the script did not create: the object was there before, so this is a migration."""
+    """A ``DROP INDEX``, or a ``DROP`` (without IF EXISTS) of a type or view the script did not
+    create: the object was there before, so this is a migration."""
     if not isinstance(tree, exp.Drop):
         return False
     kind = str(tree.args.get("kind") or "").upper()
