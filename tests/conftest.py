@@ -19,6 +19,7 @@ import pytest
 # keyed by this folder, so parallel runs never share a server.
 _HOME = Path(tempfile.mkdtemp(prefix="dbarch-test-home-"))
 os.environ["DBARCH_HOME"] = str(_HOME)
+os.environ["DBARCH_CACHE_DIR"] = str(_HOME / "cache")  # lint reports cached per run, never shared
 os.environ.setdefault("XDG_RUNTIME_DIR", str(_HOME))
 for _var in ("DBARCH_SANDBOX_DSN", "LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2", "DBARCH_SANDBOX_DIR"):
     os.environ.pop(_var, None)

@@ -129,6 +129,7 @@ def check_sources(
     are psql variables (see :mod:`tools.sql.variables`). A ``KeyboardInterrupt`` cancels the
     statement running on the server before it propagates.
     """
+    from dbarch.tools.schema.elements import element_notes, elements_analysed
     from dbarch.tools.schema.from_sql import schema_from_script
     from dbarch.tools.sql.parse import analyse_script, normalize_dialect
 
@@ -166,6 +167,7 @@ def check_sources(
             before.append(schema)
             schema = schema_from_script(script, base=schema)
             after.append(schema)
+            notes.extend(element_notes(script))
         timings["model"] = (time.perf_counter() - t0) * 1000
 
         diagnostics: list[Diagnostic] = []
@@ -195,7 +197,8 @@ def check_sources(
         translations = tuple(transpile_script(s, target) for s in scripts)
 
     statements = sum(len(s.sql_statements) for s in scripts)
-    not_analysed = sum(1 for s in scripts for st in s.sql_statements if not st.analysed and st.error is None)
+    not_analysed = sum(1 for s in scripts for st in s.sql_statements
+                       if not st.analysed and st.error is None and not elements_analysed(st, s.dialect))
     sources_order = {s.name: i for i, s in enumerate(sources)}
     return CheckResult(
         sources=tuple(s.name for s in sources),

@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from dbarch.agent.cli.lint import lint_config
     from dbarch.tools.check import check_sources
-    from dbarch.tools.sql.parse import normalize_dialect
+    from dbarch.tools.sql.dialects import normalize_dialect
 
     sources = read_sources(args)
     dialect = normalize_dialect(args.dialect)

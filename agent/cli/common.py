@@ -34,7 +34,7 @@ def add_input_args(parser: argparse.ArgumentParser, *, files: bool = True) -> No
 def dialect_arg(name: str) -> str:
     """``--dialect``/``--to``: the canonical dialect name, or a usage error listing them."""
     from dbarch.tools.errors import UsageError
-    from dbarch.tools.sql.parse import normalize_dialect
+    from dbarch.tools.sql.dialects import normalize_dialect
 
     try:
         return normalize_dialect(name)

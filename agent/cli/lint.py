@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from dbarch.agent.cli.common import add_input_args, read_sources
 
 if TYPE_CHECKING:
+    from dbarch.tools.lint.cache import LintCache
     from dbarch.tools.lint.config import LintConfig
-    from dbarch.tools.lint.engine import LintReport
+    from dbarch.tools.lint.findings import LintReport
     from dbarch.tools.lint.workflow import FixResult
     from dbarch.tools.sql.source import SqlSource
 
@@ -40,6 +41,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--fix", action="store_true", help="print the safe fixes as a unified diff")
     p.add_argument("--write", action="store_true", help="with --fix, apply the fixes to the files")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--no-cache", action="store_true",
+                   help="lint every file again instead of reusing reports of unchanged files")
+    p.add_argument("--cache-dir", metavar="DIR",
+                   help="where reports are cached (default: $DBARCH_CACHE_DIR, else $XDG_CACHE_HOME/dbarch, "
+                   "else ~/.cache/dbarch; then lint/)")
     p.set_defaults(func=run)
 
 
@@ -50,7 +56,7 @@ def _split(value: str | None) -> list[str] | None:
 def run(args: argparse.Namespace) -> int:
     from dbarch.tools.errors import UsageError
     from dbarch.tools.lint.workflow import fix_sources, lint_sources
-    from dbarch.tools.sql.parse import normalize_dialect
+    from dbarch.tools.sql.dialects import normalize_dialect
 
     if args.write and not args.fix:
         raise UsageError("--write needs --fix", hint="dbarch lint --fix --write FILE")
@@ -65,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         from dbarch.tools.sql.source import read_sql
 
         existing = schema_from_sql(read_sql(args.schema).text, dialect)
-    reports = lint_sources(sources, config, dialect=dialect, existing=existing)
+    cache = None if args.no_cache or args.fix else lint_cache(args.cache_dir)
+    reports = lint_sources(sources, config, dialect=dialect, existing=existing, cache=cache)
     if args.fix:
         fixes = fix_sources(sources, config, dialect=dialect, existing=existing, reports=reports)
         return _fix(args, fixes)
@@ -73,11 +80,27 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(r.diagnostics for r in reports) else 0
 
 
+def lint_cache(directory: str | None) -> LintCache:
+    """The lint cache in ``directory``, or in the user's cache folder (``$DBARCH_CACHE_DIR``,
+    else ``$XDG_CACHE_HOME/dbarch``, else ``~/.cache/dbarch``), under ``lint/``."""
+    import os
+
+    from dbarch.tools.lint.cache import LintCache
+
+    if directory:
+        return LintCache(Path(directory))
+    root = os.environ.get("DBARCH_CACHE_DIR")
+    if not root:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        root = str(Path(xdg) / "dbarch") if xdg else str(Path.home() / ".cache" / "dbarch")
+    return LintCache(Path(root) / "lint")
+
+
 def lint_config(args: argparse.Namespace) -> LintConfig:
     """The configuration file the options name (or the nearest ``pyproject.toml`` of the
     first file, or of the current folder), with ``--select``/``--ignore``/``--severity`` on top."""
-    from dbarch.tools.lint.base import Severity
     from dbarch.tools.lint.config import LintConfig, load_config, read_config
+    from dbarch.tools.lint.findings import Severity
 
     if getattr(args, "no_config", False):
         config = LintConfig()
@@ -94,19 +117,20 @@ def lint_config(args: argparse.Namespace) -> LintConfig:
 
 
 def _print(args: argparse.Namespace, sources: list[SqlSource], reports: Sequence[LintReport]) -> None:
-    from dbarch.tools.lint.engine import select_rules
-    from dbarch.tools.lint.registry import RULES
     from dbarch.tools.render import lint as render
 
     if args.format == "json":
         sys.stdout.write(render.render_json(reports))
     elif args.format == "sarif":
+        from dbarch.tools.lint.engine import select_rules
+        from dbarch.tools.lint.registry import RULES
+
         sys.stdout.write(render.render_sarif(reports, select_rules(_split(args.select), [], RULES)))
     elif args.format == "github":
         sys.stdout.write(render.render_github(reports))
     else:
         colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
-        fixable = frozenset(r.id for r in RULES if r.fixable)
+        fixable: frozenset[str] = frozenset().union(*(r.fixable for r in reports))
         sources_by_name = {s.name: s.text for s in sources}
         sys.stdout.write(render.render_text(reports, sources_by_name, colour=colour, fixable=fixable))
 

@@ -18,61 +18,15 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from enum import IntEnum
 from typing import Any, ClassVar, TypeVar, cast
 
 from sqlglot import exp
 
 from dbarch.tools.errors import LintError
+from dbarch.tools.lint.findings import Diagnostic as Diagnostic, Edit as Edit, Severity as Severity
+from dbarch.tools.schema.elements import element_statements
 from dbarch.tools.schema.model import Schema
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
-
-
-class Severity(IntEnum):
-    INFO = 1
-    WARNING = 2
-    ERROR = 3
-
-    def __str__(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, name: str) -> Severity:
-        return cls[name.upper()]
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """JSON form: the lower-case name (``"warning"``), not the number."""
-        from pydantic_core import core_schema as cs
-
-        names = cs.literal_schema([str(s) for s in cls])
-        return cs.no_info_after_validator_function(
-            cls.parse, names, serialization=cs.plain_serializer_function_ser_schema(str, return_schema=names)
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """One finding. A value: rendering (text, JSON, SARIF, GitHub) is separate."""
-
-    rule: str
-    severity: Severity
-    message: str
-    line: int
-    column: int
-    hint: str | None = None
-    file: str | None = None
-    end_line: int | None = None
-    end_column: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """Replace ``source[start:end]`` (absolute character offsets) with ``text``."""
-
-    start: int
-    end: int
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +47,13 @@ class LintContext:
         return self.script.source
 
     def statements(self) -> Iterator[ParsedStatement]:
-        """The analysed SQL statements, in order."""
+        """The analysed SQL statements, in order; in place of ``CREATE SCHEMA s CREATE TABLE
+        ...`` (opaque to sqlglot), its elements (:func:`~dbarch.tools.schema.elements.element_statements`)."""
         for st in self.script.statements:
             if st.expression is not None and st.analysed:
                 yield st
+            elif st.is_sql and st.error is None:
+                yield from element_statements(st, self.script.dialect)
 
     def is_existing_table(self, key: str) -> bool:
         """True when ``key`` (qualified) existed before this script and is not created by it."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dbarch.tools.errors import LintError
-from dbarch.tools.lint.base import Severity
+from dbarch.tools.lint.findings import Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlglot import exp
@@ -27,51 +25,21 @@ from dbarch.tools.lint.base import (
     lint_run,
     node_types_in,
 )
+from dbarch.tools.lint.findings import (
+    ENGINE_IDS as ENGINE_IDS,
+    INTERNAL_ERROR as INTERNAL_ERROR,
+    PARSE_ERROR as PARSE_ERROR,
+    LintReport as LintReport,
+)
 from dbarch.tools.lint.registry import RULES
 from dbarch.tools.lint.rules._util import SEARCH_PATH_KEYS, resolve_search_path
 from dbarch.tools.lint.suppress import parse_suppressions
+from dbarch.tools.schema.elements import elements_analysed
 from dbarch.tools.schema.model import Schema
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement
 
 log = logging.getLogger(__name__)
 
-PARSE_ERROR = "parse-error"
-INTERNAL_ERROR = "internal-error"
-ENGINE_IDS = (PARSE_ERROR, INTERNAL_ERROR)
-"""Ids the engine reports itself (not rules): they can be ignored like any rule."""
-
-
-def _no_edits() -> tuple[Edit, ...]:
-    return ()
-
-
-@dataclass(frozen=True)
-class LintReport:
-    source: str
-    diagnostics: tuple[Diagnostic, ...]
-    statements: int
-    """SQL statements in the script."""
-    skipped: int
-    """Statements not analysed (opaque to sqlglot): no rule saw them."""
-    fixes: Callable[[], tuple[Edit, ...]] = field(
-        default=_no_edits, repr=False, compare=False, metadata={"exclude": True}
-    )
-    """Computes :attr:`edits`: only ``--fix`` reads them, so plain linting never pays for it."""
-    suppressed: int = 0
-
-    @cached_property
-    def edits(self) -> tuple[Edit, ...]:
-        """Fixes for the fixable findings reported (apply with :func:`apply_edits`)."""
-        return self.fixes()
-
-    def at_or_above(self, severity: Severity) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity >= severity)
-
-    def counts(self) -> dict[str, int]:
-        out = {str(s): 0 for s in sorted(Severity, reverse=True)}
-        for d in self.diagnostics:
-            out[str(d.severity)] += 1
-        return out
 
 
 def rule_matches(token: str, rule_id: str, family: str) -> bool:
@@ -216,8 +184,10 @@ def lint_script(
         return tuple(edits)
 
     sql = script.sql_statements
-    skipped = sum(1 for s in sql if s.error is None and not s.analysed)
-    return LintReport(script.source, diagnostics, len(sql), skipped, fixes, suppressed)
+    skipped = sum(1 for s in sql if s.error is None and not s.analysed and not elements_analysed(s, script.dialect))
+    fired = {d.rule for d in diagnostics}
+    fixable = frozenset(r.id for r in rules if r.fixable and r.id in fired)
+    return LintReport(script.source, diagnostics, len(sql), skipped, fixes, suppressed, fixable)
 
 
 def _lint(

@@ -14,13 +14,16 @@ safe fixes and lints the fixed text again, so the caller learns what remains.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from dbarch.tools.lint.base import Diagnostic
 from dbarch.tools.lint.config import LintConfig
-from dbarch.tools.lint.engine import LintReport, apply_edits, lint_script
-from dbarch.tools.schema.model import Schema
-from dbarch.tools.sql.source import SqlSource
+from dbarch.tools.lint.findings import Diagnostic, LintReport
+
+if TYPE_CHECKING:
+    from dbarch.tools.lint.cache import LintCache
+    from dbarch.tools.schema.model import Schema
+    from dbarch.tools.sql.source import SqlSource
 
 
 def lint_text(
@@ -30,11 +33,21 @@ def lint_text(
     *,
     dialect: str = "postgres",
     existing: Schema | None = None,
+    cache: LintCache | None = None,
 ) -> LintReport:
-    """Lint one SQL text named ``name`` (the file it came from)."""
+    """Lint one SQL text named ``name`` (the file it came from).
+
+    With ``cache``, a report stored for the same inputs is returned as it was computed (its
+    ``cached`` is true; its edits are computed on demand), and a new one is stored."""
+    key = cache.key(text, name, config, dialect, existing) if cache is not None else None
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return replace(hit, fixes=lambda: lint_text(text, name, config, dialect=dialect, existing=existing).edits)
+    from dbarch.tools.lint.engine import lint_script
     from dbarch.tools.sql.parse import parse_script
 
-    return lint_script(
+    report = lint_script(
         parse_script(text, dialect=dialect, source=name),
         existing=existing,
         select=config.select,
@@ -44,6 +57,9 @@ def lint_text(
         severities=config.severities,
         assume_in_transaction=config.assume_in_transaction,
     )
+    if cache is not None:
+        cache.put(key, report)
+    return report
 
 
 def lint_sources(
@@ -52,9 +68,11 @@ def lint_sources(
     *,
     dialect: str = "postgres",
     existing: Schema | None = None,
+    cache: LintCache | None = None,
 ) -> tuple[LintReport, ...]:
-    """One report per source; ``existing`` is the schema they start from (live tables)."""
-    return tuple(lint_text(s.text, s.name, config, dialect=dialect, existing=existing) for s in sources)
+    """One report per source; ``existing`` is the schema they start from (live tables);
+    ``cache`` stores and reuses reports (see :mod:`dbarch.tools.lint.cache`)."""
+    return tuple(lint_text(s.text, s.name, config, dialect=dialect, existing=existing, cache=cache) for s in sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +106,8 @@ def fix_sources(
     written: the caller decides (``dbarch lint --fix --write`` writes the files)."""
     if reports is None:
         reports = lint_sources(sources, config, dialect=dialect, existing=existing)
+    from dbarch.tools.lint.engine import apply_edits
+
     results: list[FixResult] = []
     for src, report in zip(sources, reports, strict=True):
         new = apply_edits(src.text, report.edits)

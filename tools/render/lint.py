@@ -11,11 +11,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from dbarch.tools.lint.base import Diagnostic, Rule, Severity
-from dbarch.tools.lint.engine import ENGINE_IDS, LintReport
+from dbarch.tools.lint.findings import ENGINE_IDS, Diagnostic, LintReport, Severity, diagnostic_json
 from dbarch.tools.render.finding import render_finding
 
 if TYPE_CHECKING:
+    from dbarch.tools.lint.base import Rule
     from dbarch.tools.lint.workflow import FixResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -69,9 +69,8 @@ def render_diagnostic(
 def render_json(reports: Sequence[LintReport]) -> str:
     """Every report's diagnostics as one JSON list (their one JSON form, see
     :mod:`dbarch.tools.jsonform`): ``{rule, severity, message, line, column, hint, file, ...}``."""
-    from dbarch.tools.jsonform import to_json
-
-    return to_json(tuple(d for r in reports for d in r.diagnostics), tuple[Diagnostic, ...]) + "\n"
+    items = [diagnostic_json(d) for r in reports for d in r.diagnostics]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_diff(fix: FixResult) -> str:

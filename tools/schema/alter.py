@@ -10,6 +10,7 @@ re-parses the rest of an ``ALTER TABLE`` action by action.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import sqlglot
@@ -89,7 +90,7 @@ def _alter_column(b: Builder, key: str, action: exp.AlterColumn) -> None:
         return
     dtype = action.args.get("dtype")
     if dtype is not None:
-        written = ddl.type_text(b, action.this) or dtype.sql(dialect="postgres")
+        written = ddl.type_text(b, action.this) or ddl.postgres_text(dtype)
         col_type, declared = b.column_type(written)
         col = replace(col, type=col_type, declared_type=declared)
     if action.args.get("default") is not None:
@@ -216,8 +217,19 @@ def _alter_table_action(b: Builder, key: str, head: str, text: str, action: list
             alter_table(b, node)
 
 
+_READ_COMMANDS = re.compile(
+    r"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*"
+    r"(?:create\s+(?:extension|(?:unique\s+)?index)|set|alter\s+(?:type|table))\b",
+    re.IGNORECASE | re.DOTALL,
+)
+"""How the statements :func:`command` reads begin: the others (function bodies, DO blocks,
+grants...) are never tokenized."""
+
+
 def command(b: Builder, text: str) -> None:
     """Read the few statements sqlglot keeps as opaque text (see the module docstring)."""
+    if not _READ_COMMANDS.match(text):
+        return
     tokens = b.tokens()
     words = [_word(t) for t in tokens]
     if words[:2] == ["CREATE", "EXTENSION"]:

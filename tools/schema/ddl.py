@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import TokenType
 
 from dbarch.tools.schema.build import Builder
@@ -29,11 +30,23 @@ TYPE_STOP_WORDS = frozenset(
 """Words that end a column's type in ``name type [constraints]``."""
 
 
+_POSTGRES = Dialect.get_or_raise("postgres")
+
+
+def postgres_text(node: exp.Expr) -> str:
+    """PostgreSQL text of ``node`` as sqlglot writes it, read in place (see :func:`sql`)."""
+    return _POSTGRES.generate(node, copy=False)
+
+
 def sql(node: exp.Expr) -> str:
-    """PostgreSQL text of an expression, without outer parentheses, function names lower-cased."""
+    """PostgreSQL text of an expression, without outer parentheses, function names lower-cased.
+
+    The generator reads the tree in place (``copy=False``): the expressions read here (defaults,
+    checks, generated columns, index keys and predicates) hold no query the generator rewrites,
+    and copying each one first cost as much as parsing the whole script's DDL."""
     while isinstance(node, exp.Paren):
         node = node.this
-    return node.sql(dialect="postgres", normalize_functions="lower")
+    return _POSTGRES.generate(node, copy=False, normalize_functions="lower")
 
 
 def _names(nodes: list[exp.Expression] | None) -> tuple[str, ...]:
@@ -141,7 +154,7 @@ def add_column(b: Builder, key: str, coldef: exp.ColumnDef, validated: bool = Tr
     if name in table.column_names:
         return
     kind = coldef.args.get("kind")
-    written = type_text(b, coldef.this) or (kind.sql(dialect="postgres") if kind else "text")
+    written = type_text(b, coldef.this) or (postgres_text(kind) if kind else "text")
     col_type, declared = b.column_type(written)
     line, column = b.position(coldef.this)
     col = Column(name, col_type, declared_type=declared, line=line, column=column)

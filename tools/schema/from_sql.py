@@ -2,7 +2,8 @@
 
 Statements are read in order from sqlglot's trees: ``CREATE TABLE`` (columns, inline and
 table-level keys and checks), ``ALTER TABLE`` actions, ``CREATE INDEX``, ``DROP``, enums, views,
-extensions and ``SET search_path``. Names fold as in PostgreSQL (unquoted lower-cased), unnamed
+extensions and ``SET search_path``, and the elements of ``CREATE SCHEMA s CREATE TABLE ...``
+(:mod:`~dbarch.tools.schema.elements`). Names fold as in PostgreSQL (unquoted lower-cased), unnamed
 constraints and indexes get the names PostgreSQL would give them (:mod:`tools.model_names`).
 Anything unreadable is skipped, never raised: the server is the final judge.
 
@@ -21,6 +22,7 @@ from sqlglot import exp
 
 from dbarch.tools.schema import alter as model_alter, ddl as model_ddl
 from dbarch.tools.schema.build import Builder
+from dbarch.tools.schema.elements import SchemaElements, schema_elements
 from dbarch.tools.schema.idents import search_path_setting, table_ref
 from dbarch.tools.schema.model import Schema
 from dbarch.tools.sql.parse import ParsedScript, ParsedStatement, parse_script
@@ -76,17 +78,37 @@ def _apply(b: Builder, stmt: ParsedStatement) -> None:
         model_alter.command(b, stmt.text)
 
 
+def _apply_elements(b: Builder, found: SchemaElements) -> None:
+    """``CREATE SCHEMA s CREATE TABLE ...``: each element in PostgreSQL's order, with ``s``
+    first on the search path while they run (their own names are qualified already)."""
+    outer = b.search_path
+    b.set_search_path([found.schema or outer[0], *outer])
+    try:
+        for element in found.in_execution_order:
+            if element.modelled:
+                _replay(b, element.statement)
+    finally:
+        b.set_search_path(outer)
+
+
+def _replay(b: Builder, stmt: ParsedStatement) -> None:
+    b.statement = stmt
+    try:
+        found = schema_elements(stmt, b.dialect) if not stmt.analysed else None
+        if found is not None:
+            _apply_elements(b, found)
+        else:
+            _apply(b, stmt)
+    except Exception:  # odd input: skip the statement, keep the model built so far
+        pass
+
+
 def schema_from_script(script: ParsedScript, base: Schema | None = None) -> Schema:
     """Replay the DDL of ``script`` on ``base`` (an empty schema by default)."""
     b = Builder.start(base, script.dialect)
     for stmt in script.statements:
-        if not stmt.is_sql:
-            continue
-        b.statement = stmt
-        try:
-            _apply(b, stmt)
-        except Exception:  # odd input: skip the statement, keep the model built so far
-            continue
+        if stmt.is_sql:
+            _replay(b, stmt)
     return b.build()
 
 

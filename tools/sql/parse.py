@@ -20,38 +20,12 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError as SqlglotParseError, TokenError
 
 from dbarch.tools.errors import ParseError
+from dbarch.tools.sql.dialects import (
+    DIALECTS as DIALECTS,
+    known_dialects as known_dialects,
+    normalize_dialect as normalize_dialect,
+)
 from dbarch.tools.sql.statements import Statement, StatementKind, split_statements
-
-DIALECTS = ("postgres", "mysql", "sqlite", "bigquery", "duckdb", "snowflake", "tsql", "oracle")
-"""Dialects ``--dialect`` and ``--to`` accept (any sqlglot dialect works; these are tested)."""
-
-
-_ALIASES = {"postgresql": "postgres", "pg": "postgres", "mariadb": "mysql", "sqlite3": "sqlite", "mssql": "tsql",
-            "sqlserver": "tsql"}
-
-
-def known_dialects() -> tuple[str, ...]:
-    """Every dialect name accepted: the tested ones first, then sqlglot's others."""
-    from sqlglot.dialects.dialect import Dialects
-
-    others = sorted(d.value for d in Dialects if d.value and d.value not in DIALECTS)
-    return (*DIALECTS, *others)
-
-
-def normalize_dialect(name: str) -> str:
-    """The canonical name of dialect ``name``, or :class:`~tools.errors.UsageError` listing the
-    accepted names (an unknown dialect must never parse as "nothing to check")."""
-    key = name.strip().lower()
-    key = _ALIASES.get(key, key)
-    if key not in known_dialects():
-        from dbarch.tools.errors import UsageError
-
-        raise UsageError(
-            f"unknown SQL dialect {name!r}",
-            hint=f"accepted: {', '.join(DIALECTS)} (tested), or another sqlglot dialect: "
-            f"{', '.join(known_dialects()[len(DIALECTS):])}; aliases: {', '.join(sorted(_ALIASES))}",
-        )
-    return key
 
 
 @dataclass(frozen=True, slots=True)
