@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install chat test lint bench docs clean eval-calibrate
+.PHONY: install chat test lint bench docs clean eval-calibrate mcp-catalog
 
 $(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -45,6 +45,10 @@ eval-calibrate: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m dbarch.tools.lint.docs
+
+# the MCP tools' descriptions and schemas that `dbarch mcp` serves (tests fail when it is stale)
+mcp-catalog: $(STAMP)
+	$(BIN)/python -m dbarch.agent.mcp.catalog
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

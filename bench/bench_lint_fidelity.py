@@ -6,7 +6,7 @@
 2. Discrimination on our paired corpus (``tests/fixtures/lint/pairs/*.sql``): the share of
    dangerous migrations flagged (a finding at warning or above) minus the share of their safe
    rewrites flagged, each linted against the schema that exists before it.
-3. Findings per table on sample databases (pagila, Chinook and Northwind from ``bench/schemas/``, plus any
+3. Findings per table on sample databases (pagila, Chinook, Northwind and AdventureWorks from ``bench/schemas/``, plus any
    folder given with ``--samples``), as a new user runs ``dbarch lint`` on them.
 4. Time against squawk on a real migration history (``bench/data/migrations/*.sql``
    concatenated, or ``--history FILE``): whole processes, the median of 5 runs each; dbarch
@@ -43,8 +43,9 @@ from dbarch.tools.lint.corpus import load_families, load_pairs  # noqa: E402
 from dbarch.tools.lint.engine import lint_script  # noqa: E402
 from dbarch.tools.lint.rust_tests import RustCase, SkippedTest, read_rust_tests  # noqa: E402
 from dbarch.tools.lint.squawk_map import COUNTERPARTS, DISAGREEMENTS, MIN_PG_MAJOR, NO_COUNTERPART  # noqa: E402
+from dbarch.tools.schema.elements import schema_elements  # noqa: E402
 from dbarch.tools.schema.from_sql import schema_from_sql  # noqa: E402
-from dbarch.tools.sql.parse import ParsedScript, parse_script  # noqa: E402
+from dbarch.tools.sql.parse import ParsedScript, ParsedStatement, parse_script  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"
 DATA = ROOT / "bench" / "data"
@@ -94,7 +95,7 @@ def discrimination() -> None:
         print(f"  {note}")
 
 
-SAMPLE_SCHEMAS = ("chinook", "northwind", "pagila")
+SAMPLE_SCHEMAS = ("chinook", "northwind", "pagila", "adventureworks")
 """Public sample databases in ``bench/schemas/`` (sources and licences in its README)."""
 
 
@@ -112,7 +113,7 @@ def samples(extra: list[Path]) -> None:
         report = lint_script(script)
         seconds = time.perf_counter() - t0
         spans = table_spans(script)
-        tables = {m.group(1).replace('"', "").split(".")[-1].lower() for st in script.statements
+        tables = {m.group(1).replace('"', "").split(".")[-1].lower() for st in _units(script)
                   if (m := _CREATE_TABLE.match(st.text))}
         per_table = Counter(next((n for a, b, n in spans if a <= d.line <= b), "(no table)") for d in report.diagnostics)
         by_rule = Counter(d.rule for d in report.diagnostics)
@@ -134,11 +135,21 @@ _CREATE_TABLE = re.compile(r"\s*create\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+e
 def table_spans(script: ParsedScript) -> list[tuple[int, int, str]]:
     """(first line, last line, table) of each statement about one table, to count findings per table."""
     spans = []
-    for st in script.statements:
+    for st in _units(script):
         m = _TABLE_STATEMENT.search(st.text)
         if m:
             spans.append((st.line, st.line + st.text.count("\n"), m.group(1).replace('"', "").split(".")[-1].lower()))
     return spans
+
+
+def _units(script: ParsedScript) -> list[ParsedStatement]:
+    """The script's statements, each ``CREATE SCHEMA s CREATE TABLE ...`` replaced by its elements
+    (AdventureWorks creates its 68 tables so)."""
+    out: list[ParsedStatement] = []
+    for st in script.statements:
+        found = schema_elements(st)
+        out.extend(e.statement for e in found.elements) if found is not None else out.append(st)
+    return out
 
 
 def _median_seconds(cmd: list[str], repeat: int) -> float:

@@ -22,6 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from dbarch.agent.mcp.lean import bind_lazily
+
+    bind_lazily()  # the stdio server loads without the SDK's client and HTTP stacks
     from dbarch.agent.mcp.server import serve
 
     return serve(workspace=Path(args.workspace).expanduser().absolute(), sandbox_dsn=args.sandbox_dsn)

@@ -1,28 +1,34 @@
 """The MCP server: every function of :data:`.tools.TOOLS` as a tool, over stdio.
 
-Input schemas come from the tool functions' typed signatures; output schemas from the result
-types (:func:`.outputs.output_schema`). A tool returns its result's JSON form as structured content (and the
-same JSON as text, for clients that read only text). A :class:`DbarchError` becomes a tool
-error whose text says where and what to do; a missing model, a clear tool error too.
+Built on the SDK's low-level ``Server`` with two handlers. ``tools/list`` is answered from the
+committed catalog (:mod:`.catalog`: descriptions, input schemas from the typed signatures,
+output schemas from the result types), so start-up builds no schema and imports neither the
+typed API nor the agent. ``tools/call`` validates the arguments with the tool's arguments model
+(:mod:`.arguments`, built on the tool's first call), runs the tool on a worker thread (the
+tools import what they use when first called) and returns its result's JSON form as
+structured content, with the same JSON as text for clients that read only text. A
+:class:`DbarchError` becomes a tool error whose text says where and what to do; so do invalid
+arguments, an unknown tool and a missing model. Anything else is logged with its traceback
+and reported as an internal error: a tool never takes the server down.
 """
 
 from __future__ import annotations
 
-import inspect
+import functools
 import json
-import typing
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.tools import Tool
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+import anyio
+import mcp_types as types
+from mcp.server.lowlevel import Server
+from mcp.server.stdio import stdio_server
 
 from dbarch.agent.logfile import append_traceback
 from dbarch.agent.mcp import tools as T
-from dbarch.agent.mcp.outputs import output_schema, to_json
+from dbarch.agent.mcp.catalog import load_catalog
 
 INSTRUCTIONS = (
     "dbarch: a database architect that never guesses where it can check. check_schema applies "
@@ -31,47 +37,48 @@ INSTRUCTIONS = (
     "migrations. ask_architect runs the whole agent (it needs a configured model)."
 )
 
-READ_ONLY = frozenset({"check_schema", "lint_sql", "explain_query", "advise_indexes", "erd",
-                       "read_workspace"})
+FUNCTIONS: dict[str, Callable[..., Any]] = {fn.__name__: fn for fn in T.TOOLS}
 
 
-def _result(value: Any, name: str) -> CallToolResult:
+def _result(value: Any, name: str) -> types.CallToolResult:
+    from dbarch.agent.mcp.outputs import to_json
+
     data = to_json(name, value)
     text = data["result"] if set(data) == {"result"} and isinstance(data["result"], str) else \
         json.dumps(data, ensure_ascii=False, default=str)
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+    return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
+                                structured_content=data)
 
 
-def _error(message: str) -> CallToolResult:
-    return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
+def _error(message: str) -> types.CallToolResult:
+    return types.CallToolResult(content=[types.TextContent(type="text", text=message)],
+                                is_error=True)
 
 
-def _bind(fn: Callable[..., Any], services: T.Services) -> Callable[..., CallToolResult]:
-    """``fn(services, **arguments)`` as a tool: the ``services`` parameter hidden, the result
-    turned into its JSON form, errors into tool errors."""
+def call_tool(services: T.Services, name: str, arguments: dict[str, Any]) -> types.CallToolResult:
+    """Run tool ``name`` (blocking): its result, or a tool error that says what went wrong."""
+    from pydantic import ValidationError
+
+    from dbarch.agent.mcp.arguments import validate_arguments
     from dbarch.tools.errors import DbarchError
 
-    hints = typing.get_type_hints(fn, include_extras=True)
-    params = [p.replace(annotation=hints[p.name]) for p in inspect.signature(fn).parameters.values()
-              if p.name != "svc"]
-    name = fn.__name__
-
-    def call(**arguments: Any) -> CallToolResult:
-        try:
-            return _result(fn(services, **arguments), name)
-        except DbarchError as exc:
-            return _error(exc.one_line())
-        except Exception as exc:  # a tool never takes the server down; the log keeps the trace
-            where = _log_traceback()
-            return _error(f"internal error: {type(exc).__name__}: {exc}"
-                          + (f" (traceback in {where})" if where else ""))
-
-    call.__name__ = name
-    call.__doc__ = fn.__doc__
-    call.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        params, return_annotation=Annotated[CallToolResult, dict[str, Any]]
-    )
-    return call
+    fn = FUNCTIONS.get(name)
+    if fn is None:
+        return _error(f"unknown tool {name!r}; the tools are: {', '.join(FUNCTIONS)}")
+    try:
+        kwargs = validate_arguments(fn, arguments)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
+                             for e in exc.errors())
+        return _error(f"invalid arguments for {name}: {problems}")
+    try:
+        return _result(fn(services, **kwargs), name)
+    except DbarchError as exc:
+        return _error(exc.one_line())
+    except Exception as exc:  # a tool never takes the server down; the log keeps the trace
+        where = _log_traceback()
+        return _error(f"internal error: {type(exc).__name__}: {exc}"
+                      + (f" (traceback in {where})" if where else ""))
 
 
 def _log_traceback() -> Path | None:
@@ -80,27 +87,29 @@ def _log_traceback() -> Path | None:
     return append_traceback(user_home() / "logs" / "mcp.log")
 
 
-def build_server(services: T.Services) -> MCPServer[Any]:
-    """The server with every tool bound to ``services``."""
-    tools = []
-    for fn in T.TOOLS:
-        bound = _bind(fn, services)
-        annotations = ToolAnnotations(read_only_hint=fn.__name__ in READ_ONLY,
-                                      open_world_hint=fn.__name__ in T.NEEDS_MODEL)
-        tool = Tool.from_function(bound, annotations=annotations)
-        # The SDK validates against a JSON object; the schema clients see is the result type's.
-        tool.fn_metadata.output_schema = output_schema(fn.__name__)
-        tools.append(tool)
+def build_server(services: T.Services, catalog: list[dict[str, Any]] | None = None) -> Server[Any]:
+    """The server with every tool bound to ``services``; ``tools/list`` shows ``catalog``
+    (default: the committed ``catalog.json``)."""
+    listed = types.ListToolsResult(tools=[types.Tool.model_validate(tool)
+                                          for tool in catalog or load_catalog()])
+
+    async def list_tools(_ctx: Any, _params: types.PaginatedRequestParams | None
+                         ) -> types.ListToolsResult:
+        return listed
+
+    async def call(_ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        run = functools.partial(call_tool, services, params.name, params.arguments or {})
+        return await anyio.to_thread.run_sync(run)
 
     @asynccontextmanager
-    async def lifespan(_server: MCPServer[Any]) -> AsyncIterator[None]:
+    async def lifespan(_server: Server[Any]) -> AsyncIterator[None]:
         try:
             yield None
         finally:
             services.close()
 
-    return MCPServer("dbarch", instructions=INSTRUCTIONS, version=_version(), tools=tools,
-                     lifespan=lifespan, log_level="WARNING")
+    return Server("dbarch", version=_version(), instructions=INSTRUCTIONS, lifespan=lifespan,
+                  on_list_tools=list_tools, on_call_tool=call)
 
 
 def _version() -> str:
@@ -112,6 +121,12 @@ def _version() -> str:
         return "0+unknown"
 
 
+async def run_stdio(server: Server[Any]) -> None:
+    """Serve one client over standard input/output until it closes the connection."""
+    async with stdio_server() as (read_stream, write_stream):
+        await server.run(read_stream, write_stream, server.create_initialization_options())
+
+
 def serve(*, workspace: Path, sandbox_dsn: str | None = None) -> int:
     """Run over stdio until the client closes the connection."""
     import os
@@ -121,5 +136,5 @@ def serve(*, workspace: Path, sandbox_dsn: str | None = None) -> int:
 
     config = load_user_config(user_home(), os.environ)
     services = T.Services(workspace=workspace, config=config, sandbox_dsn=sandbox_dsn)
-    build_server(services).run("stdio")
+    anyio.run(run_stdio, build_server(services))
     return 0

@@ -54,20 +54,30 @@ class Services:
         return Workspace(self.workspace)
 
     def architect(self) -> Any:
+        """The agent (imported and built on first use), sharing this sandbox."""
+        with self._lock:
+            architect = self._architect
+        if architect is not None:
+            return architect
+        from dbarch.agent.session import Architect
+        from dbarch.agent.userconfig import make_context
+
+        context = make_context(self.config, workspace=str(self.workspace),
+                               sandbox_dsn=self.sandbox_dsn)  # no model: a clear DbarchError
+        box = self.sandbox()
         with self._lock:
             if self._architect is None:
-                from dbarch.agent.session import Architect
-                from dbarch.agent.userconfig import make_context
-
-                context = make_context(self.config, workspace=str(self.workspace),
-                                       sandbox_dsn=self.sandbox_dsn)
-                self._architect = Architect(context, sandbox=None)
+                self._architect = Architect(context, sandbox=box)
             return self._architect
 
     def close(self) -> None:
-        if self._sandbox is not None:
-            self._sandbox.close()
-            self._sandbox = None
+        with self._lock:
+            architect, self._architect = self._architect, None
+            box, self._sandbox = self._sandbox, None
+        if architect is not None:
+            architect.close()
+        if box is not None:
+            box.close()
 
 
 def _source(text: str, name: str) -> Any:
@@ -207,3 +217,8 @@ TOOLS = (check_schema, lint_sql, explain_query, advise_indexes, erd, read_worksp
 """Every tool, in the order ``tools/list`` shows them."""
 
 NEEDS_MODEL = frozenset({"ask_architect"})
+"""Tools that call a model (the ``openWorldHint`` annotation)."""
+
+READ_ONLY = frozenset({"check_schema", "lint_sql", "explain_query", "advise_indexes", "erd",
+                       "read_workspace"})
+"""Tools that change nothing in the workspace (the ``readOnlyHint`` annotation)."""

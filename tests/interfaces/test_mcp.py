@@ -64,6 +64,7 @@ def test_every_tool_without_a_model(tmp_path: Path, sandbox: object) -> None:
         out["soul"] = await client.call_tool("read_workspace", {"what": "soul"})
         out["summary"] = await client.call_tool("read_workspace", {})
         out["bad_args"] = await client.call_tool("check_schema", {"sequel": "select 1"})
+        out["unknown"] = await client.call_tool("drop_everything", {})
         return out
 
     r = with_client(server_params(ws), body)
@@ -89,3 +90,6 @@ def test_every_tool_without_a_model(tmp_path: Path, sandbox: object) -> None:
     assert decision["id"] in structured(r["soul"])["result"]
     assert "Money is numeric" in structured(r["summary"])["result"]
     assert r["bad_args"].is_error
+    assert r["bad_args"].content[0].text == ("invalid arguments for check_schema: sql: Field required; "
+                                             "sequel: Extra inputs are not permitted")
+    assert r["unknown"].is_error and "unknown tool 'drop_everything'" in r["unknown"].content[0].text

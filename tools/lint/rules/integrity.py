@@ -107,6 +107,11 @@ def is_generated_narrow_key(table: Table, col: Column) -> bool:
     pk = table.primary_key
     if pk is None or pk.columns != (col.name,) or _WIDTH.get(base_type(col.type), 8) >= 8:
         return False
+    return is_generated(col)
+
+
+def is_generated(col: Column) -> bool:
+    """``col``'s values come from a sequence: ``serial``, identity, or a ``nextval`` default."""
     serial = (col.declared_type or "").lower().endswith("serial")
     return bool(col.identity) or serial or (col.default or "").lower().startswith(_GENERATED_DEFAULT)
 
@@ -127,10 +132,12 @@ class PreferBigintOverInt(Rule):
 
     ## What it does
     Flags `integer` and `smallint` columns that hold ids: a column named `id` or `*_id`, a
-    primary key column, a foreign key column, or an array of ids (`ids`, `*_ids`). A foreign
-    key whose parent table dbarch cannot read (a statement it cannot parse, another file) stays
-    silent: the parent key's width is unknown. The references a partitioned table's
-    partitions declare count as its own. A foreign key narrower than the key it
+    primary key column, a foreign key column, or an array of ids (`ids`, `*_ids`). In a
+    composite primary key only the columns named like ids or generated count: a line number
+    next to an order id is no id. A foreign key whose parent table dbarch cannot read (a
+    statement it cannot parse, another file) stays silent: the parent key's width is unknown.
+    The references a partitioned table's partitions declare count as its own. A foreign key
+    narrower than the key it
     references is reported as the bug it is. Left alone: a foreign key whose parent key has
     the same width (widen the parent first), and generated single-column primary keys, which
     `prefer-bigint-primary-key` reports. Unlike squawk's rule of the same name, plain counters
@@ -203,7 +210,8 @@ class PreferBigintOverInt(Rule):
                             message=f"Use bigint[] for the array of ids {table.display_name}.{col.name}",
                         )
                     continue
-                id_like = col.name == "id" or col.name.endswith("_id") or col.name in keys or fk is not None
+                id_like = col.name == "id" or col.name.endswith("_id") or fk is not None or (
+                    col.name in keys and (len(keys) == 1 or col.name.endswith("id") or is_generated(col)))
                 if id_like and not is_generated_narrow_key(table, col):
                     yield self.diagnostic(
                         *column_at(table, col.name),

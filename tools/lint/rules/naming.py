@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sqlglot import exp
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, memoized
-from dbarch.tools.lint.rules._util import is_plural, is_uncountable, table_key, words
+from dbarch.tools.lint.rules._util import is_plural, is_uncountable, table_key
 from dbarch.tools.lint.rules.partitions import partition_facts
 from dbarch.tools.sql.parse import ParsedStatement
 
@@ -258,12 +258,12 @@ class ConsistentTablePlurality(Rule):
         partitions = partition_facts(ctx).all_partitions
         for st in ctx.statements():
             for kind, ident in defined_identifiers(st):
-                parts = words(ident.name)
-                if kind != "table" or not parts or is_uncountable(parts[-1]):
+                head = _head_noun(ident.name) if kind == "table" else None
+                if head is None or is_uncountable(head):
                     continue
                 if partitions and _created_key(st) in partitions:
                     continue  # a partition is named after its parent (sales_2025), not as a table
-                groups[is_plural(parts[-1])].append((st, ident))
+                groups[is_plural(head)].append((st, ident))
         plural, single = groups[True], groups[False]
         if not plural or not single or len(plural) + len(single) < 3:
             return
@@ -277,6 +277,20 @@ def _created_key(st: ParsedStatement) -> str | None:
     target = tree.this if isinstance(tree, exp.Create) else None
     table = target.this if isinstance(target, exp.Schema) else target
     return table_key(table) if isinstance(table, exp.Table) else None
+
+
+_CAMEL_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+"""The words of one snake_case part as written: ``BillOfMaterials`` -> ``Bill``, ``Of``, ``Materials``."""
+
+
+def _head_noun(name: str) -> str | None:
+    """The word of a table name that is singular or plural: the last one (``order_items``,
+    ``OrderItems``), or the one before ``of`` (``bill_of_materials``, ``BillOfMaterials``)."""
+    parts = [w.lower() for piece in name.split("_") if piece
+             for w in (_CAMEL_WORD.findall(piece) if piece[1:] != piece[1:].lower() else [piece])]
+    if "of" in parts[1:]:
+        parts = parts[: parts.index("of", 1)]
+    return parts[-1] if parts else None
 
 
 RULES: tuple[type[Rule], ...] = (

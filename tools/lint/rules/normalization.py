@@ -24,6 +24,8 @@ _NUMBERED = re.compile(r"^([a-z][a-z_]*?)_?(\d+)$")
 """A column name ending in a number: ``phone1``, ``address_2`` (an identifier, not SQL text)."""
 _NOT_GROUPS = frozenset({"address_line", "line", "addr_line", "street", "address"})
 """Numbered bases that are conventional single attributes (``address_line1``, ``address_line2``)."""
+_NOT_GROUPS_COMPACT = frozenset(base.replace("_", "") for base in _NOT_GROUPS)
+"""The same without underscores: ``AddressLine1`` folds to ``addressline1``."""
 
 
 class NoRepeatingGroups(Rule):
@@ -63,7 +65,7 @@ class NoRepeatingGroups(Rule):
             groups: dict[str, list[str]] = {}
             for col in table.columns:
                 match = _NUMBERED.match(col.name)
-                if match and match.group(1).rstrip("_") not in _NOT_GROUPS:
+                if match and match.group(1).replace("_", "") not in _NOT_GROUPS_COMPACT:
                     groups.setdefault(match.group(1).rstrip("_"), []).append(col.name)
             for base, names in groups.items():
                 if len(names) >= 2:

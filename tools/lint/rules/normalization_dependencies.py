@@ -77,8 +77,17 @@ class NoTransitiveDependency(Rule):
 
 
 GENERIC_COLUMNS = frozenset(
-    ["id", "name", "title", "description", "status", "notes", "created_at", "updated_at", "deleted_at", "created_by", "updated_by", "version", "is_active", "active"]
+    ["id", "name", "title", "description", "status", "notes", "created_at", "updated_at", "deleted_at", "created_by", "updated_by", "version", "is_active", "active",
+     "modified_at", "modified_date", "modified_by", "created_date", "updated_date", "row_guid", "row_version"]
 )
+_GENERIC_COMPACT = frozenset(name.replace("_", "") for name in GENERIC_COLUMNS)
+"""The same names without underscores: ``ModifiedDate`` (folded ``modifieddate``) and ``rowguid``
+are the bookkeeping columns of a CamelCase schema (AdventureWorks)."""
+
+
+def is_generic_column(name: str) -> bool:
+    """A column every table may have (an id, a name, bookkeeping), in snake_case or CamelCase."""
+    return name in GENERIC_COLUMNS or name.replace("_", "") in _GENERIC_COMPACT
 
 
 class NoDuplicatedColumnSet(Rule):
@@ -152,6 +161,6 @@ def _signature(table: Table) -> set[tuple[str, str]]:
     return {
         (c.name, c.type)
         for c in table.columns
-        if c.name not in GENERIC_COLUMNS and c.name not in fk_cols and not c.name.endswith("_id")
+        if not is_generic_column(c.name) and c.name not in fk_cols and not c.name.endswith("_id")
         and not is_bookkeeping(c.name)
     }

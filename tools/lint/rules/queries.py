@@ -26,7 +26,8 @@ def projection_star(select: exp.Select) -> exp.Expr | None:
 class SelectStar(Rule):
     """## What it does
     Flags `SELECT *` and `SELECT t.*` in queries and view definitions (not inside `EXISTS`,
-    where the select list is never read).
+    where the select list is never read, nor over a function whose column definition list
+    names and types every column, as `crosstab` needs).
 
     ## Why is this bad
     The result changes shape whenever a column is added or dropped: a view freezes the column
@@ -56,8 +57,18 @@ class SelectStar(Rule):
         assert stmt.expression is not None
         for select in find_all(stmt, exp.Select):
             star = projection_star(select)
-            if star is not None and select.find_ancestor(exp.Exists) is None:
+            if star is not None and select.find_ancestor(exp.Exists) is None and not _declared_columns(select):
                 yield self.at(stmt, located(star))
+
+
+def _declared_columns(select: exp.Select) -> bool:
+    """``select`` reads one source whose columns the query itself declares, with their types:
+    ``SELECT * FROM crosstab(...) AS t (id integer, total numeric)``. The star then has a
+    fixed shape."""
+    source = select.args.get("from_")
+    alias = source.this.args.get("alias") if isinstance(source, exp.From) else None
+    columns = (alias.args.get("columns") if isinstance(alias, exp.TableAlias) else None) or []
+    return bool(columns) and not select.args.get("joins") and all(isinstance(c, exp.ColumnDef) for c in columns)
 
 
 class InsertWithoutColumns(Rule):
