@@ -251,3 +251,66 @@ def test_dropping_a_function_the_script_created_is_not_a_migration() -> None:
     ALTER TABLE nodes DROP COLUMN path;
     """
     assert fired(sql, "not-retryable") == []
+
+
+# -- REINDEX and DETACH PARTITION (new rules), and locks sqlglot cannot read ---------------------
+
+SHOP = """
+CREATE TABLE carts (id bigint PRIMARY KEY, owner text);
+CREATE INDEX carts_owner_idx ON carts (owner);
+CREATE TABLE visits (id bigint NOT NULL, at timestamptz NOT NULL) PARTITION BY RANGE (at);
+"""
+
+
+def test_reindex_without_concurrently_on_existing_objects() -> None:
+    sql = """
+    REINDEX TABLE carts;
+    REINDEX (CONCURRENTLY false) INDEX carts_owner_idx;
+    REINDEX (CONCURRENTLY) TABLE carts;
+    REINDEX INDEX CONCURRENTLY carts_owner_idx;
+    REINDEX SYSTEM shopdb;
+    CREATE TABLE drafts (id bigint PRIMARY KEY);
+    REINDEX TABLE drafts;
+    """
+    assert fired(sql, "reindex-non-concurrently", existing=SHOP) == [1, 2]
+
+
+def test_detach_partition_without_concurrently() -> None:
+    sql = """
+    ALTER TABLE visits DETACH PARTITION visits_2024;
+    ALTER TABLE visits DETACH PARTITION visits_2023 CONCURRENTLY;
+    ALTER TABLE visits DETACH PARTITION visits_2022 FINALIZE;
+    """
+    assert fired(sql, "detach-partition-non-concurrently", existing=SHOP) == [1]
+
+
+def test_timeouts_see_locks_in_statements_sqlglot_cannot_read() -> None:
+    for sql in ("REINDEX TABLE carts;", "LOCK TABLE carts IN SHARE MODE;",
+                "ALTER TABLE carts ADD CONSTRAINT carts_owner_key UNIQUE USING INDEX carts_owner_idx;",
+                "ALTER TABLE visits DETACH PARTITION visits_2024;"):
+        assert fired(sql, "missing-lock-timeout", existing=SHOP) == [1], sql
+    for sql in ("LOCK TABLE carts IN ACCESS SHARE MODE;", "ALTER TABLE visits DETACH PARTITION visits_2024 CONCURRENTLY;",
+                "ALTER TABLE carts OWNER TO app;", "REINDEX TABLE CONCURRENTLY carts;"):
+        assert fired(sql, "missing-lock-timeout", existing=SHOP) == [], sql
+
+
+# -- SET NOT NULL after validating a check the current schema holds NOT VALID --------------------
+
+def test_validating_an_existing_not_valid_check_proves_not_null() -> None:
+    existing = """
+    CREATE TABLE members (id bigint PRIMARY KEY, email text);
+    ALTER TABLE members ADD CONSTRAINT members_email_nn CHECK (email IS NOT NULL) NOT VALID;
+    """
+    sql = """
+    ALTER TABLE members VALIDATE CONSTRAINT members_email_nn;
+    ALTER TABLE members ALTER COLUMN email SET NOT NULL;
+    """
+    assert fired(sql, "set-not-null", existing=existing) == []
+    assert fired("ALTER TABLE members ALTER COLUMN email SET NOT NULL;", "set-not-null", existing=existing) == [1]
+
+
+def test_a_constraint_validated_but_never_seen_is_named_in_the_finding() -> None:
+    sql = "ALTER TABLE members VALIDATE CONSTRAINT members_email_nn;\nALTER TABLE members ALTER COLUMN email SET NOT NULL;\n"
+    report = lint_script(parse_script(sql), select=["set-not-null"])
+    (finding,) = report.diagnostics
+    assert "members_email_nn" in finding.message and "--schema" in finding.message

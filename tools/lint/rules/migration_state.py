@@ -307,6 +307,14 @@ def existing_index(ctx: LintContext, name: exp.Table) -> Index | None:
     return None
 
 
+def existing_index_named(ctx: LintContext, name: str, schema: str | None = None) -> Index | None:
+    """The index called ``name`` (as PostgreSQL folded it) in the schema before the script."""
+    for index in ctx.existing.indexes:
+        if index.name == name and (schema is None or index.table.startswith(f"{schema}.")):
+            return index
+    return None
+
+
 def _quoted(table: exp.Table) -> bool:
     return isinstance(table.this, exp.Identifier) and bool(table.this.args.get("quoted"))
 
