@@ -80,12 +80,24 @@ DB_TERMS = (
     r"pg_stat_statements", r"cache (layer|invalidation)", r"caching", r"data types?",
 )
 
+DATA_NOUNS = (
+    r"sql", r"schemas?", r"tables?", r"columns?", r"rows?", r"quer(y|ies)", r"databases?", r"db",
+    r"rdbms", r"data ?models?", r"entit(y|ies)", r"relationships?", r"joins?", r"collections?",
+    r"documents? store", r"postgres(ql)?", r"mysql", r"mariadb", r"sqlite", r"mongo(db)?", r"redis",
+    r"dynamodb", r"cassandra", r"oracle", r"sql server", r"storing", r"persist(ence|ing)?",
+)
+"""Database words that name what application code works on (its tables, its queries, the
+database it talks to). Next to a request for application code they describe that code
+("an Express route that queries Postgres", "entities for our orders tables") and ask for no
+database work; every other database term (index, migration, trigger, backup...) still does."""
+
 OFF_TOPIC = (
     r"weather", r"recipe", r"poem", r"haiku", r"joke", r"song", r"lyrics", r"movie", r"film",
     r"novel", r"short story", r"bedtime story", r"horoscope", r"football", r"soccer",
     r"basketball", r"capital of", r"translate", r"vacation", r"holiday plans?", r"dating",
     r"diet", r"workout", r"symptoms?", r"diagnos(e|is)", r"cover letter", r"resume", r"essay",
     r"birthday", r"gift ideas?", r"stock tips?", r"crypto(currency)? price", r"tell me about yourself",
+    r"css", r"stylesheets?", r"navbar", r"flexbox",
 )
 
 
