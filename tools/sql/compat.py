@@ -83,7 +83,7 @@ def _start(node: exp.Expression) -> int:
     return found if found is not None else 0
 
 
-def is_generated(node: exp.Expression) -> bool:
+def is_generated(node: exp.Expr) -> bool:
     """A generated column's constraint: ``AS (expr) STORED`` sqlglot reads as computed, and
     ``AS (expr)`` alone as an "identity" with an expression."""
     if isinstance(node, exp.ComputedColumnConstraint):
@@ -91,6 +91,6 @@ def is_generated(node: exp.Expression) -> bool:
     return isinstance(node, exp.GeneratedAsIdentityColumnConstraint) and node.args.get("expression") is not None
 
 
-def is_virtual(node: exp.Expression) -> bool:
+def is_virtual(node: exp.Expr) -> bool:
     """True for a generated column :func:`mark_virtual` found virtual."""
     return bool(node.meta.get(VIRTUAL)) if node._meta else False
