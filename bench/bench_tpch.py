@@ -1,6 +1,9 @@
 """Index advice on TPC-H (22 queries, scale ~0.1) and on an OLTP workload of our own.
 
-Run: ``.venv/bin/python bench/bench_tpch.py [--scale 0.1] [--runs 3] [--skip-oltp]``
+Run: ``.venv/bin/python bench/bench_tpch.py [--scale 0.1] [--runs 3] [--skip-oltp] [--data-only]``
+
+First the data: rows asked and loaded per table (the run exits 1 when a table is short: the
+stated volumes are part of what is measured), then, unless ``--data-only``:
 
 Per query: planner cost and measured time (median of ``--runs`` executions, rolled back) before
 and after the advice, and which recommended index served it; then the total size of the advice,
@@ -57,7 +60,21 @@ def _workload(conn: Any, queries: list[Any], runs: int) -> tuple[dict[int, float
     return costs, time_all(conn, queries, runs)
 
 
-def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int) -> None:
+def report_volumes(data: Any) -> bool:
+    """Rows asked and loaded per table; ``True`` when every table reached its volume."""
+    print(f"{'table':<16}{'asked':>12}{'loaded':>12}")
+    for t in sorted(data.tables, key=lambda t: -t.requested):
+        print(f"{t.table:<16}{t.requested:>12,}{t.rows:>12,}{'' if t.rows >= t.requested else '  SHORT'}")
+    for short in data.shortfalls:
+        print(f"  SHORT {short}")
+    print(f"volumes: {'all ' + str(len(data.tables)) + ' tables at their stated volumes' if data.complete else 'SHORT'}; "
+          f"{data.total_rows:,} rows in {data.seconds:.1f} s ({data.rows_per_second:,.0f} rows/s), "
+          f"statistics {data.analyze_seconds:.1f} s")
+    return bool(data.complete)
+
+
+def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int, *, data_only: bool = False) -> bool:
+    """One case; ``False`` when the data fell short of the stated volumes."""
     from dbarch.tools.sandbox.settings import SandboxSettings
 
     conn_timeout_ms = SandboxSettings().statement_timeout_ms
@@ -70,6 +87,11 @@ def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int) -> 
     with scratch_with(schema) as (_, db):
         conn = db.conn
         data = generate_data(conn, volumes, dsn=db.dsn)
+        complete = report_volumes(data)
+        if data_only:
+            for note in data.notices:
+                print(f"  note: {note}")
+            return complete
         queries = read_queries(workload, f"{name}.sql")
         shaped = shape_for_workload(conn, queries, parse_distributions(volumes.columns))
         print(f"data: {data.total_rows:,} rows in {data.seconds:.1f} s; workload-aware pass "
@@ -135,6 +157,7 @@ def run_case(name: str, schema: str, volumes: Any, workload: str, runs: int) -> 
     if not same:
         print("  first: ", [r.ddl for r in first.recommendations])
         print("  second:", [r.ddl for r in second.recommendations])
+    return complete
 
 
 def main() -> None:
@@ -146,16 +169,25 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip-oltp", action="store_true")
     ap.add_argument("--skip-tpch", action="store_true")
+    ap.add_argument("--data-only", action="store_true", help="load and report the volumes, skip the advice")
     args = ap.parse_args()
+    if args.scale <= 0 or args.runs < 1:
+        ap.error("--scale must be positive and --runs at least 1")
+    complete = True
     if not args.skip_tpch:
         vol = load_volume_file(str(HERE / "volumes.yaml"))
         scaled = {t: n if t in ("region", "nation") else max(1, round(n * args.scale / 0.1)) for t, n in vol.rows.items()}
         vol = Volumes(scaled, vol.default, explicit_default=vol.explicit_default, columns=vol.columns)
-        run_case(f"TPC-H (scale {args.scale})", (HERE / "schema.sql").read_text(), vol,
-                 (HERE / "queries.sql").read_text(), args.runs)
+        complete &= run_case(f"TPC-H (scale {args.scale})", (HERE / "schema.sql").read_text(), vol,
+                             (HERE / "queries.sql").read_text(), args.runs, data_only=args.data_only)
     if not args.skip_oltp:
-        run_case("OLTP (billing)", OLTP_SCHEMA, parse_rows(OLTP_ROWS), OLTP_WORKLOAD, args.runs)
-    print(f"\n(measured times: median of {args.runs} runs each)")
+        complete &= run_case("OLTP (billing)", OLTP_SCHEMA, parse_rows(OLTP_ROWS), OLTP_WORKLOAD, args.runs,
+                             data_only=args.data_only)
+    if not args.data_only:
+        print(f"\n(measured times: median of {args.runs} runs each)")
+    if not complete:
+        print("SHORT: a table did not reach its stated volume (see above)")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

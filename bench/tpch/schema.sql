@@ -64,7 +64,7 @@ CREATE TABLE lineitem (
   l_orderkey      bigint NOT NULL REFERENCES orders,
   l_partkey       integer NOT NULL,
   l_suppkey       integer NOT NULL,
-  l_linenumber    integer NOT NULL,  -- 1..7 in the specification; unchecked here, see bench/tpch/README.md
+  l_linenumber    integer NOT NULL CHECK (l_linenumber BETWEEN 1 AND 7),
   l_quantity      numeric(15,2) NOT NULL CHECK (l_quantity BETWEEN 1 AND 50),
   l_extendedprice numeric(15,2) NOT NULL,
   l_discount      numeric(15,2) NOT NULL CHECK (l_discount BETWEEN 0 AND 0.10),

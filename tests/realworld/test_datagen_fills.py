@@ -133,3 +133,37 @@ def test_postgrest_shapes_empty_tables_null_defaults_and_view_triggers(applied: 
         result = generate_data(db.conn, parse_rows("no_columns=30,stamped=300"))
         assert result.complete, result.shortfalls
         assert count(db, "no_columns") == 30 and count(db, "stamped") == 300
+
+
+CHECK_SHAPES = """
+CREATE TABLE person (id int PRIMARY KEY);
+CREATE TABLE staff (
+  id int PRIMARY KEY REFERENCES person,
+  vacation smallint NOT NULL CHECK (vacation BETWEEN -40 AND 240),
+  x int CHECK (x IS NULL OR (x > 2485071 AND x < 2828516)),
+  email text UNIQUE CHECK (email ~* '^[A-Za-z0-9._%-]+@[A-Za-z0-9.-]+[.][A-Za-z]+$')
+);
+"""
+
+
+def test_check_shapes_of_public_schemas_are_drawn_inside(applied: Any) -> None:
+    """AdventureWorks' ``VacationHours BETWEEN -40 AND 240`` (printed ``'-40'::integer``), apflora's
+    ``x IS NULL OR (x > a AND x < b)`` and its e-mail pattern on a unique column."""
+    with applied(CHECK_SHAPES) as db:
+        result = generate_data(db.conn, parse_rows("person=500,staff=500"))
+        assert result.complete, result.shortfalls
+        row = db.conn.execute("SELECT count(*), count(x), min(vacation), count(DISTINCT email) FROM staff").fetchone()
+        assert row[0] == 500 and row[1] > 300 and row[2] < 0 and row[3] > 300, row
+
+
+def test_adventureworks_employee_reaches_its_volume(sandbox: Any) -> None:
+    from dbarch.tools.sandbox.apply import apply_scripts
+    from dbarch.tools.sql.parse import parse_script
+
+    with sandbox.scratch() as db:
+        script = parse_script(public_schema("adventureworks.sql"), source="adventureworks.sql")
+        apply_scripts(sandbox, db, [script], keep_going=True)  # one statement needs a \copy file
+        result = generate_data(db.conn, parse_rows("*=300"))
+        short = [s.table for s in result.shortfalls]
+        assert "humanresources.employee" not in short and "sales.salesperson" not in short, result.shortfalls
+        assert count(db, "humanresources.employee") == 300

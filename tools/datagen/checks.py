@@ -30,9 +30,15 @@ class Domain:
     values: tuple[str | float, ...] | None = None
     """Allowed values of an IN list (strings or numbers)."""
     low_text: str | None = None
-    """A date/time lower bound as SQL (``'2007-01-01'::timestamp``), inclusive."""
+    """A date/time lower bound as SQL (``'2007-01-01'::timestamp``), inclusive unless
+    ``low_text_strict``."""
     high_text: str | None = None
-    """A date/time upper bound as SQL, exclusive."""
+    """A date/time upper bound as SQL, exclusive unless ``high_text_inclusive``."""
+    low_text_strict: bool = False
+    """``low_text`` came from ``>`` (the random generators draw from it anyway: the row filter
+    decides); enumerating a key's values starts one day later."""
+    high_text_inclusive: bool = False
+    """``high_text`` came from ``<=`` or ``BETWEEN``: the bound itself is allowed."""
 
 
 def column_domains(checks: Iterable[str]) -> dict[str, Domain]:
@@ -83,6 +89,8 @@ def _bound(node: exp.Expression) -> str | None:
     moment = _temporal(node)
     if moment is not None:
         return moment
+    if isinstance(_constant(node), float):  # ``'-40'::integer``, as the server prints a negative bound
+        return None
     inner = _unparen(node)
     if inner.find(exp.Column) is not None or isinstance(inner, exp.Literal | exp.Null | exp.Neg):
         return None
@@ -120,10 +128,16 @@ def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
         sides = [_unparen(node.this), _unparen(node.expression)]
         nulls = [_column(side.this) for side in sides if isinstance(side, exp.Is) and isinstance(side.expression, exp.Null)]
         others = [side for side in sides if not (isinstance(side, exp.Is) and isinstance(side.expression, exp.Null))]
-        if len(nulls) == 1 and len(others) == 1:
-            found = _domain_of(others[0])
-            if found is not None and found[0] == nulls[0]:
-                return found
+        if len(nulls) == 1 and len(others) == 1:  # the other side may be a conjunction (x > 1 AND x < 9)
+            parts = [_domain_of(part) for part in _conjuncts(others[0])]
+            column = nulls[0]
+            if column is not None and parts and all(p is not None and p[0] == column for p in parts):
+                merged: Domain | None = None
+                for part in parts:
+                    assert part is not None
+                    merged = _merge(merged, part[1])
+                assert merged is not None
+                return column, merged
         return None
     if isinstance(node, exp.Between):
         name, lo, hi = _column(node.this), _constant(node.args["low"]), _constant(node.args["high"])
@@ -131,7 +145,7 @@ def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
             return name, Domain(lo, hi)
         low_text, high_text = _bound(node.args["low"]), _bound(node.args["high"])
         if name and (low_text or high_text):
-            return name, Domain(low_text=low_text, high_text=high_text)
+            return name, Domain(low_text=low_text, high_text=high_text, high_text_inclusive=high_text is not None)
         return None
     if isinstance(node, exp.In):
         name = _column(node.this, cased=True)
@@ -158,9 +172,10 @@ def _domain_of(node: exp.Expression) -> tuple[str, Domain] | None:
         return None
     moment = _bound(other)
     if moment is not None and kind in (exp.GT, exp.GTE):
-        return name, Domain(low_text=moment)  # a strict bound is one tick off: the row filter decides
+        # a strict bound is one tick off: the row filter decides
+        return name, Domain(low_text=moment, low_text_strict=kind is exp.GT)
     if moment is not None and kind in (exp.LT, exp.LTE):
-        return name, Domain(high_text=moment)
+        return name, Domain(high_text=moment, high_text_inclusive=kind is exp.LTE)
     if value is None:
         return None
     if kind is exp.EQ:
@@ -190,9 +205,9 @@ def _merge(old: Domain | None, new: Domain) -> Domain:
         return new
     merged = old
     if new.low_text is not None:
-        merged = replace(merged, low_text=new.low_text)
+        merged = replace(merged, low_text=new.low_text, low_text_strict=new.low_text_strict)
     if new.high_text is not None:
-        merged = replace(merged, high_text=new.high_text)
+        merged = replace(merged, high_text=new.high_text, high_text_inclusive=new.high_text_inclusive)
     if new.values is not None:
         keep = new.values if old.values is None else tuple(v for v in old.values if v in new.values)
         merged = replace(merged, values=keep)

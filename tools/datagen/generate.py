@@ -215,7 +215,7 @@ def _load(
                               unsupported)
             notices.extend(plan.notices)
             if plan.notices:
-                why[key] = "; ".join(plan.notices)
+                why[key] = "; ".join(n.removeprefix(f"{t.name}: ") for n in plan.notices)
             inserted, passes = 0, 0
             if plan.skip:
                 why[key] = plan.skip
@@ -235,6 +235,11 @@ def _load(
                     notices.append(f"{_display(t)}: {error}")
                 elif inserted < plan.rows:
                     why[key] = f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys and checks"
+                    if t.partition_key:
+                        drawn = "" if t.overrides else "; its key is not drawn inside the bounds"
+                        why[key] = (f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys, checks "
+                                    f"and partitions (partitioned by {t.partition_key}{drawn}: the other rows fell "
+                                    "in no partition)")
                     notices.append(f"{_display(t)}: {why[key]}")
             total = t.existing_rows + inserted
             dense = t.existing_rows == 0 and passes == 1 and inserted == plan.rows

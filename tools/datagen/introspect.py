@@ -95,6 +95,16 @@ class TableInfo:
     expression_keys: tuple[tuple[str, ...], ...] = ()
     """Columns of unique indexes over expressions or with a predicate (``lower(name)``): the
     generator keeps one of them distinct, ``ON CONFLICT`` guards the rest."""
+    key_names: tuple[str, ...] = ()
+    """The constraint (or unique index) name of each of ``unique_keys``, in the same order."""
+    partition_key: str = ""
+    """A partitioned table's key as ``pg_get_partkeydef`` prints it (``RANGE (yr, mo)``)."""
+
+    def key_label(self, key: tuple[str, ...]) -> str:
+        """``primary key lineitem_pkey (l_orderkey, l_linenumber)``: a key as messages name it."""
+        name = dict(zip(self.unique_keys, self.key_names, strict=False)).get(key)
+        kind = "primary key" if key == self.primary_key else "unique key"
+        return f"{kind}{' ' + name if name else ''} ({', '.join(key)})"
 
     @property
     def key(self) -> tuple[str, str]:
@@ -174,7 +184,8 @@ ORDER BY root.oid, con.conkey, con.confrelid, con.conname
 """
 
 _UNIQUE_INDEXES = """
-SELECT i.indrelid, i.indexprs IS NOT NULL OR i.indpred IS NOT NULL,
+SELECT i.indrelid, (SELECT c.relname FROM pg_class c WHERE c.oid = i.indexrelid),
+       i.indexprs IS NOT NULL OR i.indpred IS NOT NULL,
        ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
              WHERE o <= i.indnkeyatts ORDER BY o),
@@ -206,6 +217,7 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
         )
         domain_checks[relid].extend(column_check(name, c) for c in types.checks(typid))
     uniques: dict[int, list[tuple[str, ...]]] = {o: [] for o in oids}
+    names: dict[int, list[str]] = {o: [] for o in oids}
     opaque: set[int] = set()
     primary: dict[int, tuple[str, ...]] = {}
     loose: dict[int, list[tuple[str, ...]]] = {o: [] for o in oids}
@@ -216,6 +228,7 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
     ):
         if kind in ("p", "u"):
             uniques[relid].append(tuple(keys))
+            names[relid].append(str(conname))
             if kind == "p":
                 primary[relid] = tuple(keys)
         elif kind == "x":
@@ -229,7 +242,7 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
         fk = ForeignKeyInfo(conname, tuple(keys), fschema, ftable, tuple(fkeys), deferrable)
         if not any((f.columns, f.ref_schema, f.ref_table) == (fk.columns, fschema, ftable) for f in fks[relid]):
             fks[relid].append(fk)
-    for relid, is_opaque, keys, referenced in conn.execute(_UNIQUE_INDEXES, (oids,)):
+    for relid, index_name, is_opaque, keys, referenced in conn.execute(_UNIQUE_INDEXES, (oids,)):
         if is_opaque or not keys:
             opaque.add(relid)
             # the key columns of a partial index, or those under lower(name): keep one of them
@@ -238,6 +251,7 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
                 loose[relid].append(tuple(keys or referenced))
         else:
             uniques[relid].append(tuple(keys))
+            names[relid].append(str(index_name))
     partitions = read_partitions(conn, oids)
     result = []
     for oid, schema, name in tables:
@@ -252,7 +266,8 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
         result.append(
             TableInfo(schema, name, tuple(cols[oid]), tuple(uniques[oid]), oid in opaque,
                       tuple(fks[oid]), tuple(checks[oid]), existing, primary.get(oid, ()),
-                      bounds.overrides if bounds is not None else (), tuple(loose[oid]))
+                      bounds.overrides if bounds is not None else (), tuple(loose[oid]), tuple(names[oid]),
+                      bounds.definition if bounds is not None else "")
         )
     return result
 

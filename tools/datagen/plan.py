@@ -2,7 +2,9 @@
 
 A table's rows come from ``generate_series``; row number ``g`` feeds:
 
-- one column of each UNIQUE / PRIMARY KEY through an injective expression (by construction);
+- one column of each UNIQUE / PRIMARY KEY through an injective expression (by construction),
+  or the whole key as a product of its columns' value sets (a parent's lines ``1..k``, link
+  tables, enums; :mod:`~tools.datagen.keyspace`), capped with a notice at the product's size;
 - foreign keys through ``_kN``, a Zipf-like pick of a parent row number (``power(random(), a)``
   scattered by a multiplicative permutation, so a few parents get many children), turned into
   the parent's key by the parent's own injective expression when the parent is *dense* (its
@@ -20,8 +22,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from dbarch.tools.datagen.checks import column_domains
-from dbarch.tools.datagen.introspect import ForeignKeyInfo, TableInfo, TypeInfo, _quote
+from dbarch.tools.datagen.checks import Domain, column_domains
+from dbarch.tools.datagen.introspect import ColumnInfo, ForeignKeyInfo, TableInfo, TypeInfo, _quote
+from dbarch.tools.datagen.keyspace import (
+    Dimension,
+    ProductKey,
+    capacity_notice,
+    cell_exprs,
+    dimension_indexes,
+    key_dimensions,
+    product_key,
+    unique_column,
+)
+from dbarch.tools.datagen.partitions import FREE
 from dbarch.tools.datagen.values import _int_bounds, random_expr, unique_expr
 
 Key = tuple[str, str]
@@ -69,6 +82,9 @@ class TablePlan:
     """Every unique key holds by construction (no ON CONFLICT needed)."""
     skip: str | None = None
     notices: list[str] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    """``<expr over g> AS _cN``: the layer and offset of each product key's cell
+    (:mod:`~tools.datagen.keyspace`), computed before the picks that read them."""
 
 
 def pick_expr(n: int, opts: Options, *, nullable: bool, salt: int) -> str:
@@ -107,15 +123,43 @@ def plan_table(
             plan.overriding = plan.overriding or c.identity == "a"
 
     fk_cols = {col for fk in table.foreign_keys for col in fk.columns}
+    overrides = dict(table.overrides)
     one_to_one: set[str] = set()
     rotated: set[str] = set()
-    """Foreign keys that pair with another inside a unique key (an association table): they
+    """Foreign keys that pair with another inside a unique key the product cannot build: they
     cycle through the parent's rows with ``g`` so that pairs rarely repeat."""
-    for key in table.unique_keys:
-        if any(col in plan.templates for col in key):
+    usable = {
+        fk.name: parents.get((fk.ref_schema, fk.ref_table), ParentKeys(0, False, {})).rows
+        for fk in table.foreign_keys if fk.name not in deferred and (fk.ref_schema, fk.ref_table) != table.key
+    }
+    products: list[ProductKey] = []
+    picked: dict[str, str] = {}
+    """Foreign keys a product key gives values to: SQL for the parent row number."""
+    assigned: set[str] = set()
+    """Columns a product key gives values to."""
+    for key in sorted(table.unique_keys, key=len):  # single columns first: they must be unique alone
+        if any(col in plan.templates for col in key) or any(set(p.key) <= set(key) for p in products):
+            continue
+        dims = None if set(key) & assigned else key_dimensions(table, key, usable, domains, set(overrides))
+        if dims is not None and _wants_product(table, key, dims, cols, domains, rows, fk_cols | set(overrides)):
+            product = product_key(key, dims, rows)
+            if product.rows < rows:
+                plan.notices.append(capacity_notice(table, product, rows))
+                plan.rows = rows = product.rows
+            n = 2 * len(products)
+            layer, offset = cell_exprs(product)
+            plan.cells.extend((f"{layer} AS _c{n}", f"{offset} AS _c{n + 1}"))
+            for dim, index in dimension_indexes(product, f"_c{n}", f"_c{n + 1}"):
+                if dim.fk is not None:
+                    picked[dim.fk.name] = index
+                else:
+                    done[dim.columns[0]] = dim.value.replace("{i}", index)
+            products.append(product)
+            assigned.update(key)
             continue
         free = [c for c in key if c not in fk_cols] + [c for c in key if c in fk_cols]
-        made = [(c, unique_expr(c, cols[c].type, "{idx}", domains.get(c))) for c in free if c not in fk_cols]
+        made = [(c, unique_column(cols[c], domains.get(c), rows)) for c in free
+                if c not in fk_cols and c not in overrides and c not in assigned and c in cols]
         chosen = next(((c, e) for c, e in made if e is not None), None)
         if chosen is not None:
             plan.templates[chosen[0]] = chosen[1] or ""
@@ -131,10 +175,10 @@ def plan_table(
         if any(col in plan.templates for col in key):
             continue
         loose = [(c, unique_expr(c, cols[c].type, "{idx}", domains.get(c))) for c in key
-                 if c in cols and c not in fk_cols and c not in dict(table.overrides)]
-        picked = next(((c, e) for c, e in loose if e is not None), None)
-        if picked is not None:
-            plan.templates[picked[0]] = picked[1] or ""
+                 if c in cols and c not in fk_cols and c not in overrides and c not in assigned]
+        picked_loose = next(((c, e) for c, e in loose if e is not None), None)
+        if picked_loose is not None:
+            plan.templates[picked_loose[0]] = picked_loose[1] or ""
     plan.conflict = plan.conflict or table.has_opaque_unique
     plan.constructed = not plan.conflict and not one_to_one
 
@@ -174,7 +218,9 @@ def plan_table(
                 return plan
             done.update({c: f"NULL::{cols[c].type.sql}" for c in fk.columns})
             continue
-        if fk.name in one_to_one:
+        if fk.name in picked:
+            pick = picked[fk.name]
+        elif fk.name in one_to_one:
             if rows > parent.rows:
                 plan.notices.append(
                     f"{table.name}: {rows:,} rows asked but its one-to-one key {fk.name} allows "
@@ -198,12 +244,12 @@ def plan_table(
             for fc, rc in zip(fk.columns, fk.ref_columns, strict=True):
                 done[fc] = f"{alias}.{_quote(rc)}"
 
-    overrides = dict(table.overrides)
     for name, c in cols.items():
         if name in done:
             continue
         if name in overrides:  # a partition key: inside the partitions' bounds, never NULL
-            done[name] = overrides[name]
+            usual = random_expr(name, c.type, rows, domains.get(name)) or "NULL"
+            done[name] = overrides[name].replace(FREE, f"({usual})")
             continue
         missing = _unsupported(c.type, unsupported)
         expr = None if missing else random_expr(name, c.type, rows, domains.get(name))
@@ -225,6 +271,23 @@ def plan_table(
     generated = set(plan.columns)
     plan.filters = [chk for chk in table.checks if _columns_in(chk) <= generated]
     return plan
+
+
+def _wants_product(
+    table: TableInfo, key: tuple[str, ...], dims: list[Dimension], cols: dict[str, ColumnInfo],
+    domains: dict[str, Domain], rows: int, taken: set[str],
+) -> bool:
+    """A key is built as a product when it has a foreign key beside other countable columns (a
+    parent's lines ``1..k``, a link table), or when no column of it alone can stay unique
+    (CHECK-bounded integers, enums). A single foreign key is a one-to-one key instead, and a
+    foreign key whose parent has no rows leaves the reason to the foreign key pass."""
+    if any(d.fk is not None and d.size == 0 for d in dims):
+        return False
+    if len(dims) == 1 and dims[0].fk is not None:
+        return False
+    if any(d.fk is not None for d in dims):
+        return True
+    return all(unique_column(cols[c], domains.get(c), rows) is None for c in key if c in cols and c not in taken)
 
 
 def _unsupported(t: TypeInfo, unsupported: dict[str, str]) -> str | None:
@@ -286,7 +349,12 @@ def insert_sql(plan: TablePlan, lo: int, hi: int, limit: int, keys_tables: dict[
     cols = ", ".join(_quote(c) for c in plan.columns)
     select = ", ".join(f"{e} AS {_quote(c)}" for c, e in zip(plan.columns, plan.exprs, strict=True))
     picks = "".join(f", {p}" for p in plan.picks)
-    inner = f"SELECT g{picks} FROM generate_series({lo}::bigint, {hi}::bigint) AS s(g) OFFSET 0"
+    source = f"generate_series({lo}::bigint, {hi}::bigint) AS s(g)"
+    passed = ""
+    if plan.cells:  # a product key's cell, computed once per row before the picks read it
+        source = f"(SELECT g, {', '.join(plan.cells)} FROM {source} OFFSET 0) AS s"
+        passed = "".join(f", _c{i}" for i in range(len(plan.cells)))
+    inner = f"SELECT g{passed}{picks} FROM {source} OFFSET 0"
     joins = "".join(
         f" LEFT JOIN {keys_tables[k]} AS {alias} ON {alias}.rn = r._k{k}" for alias, k, _ in plan.joins
     )
