@@ -234,13 +234,14 @@ def _load(
                     why[key] = error
                     notices.append(f"{_display(t)}: {error}")
                 elif inserted < plan.rows:
-                    why[key] = f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys and checks"
+                    reason = f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys and checks"
                     if t.partition_key:
                         drawn = "" if t.overrides else "; its key is not drawn inside the bounds"
-                        why[key] = (f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys, checks "
-                                    f"and partitions (partitioned by {t.partition_key}{drawn}: the other rows fell "
-                                    "in no partition)")
-                    notices.append(f"{_display(t)}: {why[key]}")
+                        reason = (f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys, checks "
+                                  f"and partitions (partitioned by {t.partition_key}{drawn}: the other rows fell "
+                                  "in no partition)")
+                    notices.append(f"{_display(t)}: {reason}")
+                    why[key] = f"{why[key]}; {reason}" if key in why else reason
             total = t.existing_rows + inserted
             dense = t.existing_rows == 0 and passes == 1 and inserted == plan.rows
             parents[key] = ParentKeys(total, dense, plan.templates if dense else {})

@@ -73,8 +73,9 @@ class ProductKey:
         return " x ".join(d.why for d in (self.outer, *self.inner))
 
 
-def dimension(column: ColumnInfo, dom: Domain | None) -> Dimension | None:
-    """The countable values of a key column that is not a foreign key (``None``: not countable)."""
+def dimension(column: ColumnInfo, dom: Domain | None, bound: str = "its CHECK") -> Dimension | None:
+    """The countable values of a key column that is not a foreign key (``None``: not countable);
+    ``bound`` names where ``dom`` comes from in messages."""
     t, name = column.type, column.name
     if dom is not None and dom.values is not None:
         values = tuple(dict.fromkeys(dom.values))
@@ -88,31 +89,31 @@ def dimension(column: ColumnInfo, dom: Domain | None) -> Dimension | None:
     if t.name == "bool":
         return Dimension((name,), 2, f"2 values of {name} (boolean)", value="(ARRAY[false, true])[(({i}) + 1)::int]")
     if t.name in _INT_TYPES:
-        return _integer(column, dom)
+        return _integer(column, dom, bound)
     if t.name == "date":
-        return _date(column, dom)
+        return _date(column, dom, bound)
     return None
 
 
-def _integer(column: ColumnInfo, dom: Domain | None) -> Dimension:
+def _integer(column: ColumnInfo, dom: Domain | None, bound: str) -> Dimension:
     t, name = column.type, column.name
     lo_t, hi_t = _INT_TYPES[t.name]
     bounded = dom is not None and (dom.low is not None or dom.high is not None)
     if dom is not None and dom.low is None and dom.high is not None:  # counts down from the top
         hi = _int_bounds(t, dom, 1)[1]
         size = hi - lo_t + 1
-        return Dimension((name,), size, f"{size:,} values of {name} (its CHECK: at most {hi})", ordered=True,
+        return Dimension((name,), size, f"{size:,} values of {name} ({bound}: at most {hi})", ordered=True,
                          value=f"({hi} - ({{i}}))::{t.sql}")
     lo = _int_bounds(t, dom, 1)[0] if bounded else 1
     hi = hi_t
     if dom is not None and dom.high is not None:
         hi = min(hi_t, math.floor(dom.high) if dom.high_inclusive else math.ceil(dom.high) - 1)
     size = max(0, hi - lo + 1)
-    why = f"{size:,} values of {name} (its CHECK: {lo} to {hi})" if bounded else f"{size:,} values of {name} ({t.sql})"
+    why = f"{size:,} values of {name} ({bound}: {lo} to {hi})" if bounded else f"{size:,} values of {name} ({t.sql})"
     return Dimension((name,), size, why, ordered=True, value=f"({lo} + ({{i}}))::{t.sql}")
 
 
-def _date(column: ColumnInfo, dom: Domain | None) -> Dimension | None:
+def _date(column: ColumnInfo, dom: Domain | None, bound: str) -> Dimension | None:
     name = column.name
     low = _date_literal(dom.low_text) if dom is not None and dom.low_text else None
     high = _date_literal(dom.high_text) if dom is not None and dom.high_text else None
@@ -125,7 +126,7 @@ def _date(column: ColumnInfo, dom: Domain | None) -> Dimension | None:
     if high is not None:  # the latest days first
         first = (dt.date.min if low is None else low)
         size = max(0, (high - first).days + 1)
-        why = f"{size:,} days of {name} (its CHECK: {first} to {high})" if low else f"days of {name} up to {high}"
+        why = f"{size:,} days of {name} ({bound}: {first} to {high})" if low else f"days of {name} up to {high}"
         return Dimension((name,), size, why, ordered=True, value=f"(DATE '{high}' - ({{i}})::int)")
     if low is not None:
         size = (dt.date(5_874_897, 12, 31) - low).days
@@ -156,13 +157,14 @@ def _date_literal(sql: str) -> dt.date | None:
 
 def key_dimensions(
     table: TableInfo, key: tuple[str, ...], parent_rows: dict[str, int], domains: dict[str, Domain],
-    excluded: set[str],
+    excluded: set[str], partitioned: str | None = None,
 ) -> list[Dimension] | None:
     """The key's factors, or ``None`` when one of its columns is not countable.
 
     ``parent_rows`` maps the names of the foreign keys that may take part (not deferred, not
     self-references) to their parent's rows; ``excluded`` columns (partition keys, columns
-    another key already assigned) make the key not a product."""
+    another key already assigned) make the key not a product; the domain of the
+    ``partitioned`` column comes from its partitions' bounds."""
     cols = {c.name: c for c in table.columns}
     dims: list[Dimension] = []
     left = list(key)
@@ -175,7 +177,7 @@ def key_dimensions(
     for name in left:
         if name in excluded or name in fk_columns or name not in cols or cols[name].generated:
             return None
-        dim = dimension(cols[name], domains.get(name))
+        dim = dimension(cols[name], domains.get(name), "its partitions" if name == partitioned else "its CHECK")
         if dim is None:
             return None
         dims.append(dim)

@@ -132,6 +132,13 @@ def plan_table(
         fk.name: parents.get((fk.ref_schema, fk.ref_table), ParentKeys(0, False, {})).rows
         for fk in table.foreign_keys if fk.name not in deferred and (fk.ref_schema, fk.ref_table) != table.key
     }
+    key_domains, counted_out, spanned = dict(domains), set(overrides), None
+    if table.partition_span is not None:  # a one-column RANGE key: a product counts inside its bounds
+        spanned, low, high, low_text, high_text = table.partition_span
+        column = spanned
+        key_domains[column] = Domain(low=low, high=high, high_inclusive=False, low_text=low_text,
+                                     high_text=high_text)
+        counted_out.discard(column)
     products: list[ProductKey] = []
     picked: dict[str, str] = {}
     """Foreign keys a product key gives values to: SQL for the parent row number."""
@@ -140,12 +147,13 @@ def plan_table(
     for key in sorted(table.unique_keys, key=len):  # single columns first: they must be unique alone
         if any(col in plan.templates for col in key) or any(set(p.key) <= set(key) for p in products):
             continue
-        dims = None if set(key) & assigned else key_dimensions(table, key, usable, domains, set(overrides))
+        dims = None if set(key) & assigned else key_dimensions(table, key, usable, key_domains, counted_out,
+                                                                     spanned)
         if dims is not None and _wants_product(table, key, dims, cols, domains, rows, fk_cols | set(overrides)):
             product = product_key(key, dims, rows)
-            if product.rows < rows:
-                plan.notices.append(capacity_notice(table, product, rows))
-                plan.rows = rows = product.rows
+            if product.capacity < rows + table.existing_rows:  # the rows already there take cells too
+                plan.notices.append(capacity_notice(table, product, rows + table.existing_rows))
+                plan.rows = rows = max(0, product.capacity - table.existing_rows)
             n = 2 * len(products)
             layer, offset = cell_exprs(product)
             plan.cells.extend((f"{layer} AS _c{n}", f"{offset} AS _c{n + 1}"))
