@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 
+from dbarch.tools.datagen.capacity import capacity_error
 from dbarch.tools.datagen.fill import (
     KeysTables,
     bump_sequences,
@@ -29,7 +30,7 @@ from dbarch.tools.datagen.indexes import SetAside, restore, set_aside
 from dbarch.tools.datagen.introspect import TableInfo, read_tables
 from dbarch.tools.datagen.order import FillOrder, fill_order
 from dbarch.tools.datagen.parallel import Workers, default_workers
-from dbarch.tools.datagen.plan import Options, ParentKeys, TablePlan, capacity_error, plan_table
+from dbarch.tools.datagen.plan import Options, ParentKeys, TablePlan, plan_table
 from dbarch.tools.datagen.triggers import disable_triggers, enable_triggers
 from dbarch.tools.datagen.volumes import Volumes
 from dbarch.tools.errors import UsageError

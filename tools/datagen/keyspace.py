@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from dbarch.tools.datagen.checks import Domain
 from dbarch.tools.datagen.introspect import ColumnInfo, ForeignKeyInfo, TableInfo
-from dbarch.tools.datagen.values import _int_bounds, _lit, unique_expr
+from dbarch.tools.datagen.values import _int_bounds, _lit
 
 MAX_LAYERS = 256
 """More layers than this (over 128 children per parent on average) use even layers, computed
@@ -295,29 +295,3 @@ def _scatter(index: str, d: Dimension, salt: int) -> str:
         return index
     prime = next(p for p in _PRIMES[salt % len(_PRIMES):] + _PRIMES if math.gcd(p, d.size) == 1)
     return f"((({index}) * {prime}) % {d.size} + 1)"
-
-
-def unique_capacity(column: ColumnInfo, dom: Domain | None) -> int | None:
-    """How many values :func:`~tools.datagen.values.unique_expr` can give a column before
-    leaving its CHECK (``None``: more than any volume)."""
-    t = column.type
-    if t.name in _INT_TYPES:
-        lo = _int_bounds(t, dom, 1)[0]
-        hi = _INT_TYPES[t.name][1]
-        if dom is not None and dom.high is not None:
-            hi = min(hi, math.floor(dom.high) if dom.high_inclusive else math.ceil(dom.high) - 1)
-        return max(0, hi - lo + 1)
-    if t.name in ("varchar", "bpchar") and t.length is not None and t.length < 12:
-        return int(16**t.length - 1)
-    if dom is not None and (dom.low_text or dom.high_text):
-        return 0  # dates counted from 2000-01-01 ignore the bounds: never injective here
-    return None
-
-
-def unique_column(column: ColumnInfo, dom: Domain | None, rows: int) -> str | None:
-    """An injective template (``{idx}``) for the column that stays inside its CHECK for
-    ``rows`` rows, or ``None``."""
-    capacity = unique_capacity(column, dom)
-    if capacity is not None and capacity < rows:
-        return None
-    return unique_expr(column.name, column.type, "{idx}", dom)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from dbarch.tools.datagen.capacity import unique_column
 from dbarch.tools.datagen.checks import Domain, column_domains
 from dbarch.tools.datagen.introspect import ColumnInfo, ForeignKeyInfo, TableInfo, TypeInfo, _quote
 from dbarch.tools.datagen.keyspace import (
@@ -32,10 +33,9 @@ from dbarch.tools.datagen.keyspace import (
     dimension_indexes,
     key_dimensions,
     product_key,
-    unique_column,
 )
 from dbarch.tools.datagen.partitions import FREE
-from dbarch.tools.datagen.values import _int_bounds, random_expr, unique_expr
+from dbarch.tools.datagen.values import random_expr, unique_expr
 
 Key = tuple[str, str]
 _PERMUTE = (2_654_435_761, 2_246_822_519, 3_266_489_917, 668_265_263)
@@ -304,39 +304,6 @@ def _unsupported(t: TypeInfo, unsupported: dict[str, str]) -> str | None:
             return unsupported[t.name]
         t = t.elem  # type: ignore[assignment]
     return None
-
-
-def capacity_error(table: TableInfo, rows: int) -> str | None:
-    """Why ``rows`` rows cannot fit the table's keys (a ``smallint`` primary key holds 32,767
-    positive values), or ``None``. Said before anything is loaded."""
-    domains = column_domains(table.checks)
-    for c in table.columns:
-        single_key = any(key == (c.name,) for key in table.unique_keys)
-        short = c.type.length
-        if single_key and c.type.name in ("varchar", "bpchar") and short is not None and short < 12 \
-                and not any(c.name in fk.columns for fk in table.foreign_keys) and domains.get(c.name) is None:
-            capacity = 16**short - 1
-            if rows > capacity:
-                return (f"{table.name}.{c.name} ({c.type.sql}) holds at most {capacity:,} distinct generated "
-                        f"values: {rows:,} rows cannot fit; the largest volume it allows is {capacity:,}")
-            continue
-        if not (c.serial or single_key) or c.type.name not in ("int2", "int4", "int8"):
-            continue
-        if any(c.name in fk.columns for fk in table.foreign_keys):
-            continue  # bounded by its parent's rows instead
-        dom = domains.get(c.name)
-        lo = _int_bounds(c.type, dom, 1)[0]
-        hi = _INT_TOP[c.type.name]
-        if dom is not None and dom.high is not None:
-            hi = min(hi, math.floor(dom.high) if dom.high_inclusive else math.ceil(dom.high) - 1)
-        capacity = max(0, hi - lo + 1)
-        if rows > capacity:
-            return (f"{table.name}.{c.name} ({c.type.sql}) holds at most {capacity:,} distinct values: "
-                    f"{rows:,} rows cannot fit; the largest volume it allows is {capacity:,}")
-    return None
-
-
-_INT_TOP = {"int2": 32767, "int4": 2**31 - 1, "int8": 2**63 - 1}
 
 
 def _columns_in(check: str) -> set[str]:
