@@ -115,6 +115,7 @@ def check_sources(
     translate_to: str | None = None,
     keep_going: bool = False,
     variables: Mapping[str, str] | None = None,
+    fresh: bool = False,
 ) -> CheckResult:
     """Parse, model, lint and (for PostgreSQL, with a sandbox) apply ``sources`` in order.
 
@@ -126,9 +127,12 @@ def check_sources(
     ``translate_to`` also translates each source to that dialect (``mysql``, ``sqlite``...);
     both dialects are validated before any work. ``keep_going`` applies every statement it
     can (statements that do not parse are left out) and reports every failure; ``variables``
-    are psql variables (see :mod:`tools.sql.variables`). A ``KeyboardInterrupt`` cancels the
-    statement running on the server before it propagates.
+    are psql variables (see :mod:`tools.sql.variables`). ``fresh``: the sources build a new
+    database from nothing, so no table they create is live for the migration-safety rules
+    (default: they are migrations, see :mod:`dbarch.tools.lint.sequence`). A
+    ``KeyboardInterrupt`` cancels the statement running on the server before it propagates.
     """
+    from dbarch.tools.lint.sequence import lint_in_order
     from dbarch.tools.schema.elements import element_notes, elements_analysed
     from dbarch.tools.schema.from_sql import schema_from_script
     from dbarch.tools.sql.parse import analyse_script, normalize_dialect
@@ -173,7 +177,8 @@ def check_sources(
         diagnostics: list[Diagnostic] = []
         if lint:
             t0 = time.perf_counter()
-            diagnostics = _lint(scripts, before, after, lint_config)
+            diagnostics = lint_in_order(scripts, existing=existing, config=lint_config, fresh=fresh,
+                                        models=(before, after), notes=notes)
             timings["lint"] = (time.perf_counter() - t0) * 1000
     except BaseException:
         cancel.fire()  # Ctrl-C (or a failure here): the server statement is cancelled, not awaited
@@ -263,24 +268,3 @@ def _apply(
     timings["apply"] = result.duration_ms
     return result, timings
 
-
-def _lint(
-    scripts: Sequence[ParsedScript],
-    before: Sequence[Schema],
-    after: Sequence[Schema],
-    config: LintConfig | None,
-) -> list[Diagnostic]:
-    """Lint each script against the schema the earlier ones produced (their tables are live)."""
-    from dbarch.tools.lint.config import LintConfig
-    from dbarch.tools.lint.engine import lint_script
-
-    config = config or LintConfig()
-    found: list[Diagnostic] = []
-    for script, start, end in zip(scripts, before, after, strict=True):
-        report = lint_script(
-            script, existing=start, schema=end, select=config.select, ignore=config.ignore,
-            min_severity=config.severity, options=config.options, severities=config.severities,
-            assume_in_transaction=config.assume_in_transaction,
-        )
-        found.extend(d for d in report.diagnostics if d.rule != "parse-error")
-    return found

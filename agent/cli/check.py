@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="parse, lint and apply SQL in a throwaway sandbox database",
         description="Parse SQL (line:col errors), build the schema model, lint it, and apply it "
         "statement by statement in a throwaway database of the sandbox PostgreSQL server. Several "
-        "files are applied in order (a migrations folder). Exit 0 when clean, 1 when the schema "
+        "files are applied in order, as migrations on a database in use (--fresh: as one new "
+        "database built from nothing). Exit 0 when clean, 1 when the schema "
         "has errors, 2 on usage or internal errors.",
     )
     add_input_args(p)
@@ -41,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--severity", choices=("info", "warning", "error"), help="report lint findings of this severity and above")
     p.add_argument("--assume-in-transaction", action="store_true",
                    help="the migration runner wraps each file in a transaction")
+    p.add_argument("--fresh", action="store_true",
+                   help="the files build a new database from nothing (an install script split into files), "
+                   "not migrations on a database in use: tables an earlier file created are not live")
     p.add_argument("--to", metavar="DIALECT", type=dialect_arg,
                    help="also translate to DIALECT (mysql, sqlite, ...)")
     add_apply_args(p)
@@ -62,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         result = check_sources(
             sources, dialect=dialect, sandbox=sandbox, apply=not args.no_apply, lint=not args.no_lint,
             lint_config=config, translate_to=args.to, keep_going=args.keep_going, variables=psql_vars(args),
+            fresh=args.fresh,
         )
     if args.format == "json":
         print_json(result)

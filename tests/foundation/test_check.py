@@ -88,3 +88,25 @@ def test_other_dialects_are_parsed_not_applied() -> None:
     result = check_sources([SqlSource("m.sql", "CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY);")],
                            dialect="mysql", sandbox=None, lint=False)
     assert result.errors == () and not result.apply_attempted
+
+
+def test_an_extension_a_vetted_one_needs_is_visible_to_it_inside_the_scripts_transaction(sandbox: Sandbox) -> None:
+    # earthdistance is installed with the sandbox's rights on another connection; the cube it
+    # needs was created by the script's own open transaction (as MusicBrainz's Extensions.sql does)
+    result = check(sandbox, "BEGIN;\nCREATE EXTENSION IF NOT EXISTS cube WITH SCHEMA public;\n"
+                   "CREATE EXTENSION IF NOT EXISTS earthdistance WITH SCHEMA public;\n"
+                   "CREATE TABLE place (id bigint PRIMARY KEY, at earth);\nCOMMIT;")
+    assert result.applied, result.errors  # type: ignore[attr-defined]
+    assert any("cube ran outside the script's transaction" in n.message for n in result.notes)  # type: ignore[attr-defined]
+
+
+def test_files_that_build_a_new_database_are_checked_fresh(sandbox: Sandbox) -> None:
+    files = ("CREATE TABLE t (id bigint NOT NULL, name text);",
+             "ALTER TABLE t ADD PRIMARY KEY (id);\nCREATE INDEX t_name_idx ON t (name);")
+    migrations = check_sources([SqlSource(f"f{i}.sql", t) for i, t in enumerate(files)], sandbox=sandbox)
+    fresh = check_sources([SqlSource(f"f{i}.sql", t) for i, t in enumerate(files)], sandbox=sandbox, fresh=True)
+    assert migrations.applied and fresh.applied
+    assert {d.rule for d in migrations.lint} >= {"create-index-non-concurrently", "add-primary-key-in-place"}
+    assert any("--fresh" in n.message for n in migrations.notes)
+    assert not {d.rule for d in fresh.lint} & {"create-index-non-concurrently", "add-primary-key-in-place",
+                                               "require-primary-key"}

@@ -123,3 +123,27 @@ def test_renamed_new_tables_and_indexes_stay_new() -> None:
     """
     assert [r for r in fired(sql, existing="CREATE TABLE other (id bigint PRIMARY KEY);") if r != "not-retryable"] == []
     assert "drop-index-non-concurrently" in fired("DROP INDEX person_name_key;")
+
+
+def test_numbered_references_in_a_key_are_a_relationship_not_a_repeating_group() -> None:
+    from dbarch.tools.lint.engine import lint_script
+    from dbarch.tools.sql.parse import parse_script
+
+    sql = """
+    CREATE TABLE area (id bigint PRIMARY KEY);
+    CREATE TABLE artist (id bigint PRIMARY KEY);
+    CREATE TABLE editor (id bigint PRIMARY KEY);
+    CREATE TABLE l_area_artist (
+        entity0 bigint NOT NULL REFERENCES area (id), entity1 bigint NOT NULL REFERENCES artist (id),
+        link bigint NOT NULL, PRIMARY KEY (entity0, entity1, link));
+    CREATE TABLE l_area_area (
+        entity0 bigint NOT NULL REFERENCES area (id), entity1 bigint NOT NULL REFERENCES area (id));
+    CREATE UNIQUE INDEX l_area_area_uniq ON l_area_area (entity0, entity1);
+    CREATE TABLE election (id bigint PRIMARY KEY,
+        seconder_1 bigint REFERENCES editor (id), seconder_2 bigint REFERENCES editor (id));
+    CREATE TABLE language (id bigint PRIMARY KEY, iso_code_1 char(2), iso_code_3 char(3));
+    """
+    found = lint_script(parse_script(sql), select=["no-repeating-groups"]).diagnostics
+    assert [d.message for d in found] == [
+        "Move the repeating group seconder_1, seconder_2 of election to a seconder table"
+    ]

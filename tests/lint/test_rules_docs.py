@@ -48,4 +48,4 @@ def test_use_instead_does_not_fire(rule: type[Rule]) -> None:
 
 def test_generated_docs_are_up_to_date() -> None:
     stale = [p.name for p, text in expected_files(RULES).items() if not p.exists() or p.read_text() != text]
-    assert not stale, f"run `python -m tools.lint.docs` ({len(stale)} stale: {stale[:5]})"
+    assert not stale, f"run `python -m dbarch.tools.lint.docs` ({len(stale)} stale: {stale[:5]})"

@@ -26,7 +26,7 @@ import psycopg.sql
 
 from dbarch.tools.errors import DbarchError, SandboxError
 from dbarch.tools.sandbox import Sandbox, ScratchDatabase
-from dbarch.tools.sandbox.lockdown import extension_policy, install_stand_in
+from dbarch.tools.sandbox.lockdown import VETTED_EXTENSIONS, extension_policy, install_stand_in
 from dbarch.tools.sandbox.restore_policy import (
     MISSING_EXTENSION_HINTS,
     THIRD_PARTY_HINTS,
@@ -127,6 +127,8 @@ class _Applier:
         self.executed = 0
         self.available: set[str] | None = None
         self.preinstalled: set[str] | None = None
+        self.required_by_vetted: set[str] | None = None
+        """Extensions that an extension of :data:`VETTED_EXTENSIONS` requires."""
         self.skipped: list[tuple[int, str]] = []
         """Statements skipped for want of superuser rights: (line, note)."""
         self.batch: list[ParsedStatement] = []
@@ -260,6 +262,17 @@ class _Applier:
                 return None, True
             self.skipped.append((stmt.line, note))
             return None, False
+        if install_as == "role" and self.sandbox.embedded and self.needed_outside_transaction(ext):
+            try:
+                _run_as_admin(self.db, stmt.text, grant_to=conn.info.user)
+            except psycopg.Error:  # its schema is the script's own, uncommitted: as the role, then
+                pass
+            else:
+                self.notes.append(Note(
+                    f"CREATE EXTENSION {ext} ran outside the script's transaction: an extension the "
+                    "sandbox installs with its own rights needs it, and could not see it otherwise "
+                    "(a ROLLBACK of the script would not remove it)", stmt.line, stmt.column, source))
+                return None, True
         if not self.sandbox.embedded or install_as == "role":
             conn.execute(stmt.text, prepare=False)
             return None, True
@@ -282,6 +295,21 @@ class _Applier:
             ), False
         _run_as_admin(self.db, stmt.text, grant_to=conn.info.user)
         return None, True
+
+    def needed_outside_transaction(self, ext: str) -> bool:
+        """True when the script is inside its own transaction and ``ext`` is required by an
+        extension the sandbox installs with its own rights (``earthdistance`` needs ``cube``):
+        that install runs on another connection, which cannot see what the script's open
+        transaction created, so ``ext`` must be installed there too."""
+        if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.INTRANS:
+            return False
+        if self.required_by_vetted is None:
+            rows = self.conn.execute(
+                "SELECT DISTINCT unnest(requires) FROM pg_available_extension_versions WHERE name = ANY(%s)",
+                (sorted(VETTED_EXTENSIONS),),
+            ).fetchall()
+            self.required_by_vetted = {str(r[0]) for r in rows}
+        return ext in self.required_by_vetted
 
     def install_standin(self, stmt: ParsedStatement, ext: str, source: str) -> DbarchError | None:
         """Define the stand-in's functions in the schema the statement names (else the current
@@ -503,6 +531,7 @@ def _run_as_admin(db: ScratchDatabase, text: str, *, grant_to: str | None = None
     whom the administrator granted them would: otherwise ``CREATE SERVER`` is refused."""
     try:
         with psycopg.connect(db.admin_dsn, autocommit=True) as admin:
+            admin.execute("SET lock_timeout = '5s'")  # never wait forever on the script's own locks
             admin.execute(text, prepare=False)
             if grant_to:
                 for (name,) in admin.execute("SELECT fdwname FROM pg_foreign_data_wrapper").fetchall():

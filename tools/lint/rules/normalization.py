@@ -18,6 +18,7 @@ from dbarch.tools.lint.rules.normalization_tables import (
     NoEntityAttributeValue,
     NoPolymorphicAssociation,
 )
+from dbarch.tools.schema.model import Table
 from dbarch.tools.schema.types import base_type
 
 _NUMBERED = re.compile(r"^([a-z][a-z_]*?)_?(\d+)$")
@@ -33,7 +34,10 @@ class NoRepeatingGroups(Rule):
 
     ## What it does
     Flags two or more columns that differ only by a trailing number (`phone1`, `phone2`,
-    `phone3`; `tag_1`, `tag_2`). Address lines (`address_line1`) are accepted.
+    `phone3`; `tag_1`, `tag_2`). Address lines (`address_line1`) are accepted, and so are the
+    ends of a relationship: numbered foreign-key columns that are part of the table's key
+    together (`entity0`, `entity1` of a link table whose key is `(entity0, entity1, link)`), and
+    codes of different standards (`iso_code_1`, `iso_code_3`).
 
     ## Why is this bad
     A repeating group breaks first normal form: the number of values is fixed by the schema, a
@@ -65,14 +69,29 @@ class NoRepeatingGroups(Rule):
             groups: dict[str, list[str]] = {}
             for col in table.columns:
                 match = _NUMBERED.match(col.name)
-                if match and match.group(1).replace("_", "") not in _NOT_GROUPS_COMPACT:
-                    groups.setdefault(match.group(1).rstrip("_"), []).append(col.name)
+                base = match.group(1).rstrip("_") if match else ""
+                if match and base.replace("_", "") not in _NOT_GROUPS_COMPACT and not base.startswith("iso"):
+                    groups.setdefault(base, []).append(col.name)  # iso_code_1, iso_code_3: two standards
             for base, names in groups.items():
-                if len(names) >= 2:
+                if len(names) >= 2 and not _relationship_ends(table, names):
                     yield self.diagnostic(
                         *column_at(table, names[0]),
                         message=f"Move the repeating group {', '.join(names)} of {table.display_name} to a {base} table",
                     )
+
+
+def _relationship_ends(table: Table, names: list[str]) -> bool:
+    """The numbered columns are references that together belong to one key of the table (its
+    primary key, a unique constraint or a unique index): the ends of a relationship (a link or
+    an edge between rows), not a repeating group of one entity's values."""
+    wanted = set(names)
+    references = {c for fk in table.foreign_keys for c in fk.columns}
+    if not wanted <= references:
+        return False
+    keys = [table.primary_key.columns] if table.primary_key else []
+    keys += [u.columns for u in table.uniques]
+    keys += [i.columns for i in table.indexes if i.unique and i.where is None]
+    return any(wanted <= set(key) for key in keys)
 
 
 LIST_WORDS = frozenset(
