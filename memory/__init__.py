@@ -8,9 +8,12 @@ sections dbarch owns. See ``docs/memory.md``; every workflow has an example in `
   :func:`add_note`
 - the schema: :func:`set_schema` (from SQL), :func:`schema_from_migrations` (replayed in the
   sandbox), :func:`read_schema_sql`
-- migrations: :func:`write_migration` checked by :func:`sandbox_verifier`; :func:`check_drift`
+- migrations: :func:`write_checked_migration` (``dbarch memory migrate``: verified, guarded by
+  the saved requirement tests, a deliberate rule change recorded), or :func:`write_migration`
+  checked by :func:`sandbox_verifier` (which runs the same guard); :func:`check_drift`
 - requirement tests kept with the schema: :func:`save_requirement_tests`,
-  :func:`check_saved_tests`
+  :func:`check_saved_tests`, on synthetic data at the volumes of ``tests/volumes.yaml``
+  (:func:`save_test_volumes`, :func:`resolve_test_data`)
 - reading: :func:`read_view` (one file as a typed value), :func:`summarize` (what the agent
   reads), :func:`erd_from_sql` (the Mermaid ER diagram)
 
@@ -40,11 +43,16 @@ _EXPORTS = {
         ("SavedTests", "check_saved_tests", "list_saved_tests", "read_saved_tests", "save_requirement_tests"),
         "dbarch.memory.reqtests",
     ),
+    **dict.fromkeys(("CheckedMigration", "write_checked_migration"), "dbarch.memory.migrate"),
+    **dict.fromkeys(("RequirementTestsFailed", "TestGuard"), "dbarch.memory.guard"),
+    **dict.fromkeys(
+        ("TestData", "read_test_volumes", "resolve_test_data", "save_test_volumes"), "dbarch.memory.volumes"
+    ),
     "JournalEntry": "dbarch.memory.journal",
     "summarize": "dbarch.memory.summary",
     "erd_from_schema": "dbarch.memory.erd",
     "erd_from_sql": "dbarch.memory.erd",
-    "sandbox_verifier": "dbarch.memory.verify",
+    **dict.fromkeys(("SandboxVerifier", "sandbox_verifier"), "dbarch.memory.verify"),
 }
 
 __all__ = sorted(_EXPORTS)
@@ -61,8 +69,16 @@ if TYPE_CHECKING:
         erd_from_schema as erd_from_schema,
         erd_from_sql as erd_from_sql,
     )
+    from dbarch.memory.guard import (
+        RequirementTestsFailed as RequirementTestsFailed,
+        TestGuard as TestGuard,
+    )
     from dbarch.memory.journal import (
         JournalEntry as JournalEntry,
+    )
+    from dbarch.memory.migrate import (
+        CheckedMigration as CheckedMigration,
+        write_checked_migration as write_checked_migration,
     )
     from dbarch.memory.migrations import (
         Migration as Migration,
@@ -100,6 +116,7 @@ if TYPE_CHECKING:
         summarize as summarize,
     )
     from dbarch.memory.verify import (
+        SandboxVerifier as SandboxVerifier,
         sandbox_verifier as sandbox_verifier,
     )
     from dbarch.memory.views import (
@@ -107,6 +124,12 @@ if TYPE_CHECKING:
         SoulView as SoulView,
         StateView as StateView,
         read_view as read_view,
+    )
+    from dbarch.memory.volumes import (
+        TestData as TestData,
+        read_test_volumes as read_test_volumes,
+        resolve_test_data as resolve_test_data,
+        save_test_volumes as save_test_volumes,
     )
     from dbarch.memory.workspace import (
         Workspace as Workspace,

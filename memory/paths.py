@@ -5,6 +5,7 @@ A workspace is a folder. dbarch writes only these files in it, never anything el
 - ``00_soul.md``, ``01_state.md``, ``02_memory.md``
 - ``migrations/NNN_slug.sql`` (three or more digits, a lower-case slug)
 - ``tests/NNN_slug.yaml`` (requirement tests, re-run against the replayed migrations)
+- ``tests/volumes.yaml`` (the rows per table those tests run at)
 
 and keeps its own bookkeeping (lock, journal) under ``.dbarch/``. A path with ``..``, an absolute
 path, another extension, or a path that reaches its target through a symlink is refused with a
@@ -26,6 +27,8 @@ MEMORY = "02_memory.md"
 MARKDOWN_FILES: tuple[str, ...] = (SOUL, STATE, MEMORY)
 MIGRATIONS_DIR = "migrations"
 TESTS_DIR = "tests"
+VOLUMES_FILE = "tests/volumes.yaml"
+"""The volumes the saved requirement tests run at (see :mod:`dbarch.memory.volumes`)."""
 INTERNAL_DIR = ".dbarch"
 
 MIGRATION_NAME = re.compile(r"^(?P<number>[0-9]{3,})_(?P<slug>[a-z0-9][a-z0-9_]*)\.sql$")
@@ -36,7 +39,7 @@ TESTS_NAME = re.compile(r"^(?P<number>[0-9]{3,})_(?P<slug>[a-z0-9][a-z0-9_]*)\.y
 
 _ALLOWED_HINT = (
     "dbarch writes only 00_soul.md, 01_state.md, 02_memory.md, migrations/NNN_slug.sql and "
-    "tests/NNN_slug.yaml"
+    "tests/NNN_slug.yaml (and tests/volumes.yaml)"
 )
 
 
@@ -125,12 +128,13 @@ def check_relative(relative: str) -> PurePosixPath:
             hint="use three digits, an underscore and a lower-case slug: 004_add_orders.sql",
         )
     if len(parts) == 2 and parts[0] == TESTS_DIR:
-        if TESTS_NAME.match(parts[1]):
+        if TESTS_NAME.match(parts[1]) or "/".join(parts) == VOLUMES_FILE:
             return rel
         raise WorkspaceError(
             f"test file name {parts[1]!r} is not of the form NNN_slug.yaml",
             file=relative,
-            hint="use three digits, an underscore and a lower-case slug: 001_one_open_loan.yaml",
+            hint="use three digits, an underscore and a lower-case slug: 001_one_open_loan.yaml "
+            f"(volumes for the tests go in {VOLUMES_FILE})",
         )
     raise WorkspaceError(f"dbarch does not write {relative!r}", file=relative, hint=_ALLOWED_HINT)
 

@@ -3,23 +3,28 @@
 Requirement tests state what the schema must enforce ("a copy is on one open loan at most").
 Saved beside ``migrations/``, they are re-run by :func:`check_saved_tests` (``dbarch memory
 check``) against the migrations replayed from nothing, so a later migration that breaks a rule
-is caught. A file is validated before it is written; saving again under the same name replaces
+is caught, and by the guard of ``dbarch memory migrate`` (:mod:`dbarch.memory.guard`) before a
+migration is written. They run on the synthetic data :mod:`dbarch.memory.volumes` chooses. A file is validated before it is written; saving again under the same name replaces
 that file (rules are refined), a new name takes the next free number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dbarch.memory.migrations import list_migrations
 from dbarch.memory.paths import TESTS_DIR, TESTS_NAME, slugify
+from dbarch.memory.volumes import TestData, located, resolve_test_data
 from dbarch.memory.workspace import Workspace
 from dbarch.tools.errors import DbarchError, WorkspaceError
 
 if TYPE_CHECKING:
+    from dbarch.tools.datagen import Volumes
     from dbarch.tools.reqtest import RequirementTest, TestReport
+    from dbarch.tools.sql.source import SqlSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,38 +102,71 @@ def save_requirement_tests(
 
 
 def check_saved_tests(
-    ws: Workspace, sandbox: Any, *, statement_timeout_ms: int | None = None
+    ws: Workspace,
+    sandbox: Any,
+    *,
+    statement_timeout_ms: int | None = None,
+    data: bool | None = None,
+    volumes: Volumes | Mapping[str, int] | None = None,
 ) -> TestReport | None:
     """Re-run every saved test against ``migrations/`` replayed in a fresh scratch database;
-    ``None`` when no tests are saved."""
-    from dbarch.tools.reqtest import run_requirement_tests
+    ``None`` when no tests are saved.
+
+    ``data``/``volumes`` choose the synthetic data first loaded (:func:`memory.volumes.resolve_test_data`:
+    by default the volumes of ``tests/volumes.yaml`` when it exists, else empty tables); the
+    report's first note says which.
+    """
     from dbarch.tools.sql.source import SqlSource
 
     tests = read_saved_tests(ws)
     if not tests:
         return None
     sources = [SqlSource(m.file, m.read(ws)) for m in list_migrations(ws)]
-    return run_requirement_tests(sources, tests, sandbox=sandbox, statement_timeout_ms=statement_timeout_ms)
+    plan = resolve_test_data(ws, data=data, volumes=volumes)
+    return run_saved_tests(sources, tests, plan, sandbox=sandbox, statement_timeout_ms=statement_timeout_ms)
 
 
-def requirement_tests_verifier(ws: Workspace, sandbox: Any) -> RequirementTestsVerifier:
+def run_saved_tests(
+    sources: Sequence[SqlSource],
+    tests: Sequence[RequirementTest],
+    data: TestData,
+    *,
+    sandbox: Any,
+    statement_timeout_ms: int | None = None,
+) -> TestReport:
+    """Run ``tests`` on ``sources`` applied in order, on ``data``; the report's first note says
+    what data the tests ran on (empty tables are said, never implied)."""
+    from dbarch.tools.reqtest import run_requirement_tests
+
+    try:
+        report = run_requirement_tests(sources, tests, sandbox=sandbox, volumes=data.volumes(),
+                                       statement_timeout_ms=statement_timeout_ms)
+    except DbarchError as exc:
+        raise located(exc, data) from exc
+    return dataclasses.replace(report, notes=(f"the tests ran {data.describe()}", *report.notes))
+
+
+def requirement_tests_verifier(
+    ws: Workspace, sandbox: Any, *, data: bool | None = None, volumes: Volumes | Mapping[str, int] | None = None
+) -> RequirementTestsVerifier:
     """A verifier that refuses tests failing against the replayed migrations (they would be
-    saved broken: a rule the design does not enforce, or a test that is wrong)."""
+    saved broken: a rule the design does not enforce, or a test that is wrong). ``data`` and
+    ``volumes`` as for :func:`check_saved_tests`."""
 
     def verify(tests: Sequence[RequirementTest], file: str) -> None:
-        from dbarch.tools.reqtest import run_requirement_tests
         from dbarch.tools.sql.source import SqlSource
 
         sources = [SqlSource(m.file, m.read(ws)) for m in list_migrations(ws)]
-        report = run_requirement_tests(sources, tests, sandbox=sandbox)
+        plan = resolve_test_data(ws, data=data, volumes=volumes)
+        report = run_saved_tests(sources, tests, plan, sandbox=sandbox)
         if report.schema_error is not None:
             raise WorkspaceError(f"the tests were not saved: {report.schema_error.one_line()}", file=file)
         failed = report.failures()
         if failed:
             first = failed[0]
             raise DbarchError(
-                f"the tests were not saved: {len(failed)} of {report.total} fail against the migrations; "
-                f"{first.name!r}: {first.failure}",
+                f"the tests were not saved: {len(failed)} of {report.total} fail against the migrations "
+                f"{plan.describe()}; {first.name!r}: {first.failure}",
                 file=file, line=first.line, hint="fix the design (a new migration) or the test, then save again",
             )
 

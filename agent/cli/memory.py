@@ -2,7 +2,8 @@
 
 Subcommands: ``show [soul|state|memory|summary]``, ``log``, ``check`` (drift and saved
 requirement tests), ``decide``, ``plan add|set``, ``note``, ``schema FILE.sql``, ``migrate NAME
-FILE.sql``, ``tests NAME FILE.yaml``. Every one takes
+FILE.sql`` (refused when a saved requirement test fails with it), ``tests NAME FILE.yaml``,
+``volumes [SPEC]`` (the rows the saved tests run at). Every one takes
 ``--workspace DIR`` (default: the current directory); the reading ones take ``--format text|json``.
 """
 
@@ -16,6 +17,7 @@ from dbarch.agent.cli.common import add_sandbox_args, make_sandbox, print_json
 
 if TYPE_CHECKING:
     from dbarch.memory import Workspace
+    from dbarch.memory.guard import TestGuard
     from dbarch.tools.reqtest import TestReport
 
 SHOWN = ("soul", "state", "memory")
@@ -42,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     check = _sub(sub, "check", "replay migrations/ in the sandbox, compare with 00_soul.md and "
                  "re-run the requirement tests saved in tests/")
+    _data_args(check)
     add_sandbox_args(check)
     _format(check)
 
@@ -83,7 +86,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     schema.add_argument("--summary", default="schema updated", help="journal line for the change")
 
     migrate = _sub(
-        sub, "migrate", "check a migration in the sandbox, then write it as migrations/NNN_NAME.sql"
+        sub, "migrate", "check a migration in the sandbox (parse, lint, apply after the earlier "
+        "migrations, then every requirement test saved in tests/ must still pass), then write it as "
+        "migrations/NNN_NAME.sql; exit 1 and nothing written when a saved test fails"
     )
     migrate.add_argument("name", help="what it does, made into the slug: add_orders")
     migrate.add_argument(
@@ -92,6 +97,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     migrate.add_argument(
         "--number", type=int, default=None, help="explicit number (default: the next free one)"
     )
+    migrate.add_argument(
+        "--allow-failing-tests", action="store_true",
+        help="write it even though saved requirement tests fail with it: a deliberate change of a "
+        "rule, recorded in 01_state.md with the failing tests (needs --reason)",
+    )
+    migrate.add_argument("--reason", default="", metavar="TEXT",
+                         help="why the rule changes (with --allow-failing-tests)")
+    _data_args(migrate)
     add_sandbox_args(migrate)
     _format(migrate)
 
@@ -101,8 +114,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     tests.add_argument("file", metavar="FILE.yaml", help="the tests (YAML or JSON)")
     tests.add_argument("--no-verify", action="store_true",
                        help="save without running them against the migrations first")
+    _data_args(tests)
     add_sandbox_args(tests)
     _format(tests)
+
+    volumes = _sub(sub, "volumes", "state the rows per table the saved requirement tests run at "
+                   "(tests/volumes.yaml), or print them")
+    volumes.add_argument("spec", nargs="?", metavar="SPEC",
+                         help="table=rows pairs: loans=5k,copies=2k (default=N for tables not named); "
+                         "leave out to print the stated volumes")
+    _format(volumes)
 
 
 def _sub(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
@@ -112,6 +133,27 @@ def _sub(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
     )
     parser.set_defaults(func=run)
     return parser
+
+
+def _data_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--data", dest="data", action="store_true", default=None,
+        help="load synthetic data before the requirement tests run, at the volumes of "
+        "tests/volumes.yaml (10,000 rows per table when it states none). Default: data when "
+        "tests/volumes.yaml exists, empty tables otherwise (the output says which)",
+    )
+    group.add_argument("--no-data", dest="data", action="store_false",
+                       help="run the requirement tests on empty tables, even when volumes are stated")
+    group.add_argument("--rows", metavar="SPEC", default=None,
+                       help="load synthetic data at these volumes instead: table=rows pairs "
+                       "(loans=5k,copies=2k) or a YAML/JSON volume file")
+
+
+def _data_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    from dbarch.tools.datagen import resolve_volumes
+
+    return {"data": args.data, "volumes": resolve_volumes(args.rows) if args.rows else None}
 
 
 def _format(parser: argparse.ArgumentParser) -> None:
@@ -136,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
         "schema": _schema,
         "migrate": _migrate,
         "tests": _tests,
+        "volumes": _volumes,
     }[args.memory_command]
     return handler(ws, args)
 
@@ -179,9 +222,10 @@ def _check(ws: Workspace, args: argparse.Namespace) -> int:
     from dbarch.memory.drift import check_drift
     from dbarch.memory.reqtests import check_saved_tests
 
+    data = _data_kwargs(args)
     with make_sandbox(args) as sandbox:
         report = check_drift(ws, sandbox)
-        tests = check_saved_tests(ws, sandbox)
+        tests = check_saved_tests(ws, sandbox, **data)
     if args.format == "json":
         from dbarch.tools.jsonform import to_jsonable
 
@@ -198,19 +242,25 @@ def _check(ws: Workspace, args: argparse.Namespace) -> int:
                 print(f"  {line}")
         if tests is not None:
             _print_saved_tests(tests)
+        else:
+            print("requirement tests: none saved in tests/, so no rule of the design was checked "
+                  "(save them with `dbarch memory tests NAME FILE.yaml`)")
     return 0 if report.ok and (tests is None or tests.passed) else 1
 
 
 def _print_saved_tests(report: TestReport) -> None:
-    if report.passed:
-        print(f"requirement tests: {report.total} saved tests pass against the replayed migrations")
-        return
+    from dbarch.tools.render.reqtest import render_failures
+
     if report.schema_error is not None:
         print(f"requirement tests: not run, {report.schema_error.one_line()}")
-        return
-    print(f"requirement tests: {report.failed} of {report.total} fail against the replayed migrations")
-    for test in report.failures():
-        print(f"  {test.source}:{test.line}: {test.name}: {test.failure}")
+    elif report.passed:
+        print(f"requirement tests: {report.total} saved tests pass against the replayed migrations")
+    else:
+        print(f"requirement tests: {report.failed} of {report.total} fail against the replayed migrations")
+        for line in render_failures(report):
+            print(line)
+    for note in report.notes:
+        print(f"  note: {note}")
 
 
 def _tests(ws: Workspace, args: argparse.Namespace) -> int:
@@ -225,7 +275,7 @@ def _tests(ws: Workspace, args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         verify = None
         if not args.no_verify:
-            verify = requirement_tests_verifier(ws, stack.enter_context(make_sandbox(args)))
+            verify = requirement_tests_verifier(ws, stack.enter_context(make_sandbox(args)), **_data_kwargs(args))
         saved = save_requirement_tests(ws, args.name, text, verify=verify)
     checked = "" if args.no_verify else ", passing against the migrations"
     print_json(saved) if args.format == "json" else print(
@@ -304,16 +354,91 @@ def _schema(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def _migrate(ws: Workspace, args: argparse.Namespace) -> int:
-    from dbarch.memory import write_migration
-    from dbarch.memory.verify import sandbox_verifier
+    from dbarch.memory.guard import RequirementTestsFailed
+    from dbarch.memory.migrate import write_checked_migration
+    from dbarch.tools.errors import UsageError
     from dbarch.tools.sql.source import read_sql
 
+    if args.reason and not args.allow_failing_tests:
+        raise UsageError("--reason goes with --allow-failing-tests", hint="dbarch memory migrate --help")
     source = read_sql(args.file)
-    with make_sandbox(args) as sandbox:
-        m = write_migration(
-            ws, args.name, source.text, number=args.number, verify=sandbox_verifier(ws, sandbox)
-        )
-    print_json(m) if args.format == "json" else print(
-        f"wrote {m.file} (checked in the sandbox)"
-    )
+    data = _data_kwargs(args)
+    try:
+        with make_sandbox(args) as sandbox:
+            done = write_checked_migration(
+                ws, args.name, source.text, sandbox=sandbox, number=args.number,
+                allow_failing_tests=args.allow_failing_tests, reason=args.reason, **data,
+            )
+    except RequirementTestsFailed as refused:
+        if refused.guard is None:
+            raise
+        _print_refusal(refused.guard, refused.hint or "", args.format)
+        return 1
+    guard = done.tests
+    if args.format == "json":
+        from dbarch.tools.jsonform import to_jsonable
+
+        print_json({**to_jsonable(done.migration), "written": True, "requirement_tests": to_jsonable(guard),
+                    "rule_change": to_jsonable(done.rule_change) if done.rule_change else None})
+    else:
+        print(f"wrote {done.migration.file} (checked in the sandbox)")
+        if guard.guarded:
+            print(f"requirement tests: {guard.headline()}")
+        if done.rule_change is not None:
+            from dbarch.tools.render.reqtest import render_failures
+
+            assert guard.report is not None
+            for line in render_failures(guard.report, notes=_before_notes(guard)):
+                print(line)
+            print(f"recorded the rule change as {done.rule_change.id} in 01_state.md; update or remove "
+                  "these tests (`dbarch memory check` fails until then)")
+    if not guard.guarded:
+        from dbarch.memory.guard import NO_TESTS, NO_TESTS_HINT
+
+        print(f"dbarch: warning: {NO_TESTS} (hint: {NO_TESTS_HINT})", file=sys.stderr)
+    return 0
+
+
+def _before_notes(guard: TestGuard) -> dict[str, str]:
+    return {name: "failing already before this migration (`dbarch memory check` shows it)"
+            for name in guard.failing_before}
+
+
+def _print_refusal(guard: TestGuard, hint: str, fmt: str) -> None:
+    from dbarch.tools.render.reqtest import render_failures
+
+    if fmt == "json":
+        from dbarch.tools.jsonform import to_jsonable
+
+        print_json({"file": guard.migration, "written": False, "requirement_tests": to_jsonable(guard),
+                    "hint": hint})
+        return
+    lines = [f"dbarch: {guard.migration} was not written: {guard.headline()}"]
+    assert guard.report is not None
+    lines += render_failures(guard.report, notes=_before_notes(guard))
+    lines += [f"  note: {note}" for note in guard.report.notes[1:]]
+    lines.append(f"hint: {hint}")
+    print("\n".join(lines), file=sys.stderr)
+
+
+def _volumes(ws: Workspace, args: argparse.Namespace) -> int:
+    from dbarch.memory.paths import VOLUMES_FILE
+    from dbarch.memory.volumes import read_test_volumes, save_test_volumes
+
+    if args.spec is not None:
+        data = save_test_volumes(ws, args.spec)
+        print_json(data) if args.format == "json" else print(
+            f"wrote {VOLUMES_FILE}: the saved requirement tests now run {data.describe()}")
+        return 0
+    stated = read_test_volumes(ws)
+    if args.format == "json":
+        print_json({"file": VOLUMES_FILE, "rows": dict(stated.rows) if stated else None,
+                    "default": stated.default if stated else None})
+    elif stated is None:
+        print(f"no volumes stated ({VOLUMES_FILE} does not exist): the saved requirement tests run "
+              "on empty tables unless --data or --rows is given")
+    else:
+        for table, rows in stated.rows.items():
+            print(f"{table}: {rows:,}")
+        print(f"default: {stated.default:,}" + ("" if stated.explicit_default else " (not stated)"))
     return 0

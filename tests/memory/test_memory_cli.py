@@ -164,13 +164,17 @@ def test_memory_check_names_the_drift_and_exits_1(
     assert (code, out) == (
         1,
         "drift: 1 difference between migrations/ and 00_soul.md\n"
-        "  column orgs.name: not null in 00_soul.md, nullable from the migrations\n",
+        "  column orgs.name: not null in 00_soul.md, nullable from the migrations\n"
+        "requirement tests: none saved in tests/, so no rule of the design was checked "
+        "(save them with `dbarch memory tests NAME FILE.yaml`)\n",
     )
     (ws_dir / "s.sql").write_text("create table orgs (id bigint primary key, name text);\n")
     assert dbarch(capsys, "memory", "schema", str(ws_dir / "s.sql"), *ws)[0] == 0
     assert dbarch(capsys, "memory", "check", *ws)[:2] == (
         0,
-        "no drift: 1 migrations replay to the schema in 00_soul.md\n",
+        "no drift: 1 migrations replay to the schema in 00_soul.md\n"
+        "requirement tests: none saved in tests/, so no rule of the design was checked "
+        "(save them with `dbarch memory tests NAME FILE.yaml`)\n",
     )
 
 

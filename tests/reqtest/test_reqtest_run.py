@@ -286,7 +286,7 @@ def test_unforced_row_security_is_named_because_the_owner_bypasses_it(sandbox: A
 
 
 def test_the_text_report_counts_and_explains(sandbox: Any) -> None:
-    from dbarch.tools.reqtest.render import render_report
+    from dbarch.tools.render.reqtest import render_report
 
     report = run([{"name": "dup", "steps": [*SETUP, {"sql": loan()}, {"sql": loan(), "expect": {"error": "23505"}}]},
                   {"name": "wrong count", "steps": [{"sql": "SELECT 1", "expect": {"ok": {"rows": 2}}}]}], sandbox)
