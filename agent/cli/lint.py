@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from dbarch.tools.sql.source import SqlSource
 
 FORMATS = ("text", "json", "sarif", "github")
+PER_RULE = 10
+"""Findings of one rule shown in full per file in text output (the rest are one line)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,6 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--fix", action="store_true", help="print the safe fixes as a unified diff")
     p.add_argument("--write", action="store_true", help="with --fix, apply the fixes to the files")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--show-all", action="store_true",
+                   help=f"text: every finding in full (default: {PER_RULE} per rule and file, then one line "
+                   "with the count and lines of the others)")
     p.add_argument("--no-cache", action="store_true",
                    help="lint every file again instead of reusing reports of unchanged files")
     p.add_argument("--cache-dir", metavar="DIR",
@@ -132,7 +137,9 @@ def _print(args: argparse.Namespace, sources: list[SqlSource], reports: Sequence
         colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
         fixable: frozenset[str] = frozenset().union(*(r.fixable for r in reports))
         sources_by_name = {s.name: s.text for s in sources}
-        sys.stdout.write(render.render_text(reports, sources_by_name, colour=colour, fixable=fixable))
+        per_rule = 0 if args.show_all or args.select else PER_RULE
+        sys.stdout.write(render.render_text(reports, sources_by_name, colour=colour, fixable=fixable,
+                                            per_rule=per_rule))
 
 
 def _fix(args: argparse.Namespace, fixes: Sequence[FixResult]) -> int:

@@ -65,3 +65,16 @@ def test_github_annotations() -> None:
     lines = render_github([_report()]).splitlines()
     assert lines[0].startswith("::warning file=events.sql,line=2,col=2,title=prefer-identity::")
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+
+
+def test_text_shows_a_rule_in_full_at_most_per_rule_times_per_file_then_counts_the_rest() -> None:
+    from dbarch.tools.lint.findings import Diagnostic, LintReport, Severity
+    from dbarch.tools.render.lint import render_text
+
+    diags = tuple(Diagnostic("prefer-timestamptz", Severity.WARNING, "Use timestamptz", n, 5) for n in range(1, 16))
+    report = LintReport("m.sql", diags, 15, 0)
+    text = render_text([report], {"m.sql": "x timestamp\n" * 15}, per_rule=10)
+    assert text.count("warning[prefer-timestamptz]") == 10
+    assert "m.sql: 5 more prefer-timestamptz finding(s) like those above, at lines 11, 12, 13, 14, 15" in text
+    assert "Found 15 problems (15 warning)." in text
+    assert render_text([report], {"m.sql": ""}, per_rule=0).count("warning[prefer-timestamptz]") == 15

@@ -30,18 +30,34 @@ def render_text(
     *,
     colour: bool = False,
     fixable: frozenset[str] = frozenset(),
+    per_rule: int = 0,
 ) -> str:
-    """``file:line:col: severity[rule-id] message``, the line with a caret, a ``hint:`` line; a summary."""
+    """``file:line:col: severity[rule-id] message``, the line with a caret, a ``hint:`` line; a summary.
+
+    ``per_rule`` (0: no limit) shows at most that many findings of one rule per file in full;
+    the rest of them are one line with their count and lines (every format but text lists all)."""
     out: list[str] = []
     total: dict[Severity, int] = dict.fromkeys(Severity, 0)
     n_fixable = 0
     for report in reports:
         lines = sources.get(report.source, "").splitlines()
+        shown: dict[str, int] = {}
+        held: dict[str, list[Diagnostic]] = {}
         for d in report.diagnostics:
             total[d.severity] += 1
             mark = "[*]" if d.rule in fixable else ""
             n_fixable += bool(mark)
+            if per_rule and shown.get(d.rule, 0) >= per_rule:
+                held.setdefault(d.rule, []).append(d)
+                continue
+            shown[d.rule] = shown.get(d.rule, 0) + 1
             out.extend(render_diagnostic(d, lines, colour=colour, mark=mark, source=report.source))
+            out.append("")
+        for rule, rest in held.items():
+            at = ", ".join(str(d.line) for d in rest[:12]) + (", ..." if len(rest) > 12 else "")
+            out.append(f"{report.source}: {len(rest)} more {rule} finding(s) like those above, at lines {at} "
+                       f"(--show-all, or --select {rule}, lists them in full)")
+        if held:
             out.append("")
         if report.skipped:
             out.append(f"{report.source}: {report.skipped} statement(s) not analysed (sqlglot cannot read them)")
