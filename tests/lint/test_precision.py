@@ -147,3 +147,17 @@ def test_numbered_references_in_a_key_are_a_relationship_not_a_repeating_group()
     assert [d.message for d in found] == [
         "Move the repeating group seconder_1, seconder_2 of election to a seconder table"
     ]
+
+
+def test_a_shared_column_set_is_a_design_finding_of_the_file_that_creates_the_table() -> None:
+    from dbarch.tools.lint.engine import lint_script
+    from dbarch.tools.schema.from_sql import schema_from_sql
+    from dbarch.tools.sql.parse import parse_script
+
+    existing = schema_from_sql(
+        "CREATE TABLE customers (id bigint PRIMARY KEY, street text, city text, postal_code text);\n"
+        "CREATE TABLE suppliers (id bigint PRIMARY KEY, street text, city text, postal_code text);\n"
+    )
+    found = lint_script(parse_script("ALTER TABLE suppliers ADD COLUMN rating int;"), existing=existing,
+                        select=["no-duplicated-column-set"]).diagnostics
+    assert found == ()  # the migration adds a rating; the old design is not this file's finding

@@ -258,3 +258,17 @@ def test_sqlite_best_effort() -> None:
     notes = table(schema, "notes")
     assert notes.primary_key is not None and notes.primary_key.columns == ("id",)
     assert notes.foreign_keys[0].ref_table == "public.notes"
+
+
+def test_rename_without_the_column_keyword_renames_the_column_not_the_table() -> None:
+    # PostgreSQL's grammar: ALTER TABLE t RENAME [ COLUMN ] c TO d (Lemmy's migrations omit COLUMN)
+    schema = schema_from_sql(
+        "CREATE TABLE person (id int PRIMARY KEY, preferred_username text);\n"
+        "CREATE INDEX person_name_idx ON person (preferred_username);\n"
+        "ALTER TABLE person RENAME preferred_username TO display_name;\n"
+        "ALTER TABLE person RENAME TO people;\n"
+    )
+    (table,) = schema.tables.values()
+    assert table.name == "people"
+    assert [c.name for c in table.columns] == ["id", "display_name"]
+    assert [i.columns for i in table.indexes] == [("display_name",)]

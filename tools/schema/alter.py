@@ -103,6 +103,15 @@ def _alter_column(b: Builder, key: str, action: exp.AlterColumn) -> None:
     b.update(key, columns=tuple(col if c.name == name else c for c in t.columns))
 
 
+def _renamed_column_to(node: exp.Alter) -> str | None:
+    """The new name in ``ALTER TABLE t RENAME c TO d`` (no COLUMN keyword), which sqlglot reads
+    as a table rename to ``c`` with a ``TO d`` property; ``None`` for ``RENAME TO d``."""
+    for option in node.args.get("options") or []:
+        if isinstance(option, exp.ToTableProperty) and isinstance(option.this, exp.Table):
+            return fold(option.this.this)
+    return None
+
+
 def alter_table(b: Builder, node: exp.Alter) -> None:
     if not isinstance(node.this, exp.Table):
         return
@@ -125,6 +134,10 @@ def alter_table(b: Builder, node: exp.Alter) -> None:
         elif isinstance(action, exp.RenameColumn):
             _rename_column(b, key, fold(action.this), fold(action.args.get("to")))
         elif isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
+            to = _renamed_column_to(node)
+            if to is not None:  # RENAME c TO d: COLUMN is optional in PostgreSQL
+                _rename_column(b, key, fold(action.this.this), to)
+                continue
             _rename_table(b, key, table_ref(action.this)[1])
             return
 

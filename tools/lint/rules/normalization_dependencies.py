@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from dbarch.tools.lint.rules._util import column_at, script_tables, singular
+from dbarch.tools.lint.rules._util import column_at, new_tables, script_tables, singular
 from dbarch.tools.schema.model import Column, Table
 
 
@@ -127,7 +127,7 @@ class NoDuplicatedColumnSet(Rule):
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         minimum = int(self.options["min-columns"])
-        new = {t.key for t, _ in script_tables(ctx)}
+        new = {t.key for t in new_tables(ctx)}  # a design finding, made where the table is created
         tables = sorted(ctx.schema.tables.values(), key=lambda t: (t.line or 0, t.key))
         signatures = [_signature(t) for t in tables]
         for i, later in enumerate(tables):
