@@ -64,11 +64,14 @@ class Services:
 
         context = make_context(self.config, workspace=str(self.workspace),
                                sandbox_dsn=self.sandbox_dsn)  # no model: a clear DbarchError
-        box = self.sandbox()
+        built = Architect(context, sandbox=self.sandbox())
         with self._lock:
             if self._architect is None:
-                self._architect = Architect(context, sandbox=box)
-            return self._architect
+                self._architect = built
+            architect = self._architect
+        if architect is not built:  # another call built one first
+            built.close()
+        return architect
 
     def close(self) -> None:
         with self._lock:
