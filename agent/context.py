@@ -41,6 +41,12 @@ class Context:
     workspace: str = field(default=".", metadata=_env("DBARCH_WORKSPACE", "workspace folder"))
     sandbox_dsn: str | None = field(default=None, metadata=_env("DBARCH_SANDBOX_DSN", "server"))
     """A PostgreSQL server of the user's for the sandbox; None for the embedded one."""
+    database_dsn: str | None = field(default=None, repr=False,
+                                     metadata=_env("DBARCH_DATABASE_DSN", "your database, read-only"))
+    """A database of the user's the architect may *read* (schema, EXPLAIN, hypothetical
+    indexes) in read-only mode (:mod:`dbarch.tools.sandbox.readonly`); None: none. Only the
+    read-only tools receive it; every write goes to the sandbox. Kept out of ``repr``: it may
+    hold a password."""
     dialect: str = field(default="postgres", metadata=_env("DBARCH_DIALECT", "SQL dialect"))
     max_retries: int = field(default=3, metadata=_env("DBARCH_MAX_RETRIES", "model retries"))
     """Retries of a model call on 429, 5xx, timeouts and connection errors (with backoff)."""
@@ -64,6 +70,14 @@ class Context:
             if raw is None or raw == "":
                 continue
             object.__setattr__(self, f.name, _coerce(f.default, raw, var))
+        if self.database_dsn is not None and not self.database_dsn.strip():
+            object.__setattr__(self, "database_dsn", None)
+        if self.database_dsn and self.sandbox_dsn and _same_database(self.database_dsn, self.sandbox_dsn):
+            from dbarch.tools.errors import UsageError
+
+            raise UsageError("the read-only database (--dsn) and the sandbox server (--sandbox-dsn) "
+                             "are the same database",
+                             hint="the sandbox creates and drops databases: give it a server of its own")
 
     @property
     def api_key(self) -> str | None:
@@ -95,6 +109,21 @@ class Context:
 
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+
+
+def _same_database(a: str, b: str) -> bool:
+    """Both connection strings name the same host, port and database (or are the same text)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    if a.strip() == b.strip():
+        return True
+    try:
+        pa, pb = conninfo_to_dict(a), conninfo_to_dict(b)
+    except psycopg.Error:
+        return False
+    keys = ("host", "hostaddr", "port", "dbname")
+    return all(str(pa.get(k) or "") == str(pb.get(k) or "") for k in keys) and any(pa.get(k) for k in keys)
 
 
 def _coerce(default: Any, raw: str, var: str) -> Any:

@@ -88,7 +88,7 @@ def call_model(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
                    "part, and say in one sentence that you do not write that code.\n")
     model = services.model(ctx)
     if not state.must_answer:
-        model = services.bound_model(ctx, tool_schemas)
+        model = services.bound_model(ctx, lambda: tool_schemas(ctx))
     reply = stream_reply(
         model, [SystemMessage(system), *state.messages], context=ctx, sleep=services.sleep,
         on_token=lambda text: writer(TokenEvent(text)),

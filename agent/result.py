@@ -56,6 +56,9 @@ class Verification(_Frozen):
     errors: list[str] = Field(default_factory=list)
     """Located errors (``file:line:col: message [SQLSTATE]``) of the last attempt."""
     plans: list[PlanSummary] = Field(default_factory=list)
+    """Plans EXPLAINed in the sandbox, on synthetic rows."""
+    database_plans: list[PlanSummary] = Field(default_factory=list)
+    """Plans EXPLAINed on the user's own database, read-only (never executed)."""
     requirement_tests: list[RequirementTestSummary] = Field(default_factory=list)
     """Requirement tests the architect ran this turn, with their results."""
     verified_by: str = ""

@@ -122,8 +122,15 @@ def explain_query(env: ToolEnv, args: ExplainArgs) -> ToolOutput:
             "findings": [f"{f.kind}: {f.message}" for f in r.findings],
             "error": r.error.one_line() if r.error else None,
         })
-    text = render_shortfalls(run.data, allowed=True) + render_explanation(run)
+    text = _which(env) + render_shortfalls(run.data, allowed=True) + render_explanation(run)
     return ToolOutput(text.strip(), f"{len(run.queries)} plans", run.ok)
+
+
+def _which(env: ToolEnv) -> str:
+    """With a user database connected, sandbox results say they are not from it."""
+    from dbarch.agent.user_database import SANDBOX_LINE
+
+    return SANDBOX_LINE + "\n" if env.context.database_dsn else ""
 
 
 def advise_indexes(env: ToolEnv, args: AdviseArgs) -> ToolOutput:
@@ -134,7 +141,7 @@ def advise_indexes(env: ToolEnv, args: AdviseArgs) -> ToolOutput:
         _schema_sources(env, args.schema_sql), _workload(args.queries), _volumes(args.rows),
         sandbox=env.services.sandbox, budget_mb=args.budget_mb,
     )
-    text = render_shortfalls(result.data, allowed=True) + render_advice(result)
+    text = _which(env) + render_shortfalls(result.data, allowed=True) + render_advice(result)
     n = len(result.advice.recommendations)
     return ToolOutput(text.strip(), f"{n} indexes recommended")
 

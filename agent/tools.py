@@ -13,12 +13,15 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dbarch.agent import tool_functions as fn
+from dbarch.agent import tool_functions as fn, user_database as udb
 from dbarch.agent.tool_functions import ToolEnv, ToolOutput
+
+if TYPE_CHECKING:
+    from dbarch.agent.context import Context
 
 
 class _Args(BaseModel):
@@ -47,6 +50,19 @@ class AdviseArgs(_Args):
     queries: list[str] = Field(description="the workload")
     rows: dict[str, int] = Field(default_factory=dict, description="rows per table")
     schema_sql: str | None = Field(None, description="as in explain_query")
+    budget_mb: float = Field(1024.0, description="size budget for new indexes")
+
+
+class InspectArgs(_Args):
+    schemas: list[str] = Field(default_factory=list, description="default: every schema but the system ones")
+
+
+class DatabaseExplainArgs(_Args):
+    queries: list[str] = Field(description="queries (SELECT; INSERT/UPDATE/DELETE are planned, never run)")
+
+
+class DatabaseAdviseArgs(_Args):
+    queries: list[str] = Field(description="the workload")
     budget_mb: float = Field(1024.0, description="size budget for new indexes")
 
 
@@ -136,11 +152,27 @@ TOOLS: list[Tool] = [
     Tool("write_migration", "Verify and write the next versioned migration file.", MigrationArgs, fn.write_migration),
     Tool("save_schema", "Verify and save the whole current schema in 00_soul.md.", SchemaArgs, fn.save_schema),
 ]
-BY_NAME: dict[str, Tool] = {t.name: t for t in TOOLS}
+_READ_ONLY = "READ-ONLY on the user's own database"
+DATABASE_TOOLS: list[Tool] = [
+    Tool("inspect_database", f"{_READ_ONLY}: its current schema as DDL, read from the catalog.", InspectArgs,
+         udb.inspect_database),
+    Tool("explain_on_database", f"{_READ_ONLY}: EXPLAIN queries on its real data (planned, never executed).",
+         DatabaseExplainArgs, udb.explain_on_database),
+    Tool("advise_on_database", f"{_READ_ONLY}: index advice with hypothetical indexes (hypopg; nothing built).",
+         DatabaseAdviseArgs, udb.advise_on_database),
+]
+"""Offered only when the user connected a database (:attr:`Context.database_dsn`). They never
+write: DDL, tests and migrations go to the sandbox tools above."""
+BY_NAME: dict[str, Tool] = {t.name: t for t in [*TOOLS, *DATABASE_TOOLS]}
 
 
-def tool_schemas() -> list[dict[str, Any]]:
-    return [t.schema() for t in TOOLS]
+def tools_for(context: Context | None) -> list[Tool]:
+    """The tools offered to the model: the read-only database tools only with a user database."""
+    return [*TOOLS, *DATABASE_TOOLS] if context is not None and context.database_dsn else list(TOOLS)
+
+
+def tool_schemas(context: Context | None = None) -> list[dict[str, Any]]:
+    return [t.schema() for t in tools_for(context)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,16 +188,24 @@ class CallOutcome:
 def run_tool_call(env: ToolEnv, name: str, raw_args: Any) -> CallOutcome:
     """Run one tool call; every failure becomes text for the model."""
     from dbarch.tools.errors import DbarchError
+    from dbarch.tools.sandbox.readonly import scrub
 
     started = time.perf_counter()
     args: dict[str, Any] = {}
 
     def done(text: str, summary: str, ok: bool) -> CallOutcome:
+        # the user database's password never reaches the model, the stream or the transcript
+        dsn = env.context.database_dsn
+        text, summary = scrub(text, dsn), scrub(summary, dsn)
         return CallOutcome(name, args, text, summary, ok, (time.perf_counter() - started) * 1000)
 
-    tool = BY_NAME.get(name)
+    offered = {t.name: t for t in tools_for(env.context)}
+    tool = offered.get(name)
     if tool is None:
-        names = ", ".join(BY_NAME)
+        names = ", ".join(offered)
+        if name in BY_NAME:
+            return done(f"error: {name} needs a database of the user's, and none is connected; the tools "
+                        f"are: {names}.", "no user database", False)
         return done(f"error: unknown tool {name!r}. The tools are: {names}.", "unknown tool", False)
     if isinstance(raw_args, str):
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,12 @@ DEFAULT_CONFIG = """\
 # A PostgreSQL server of yours instead of the embedded one (its role needs CREATEDB).
 # dsn = "postgresql://me@localhost/postgres"   # DBARCH_SANDBOX_DSN
 
+[database]
+# A database of yours the architect may READ (its schema, EXPLAIN plans, hypothetical indexes),
+# in read-only mode: never written to. Best with a read-only role (docs/SECURITY.md) and the
+# password in ~/.pgpass or PGPASSWORD rather than here.
+# dsn = "postgresql://dbarch_reader@db.internal/shop"   # DBARCH_DATABASE_DSN
+
 [repl]
 # verbose = false          # show every tool call's arguments and full result
 # cost_per_1k_input = 0.0  # your price per 1,000 input tokens, for the per-turn estimate
@@ -57,6 +63,7 @@ _KEYS: dict[tuple[str, str], tuple[str, str | None, type]] = {
     ("workspace", "path"): ("workspace", "DBARCH_WORKSPACE", str),
     ("workspace", "dialect"): ("dialect", "DBARCH_DIALECT", str),
     ("sandbox", "dsn"): ("sandbox_dsn", "DBARCH_SANDBOX_DSN", str),
+    ("database", "dsn"): ("database_dsn", "DBARCH_DATABASE_DSN", str),
     ("repl", "verbose"): ("verbose", None, bool),
     ("repl", "cost_per_1k_input"): ("cost_per_1k_input", "DBARCH_COST_PER_1K_INPUT", float),
     ("repl", "cost_per_1k_output"): ("cost_per_1k_output", "DBARCH_COST_PER_1K_OUTPUT", float),
@@ -64,7 +71,7 @@ _KEYS: dict[tuple[str, str], tuple[str, str | None, type]] = {
 
 _CONTEXT_FIELDS = (
     "model", "base_url", "api_key_env", "temperature", "max_tool_rounds", "workspace",
-    "sandbox_dsn", "dialect",
+    "sandbox_dsn", "database_dsn", "dialect",
 )
 
 
@@ -89,6 +96,8 @@ class UserConfig:
     workspace: str | None = None
     dialect: str | None = None
     sandbox_dsn: str | None = None
+    database_dsn: str | None = field(default=None, repr=False)
+    """The user's database, read-only (may hold a password: kept out of ``repr``)."""
     verbose: bool = False
     cost_per_1k_input: float = 0.0
     cost_per_1k_output: float = 0.0

@@ -29,8 +29,8 @@ def verify_answer(
     tests = list(turn.get("requirement_tests", []))
     not_checked = non_relational_notes(answer)
     if not ddl:
-        return {"sql_found": False, "plans": plans, "requirement_tests": tests, "not_checked": not_checked,
-                "ok": all(t["passed"] for t in tests)}, ""
+        return {"sql_found": False, "plans": plans, "database_plans": list(turn.get("database_plans", [])),
+                "requirement_tests": tests, "not_checked": not_checked, "ok": all(t["passed"] for t in tests)}, ""
     wanted = statements_of(ddl, dialect)
     checked = [c for c in turn.get("checks", []) if check_ok(c)]
     seen = {s for c in checked for s in c["statements"]}
@@ -54,6 +54,7 @@ def verify_answer(
         if dialect != "postgres":
             not_checked.append(f"{dialect} SQL was parsed and linted, not applied (the sandbox is PostgreSQL)")
     record["plans"] = plans
+    record["database_plans"] = list(turn.get("database_plans", []))
     record["requirement_tests"] = tests
     record["not_checked"] = not_checked
     record["ok"] = bool(record["parsed"] and (record["applied"] or dialect != "postgres")
@@ -120,6 +121,12 @@ def render_summary(v: dict[str, Any], *, prompt_version: str) -> str:
             lines.append(f"  - `{p['query'][:80]}`: {cost}")
     else:
         lines.append("- Query plans checked: none")
+    mine = v.get("database_plans", [])
+    if mine:
+        lines.append(f"- Query plans read on your database (EXPLAIN, read-only, not executed): {len(mine)}")
+        for p in mine[:5]:
+            cost = "error: " + p["error"] if p.get("error") else f"cost {p.get('total_cost')}"
+            lines.append(f"  - `{p['query'][:80]}`: {cost}")
     tests = v.get("requirement_tests", [])
     if tests:
         won = sum(1 for t in tests if t["passed"])

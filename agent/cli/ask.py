@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--thread", metavar="ID", help="continue this conversation thread")
     p.add_argument("--model", metavar="NAME", help="model name (default: $DBARCH_MODEL or config)")
     p.add_argument("--sandbox-dsn", metavar="DSN", help="a PostgreSQL server of yours for the sandbox")
+    p.add_argument("--dsn", metavar="DSN", help="a database of yours the architect may read, read-only "
+                   "(schema, EXPLAIN, hypothetical indexes; never written; default: $DBARCH_DATABASE_DSN)")
     p.set_defaults(func=run)
 
 
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         config = load_user_config(user_home(), os.environ)
         context = make_context(config, model=args.model, workspace=args.workspace,
-                               sandbox_dsn=args.sandbox_dsn)
+                               sandbox_dsn=args.sandbox_dsn, database_dsn=args.dsn)
         context.model_name()  # no model configured: one clear line before anything heavy loads
         from dbarch.agent.session import Architect
 

@@ -17,6 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--model", metavar="NAME", help="model name (default: $DBARCH_MODEL or config)")
     p.add_argument("--thread", metavar="ID", help="continue this conversation thread")
     p.add_argument("--sandbox-dsn", metavar="DSN", help="a PostgreSQL server of yours for the sandbox")
+    p.add_argument("--dsn", metavar="DSN", help="a database of yours the architect may read, read-only "
+                   "(schema, EXPLAIN, hypothetical indexes; never written; default: $DBARCH_DATABASE_DSN)")
     p.set_defaults(func=run)
 
 
@@ -28,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from dbarch.agent.repl import run_repl
 
     code = run_repl(workspace=args.workspace, model=args.model, sandbox_dsn=args.sandbox_dsn,
-                    thread=args.thread)
+                    database_dsn=args.dsn, thread=args.thread)
     # A cancelled turn may still wait on the model in LangGraph's worker threads, which the
     # interpreter joins at exit (daemon or not) until the model answers. The session is closed
     # and saved by now: leave at once.

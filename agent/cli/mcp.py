@@ -16,6 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     p.add_argument("--workspace", default=".", metavar="DIR", help="workspace folder (default: .)")
     p.add_argument("--sandbox-dsn", metavar="DSN", help="a PostgreSQL server of yours for the sandbox")
+    p.add_argument("--dsn", metavar="DSN", help="a database of yours to read, read-only: adds inspect_database, "
+                   "explain_on_database and advise_on_database (never written; default: $DBARCH_DATABASE_DSN)")
     p.set_defaults(func=run)
 
 
@@ -27,4 +29,5 @@ def run(args: argparse.Namespace) -> int:
     bind_lazily()  # the stdio server loads without the SDK's client and HTTP stacks
     from dbarch.agent.mcp.server import serve
 
-    return serve(workspace=Path(args.workspace).expanduser().absolute(), sandbox_dsn=args.sandbox_dsn)
+    return serve(workspace=Path(args.workspace).expanduser().absolute(), sandbox_dsn=args.sandbox_dsn,
+                 database_dsn=args.dsn)

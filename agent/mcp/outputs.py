@@ -22,11 +22,14 @@ class Text(TypedDict):
 @cache
 def result_types() -> dict[str, Any]:
     """Tool name -> the type of what it returns."""
+    from dbarch.agent.user_database import DatabaseSchema
     from dbarch.memory.migrations import Migration
     from dbarch.memory.soul import Decision
     from dbarch.tools.check import CheckResult
     from dbarch.tools.lint.engine import LintReport
+    from dbarch.tools.perf.hypothetical import ReadOnlyAdvice
     from dbarch.tools.perf.workload import WorkloadAdvice, WorkloadExplanation
+    from dbarch.tools.sandbox.readonly import ReadOnlyExplanation
 
     types: dict[str, Any] = {
         "check_schema": CheckResult,
@@ -38,6 +41,9 @@ def result_types() -> dict[str, Any]:
         "record_decision": Decision,
         "write_migration": Migration,
         "ask_architect": None,
+        "inspect_database": DatabaseSchema,
+        "explain_on_database": ReadOnlyExplanation,
+        "advise_on_database": ReadOnlyAdvice,
     }
     try:
         from dbarch.agent.result import DesignResult

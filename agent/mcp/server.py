@@ -71,13 +71,15 @@ def call_tool(services: T.Services, name: str, arguments: dict[str, Any]) -> typ
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
                              for e in exc.errors())
         return _error(f"invalid arguments for {name}: {problems}")
+    from dbarch.tools.sandbox.readonly import scrub
+
     try:
         return _result(fn(services, **kwargs), name)
-    except DbarchError as exc:
-        return _error(exc.one_line())
+    except DbarchError as exc:  # the user database's password never reaches the client
+        return _error(scrub(exc.one_line(), services.database_dsn))
     except Exception as exc:  # a tool never takes the server down; the log keeps the trace
         where = _log_traceback()
-        return _error(f"internal error: {type(exc).__name__}: {exc}"
+        return _error(scrub(f"internal error: {type(exc).__name__}: {exc}", services.database_dsn)
                       + (f" (traceback in {where})" if where else ""))
 
 
@@ -90,8 +92,8 @@ def _log_traceback() -> Path | None:
 def build_server(services: T.Services, catalog: list[dict[str, Any]] | None = None) -> Server[Any]:
     """The server with every tool bound to ``services``; ``tools/list`` shows ``catalog``
     (default: the committed ``catalog.json``)."""
-    listed = types.ListToolsResult(tools=[types.Tool.model_validate(tool)
-                                          for tool in catalog or load_catalog()])
+    listed = types.ListToolsResult(tools=[types.Tool.model_validate(tool) for tool in catalog or load_catalog()
+                                          if services.database_dsn or tool["name"] not in T.USER_DATABASE])
 
     async def list_tools(_ctx: Any, _params: types.PaginatedRequestParams | None
                          ) -> types.ListToolsResult:
@@ -127,7 +129,7 @@ async def run_stdio(server: Server[Any]) -> None:
         await server.run(read_stream, write_stream, server.create_initialization_options())
 
 
-def serve(*, workspace: Path, sandbox_dsn: str | None = None) -> int:
+def serve(*, workspace: Path, sandbox_dsn: str | None = None, database_dsn: str | None = None) -> int:
     """Run over stdio until the client closes the connection."""
     import os
 
@@ -135,6 +137,7 @@ def serve(*, workspace: Path, sandbox_dsn: str | None = None) -> int:
     from dbarch.tools.sandbox.settings import user_home
 
     config = load_user_config(user_home(), os.environ)
-    services = T.Services(workspace=workspace, config=config, sandbox_dsn=sandbox_dsn)
+    services = T.Services(workspace=workspace, config=config, sandbox_dsn=sandbox_dsn,
+                          database_dsn=database_dsn or config.database_dsn)
     anyio.run(run_stdio, build_server(services))
     return 0

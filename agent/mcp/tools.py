@@ -33,6 +33,8 @@ class Services:
     workspace: Path
     config: UserConfig
     sandbox_dsn: str | None = None
+    database_dsn: str | None = field(default=None, repr=False)
+    """The user's database, for the read-only tools only (``dbarch mcp --dsn``)."""
     _sandbox: Sandbox | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _architect: Any = None
@@ -48,6 +50,20 @@ class Services:
         box.start()
         return box
 
+    def user_database(self) -> str:
+        """The user's database DSN (read-only tools only); a clear error when none is set."""
+        from dbarch.agent.context import _same_database
+        from dbarch.tools.errors import UsageError
+
+        if not self.database_dsn:
+            raise UsageError("no database of the user's is connected",
+                             hint="start the server with `dbarch mcp --dsn DSN` (or DBARCH_DATABASE_DSN)")
+        sandbox = self.sandbox_dsn or self.config.sandbox_dsn
+        if sandbox and _same_database(self.database_dsn, sandbox):
+            raise UsageError("the read-only database (--dsn) and the sandbox server are the same database",
+                             hint="the sandbox creates and drops databases: give it a server of its own")
+        return self.database_dsn
+
     def ws(self) -> Workspace:
         from dbarch.memory import Workspace
 
@@ -62,8 +78,8 @@ class Services:
         from dbarch.agent.session import Architect
         from dbarch.agent.userconfig import make_context
 
-        context = make_context(self.config, workspace=str(self.workspace),
-                               sandbox_dsn=self.sandbox_dsn)  # no model: a clear DbarchError
+        context = make_context(self.config, workspace=str(self.workspace), sandbox_dsn=self.sandbox_dsn,
+                               database_dsn=self.database_dsn)  # no model: a clear DbarchError
         built = Architect(context, sandbox=self.sandbox())
         with self._lock:
             if self._architect is None:
@@ -215,13 +231,54 @@ def ask_architect(svc: Services, request: Annotated[str, Field(description="the 
     return svc.architect().ask(request, thread_id=thread_id)
 
 
+def inspect_database(svc: Services, schemas: Annotated[list[str] | None, Field(
+        description="schemas to read; default: every schema but the system ones")] = None) -> Any:
+    """READ-ONLY on the user's own database (`dbarch mcp --dsn`): its current schema as DDL,
+    read from the catalog inside BEGIN READ ONLY ... ROLLBACK. `database` names it without
+    its password."""
+    from dbarch.agent.user_database import read_schema
+
+    return read_schema(svc.user_database(), schemas)
+
+
+def explain_on_database(svc: Services, query: Annotated[str, Field(description="one or more "
+                        "queries separated by semicolons; INSERT/UPDATE/DELETE are planned, "
+                        "never run")]) -> Any:
+    """READ-ONLY on the user's own database (`dbarch mcp --dsn`): EXPLAIN queries on its real
+    data and statistics. Never executed (no ANALYZE); each statement is checked against an
+    allowlist (anything that could write, lock, read files or change settings is refused) and
+    runs in BEGIN READ ONLY ... ROLLBACK with a statement timeout."""
+    from dbarch.agent.user_database import STATEMENT_TIMEOUT_MS
+    from dbarch.tools.sandbox.readonly import ReadOnlyExplanation, explain_readonly, redact
+
+    dsn = svc.user_database()
+    reports = explain_readonly(dsn, _source(query, "query.sql"), statement_timeout_ms=STATEMENT_TIMEOUT_MS)
+    return ReadOnlyExplanation(redact(dsn), reports)
+
+
+def advise_on_database(svc: Services, queries: Annotated[str, Field(description="the workload: "
+                       "queries separated by semicolons")], budget_mb: float = 1024.0) -> Any:
+    """READ-ONLY on the user's own database (`dbarch mcp --dsn`): index advice with hypothetical
+    indexes (the hypopg extension; nothing is built). Refused, with what to do instead, when the
+    server lacks hypopg."""
+    from dbarch.agent.user_database import STATEMENT_TIMEOUT_MS
+    from dbarch.tools.sandbox.readonly import advise_readonly
+
+    return advise_readonly(svc.user_database(), _source(queries, "queries.sql"), budget_mb=budget_mb,
+                           statement_timeout_ms=STATEMENT_TIMEOUT_MS)
+
+
 TOOLS = (check_schema, lint_sql, explain_query, advise_indexes, erd, read_workspace,
-         record_decision, write_migration, ask_architect)
+         record_decision, write_migration, ask_architect, inspect_database, explain_on_database,
+         advise_on_database)
 """Every tool, in the order ``tools/list`` shows them."""
 
 NEEDS_MODEL = frozenset({"ask_architect"})
 """Tools that call a model (the ``openWorldHint`` annotation)."""
 
+USER_DATABASE = frozenset({"inspect_database", "explain_on_database", "advise_on_database"})
+"""Tools that read the user's database (read-only mode); listed only with ``--dsn``."""
+
 READ_ONLY = frozenset({"check_schema", "lint_sql", "explain_query", "advise_indexes", "erd",
-                       "read_workspace"})
+                       "read_workspace"}) | USER_DATABASE
 """Tools that change nothing in the workspace (the ``readOnlyHint`` annotation)."""

@@ -55,6 +55,22 @@ def model(state: ReplState, arg: str) -> None:
         state.console.print(NO_MODEL)
 
 
+def database(state: ReplState, arg: str) -> None:
+    from dbarch.tools.sandbox.readonly import ReadOnlyDatabase, redact
+
+    value = arg.strip()
+    if value.lower() in ("off", "none"):
+        state.set_database(None)
+    elif value:
+        with ReadOnlyDatabase(value):  # connects: a bad or unreachable DSN is one clear line, not kept
+            pass
+        state.set_database(value)
+    if state.database_dsn:
+        state.console.print(f"your database (read-only): [bold]{escape(redact(state.database_dsn))}[/]")
+    else:
+        state.console.print("no database of yours connected: the architect works on the sandbox only")
+
+
 def new(state: ReplState, arg: str) -> None:
     from dbarch.agent.repl.state import new_thread_id
 

@@ -72,6 +72,7 @@ def run_repl(
     workspace: str | None = None,
     model: str | None = None,
     sandbox_dsn: str | None = None,
+    database_dsn: str | None = None,
     thread: str | None = None,
     home: Path | None = None,
     console: Console | None = None,
@@ -94,11 +95,15 @@ def run_repl(
     ws = Path(workspace or config.workspace or ".").expanduser().absolute()
     state = ReplState(console=console, config=config, environ=environ, home=home, workspace=ws,
                       model=model, sandbox_dsn=sandbox_dsn or config.sandbox_dsn,
-                      verbose=config.verbose)
+                      database_dsn=database_dsn or config.database_dsn, verbose=config.verbose)
     if thread:
         state.thread_id = thread
     console.print(f"[bold]dbarch[/] database architect · workspace {escape(str(ws))} · "
                   f"thread {state.thread_id} · /help for commands, Ctrl-D to leave")
+    if state.database_dsn:
+        from dbarch.tools.sandbox.readonly import redact
+
+        console.print(f"your database (read-only, never written): {escape(redact(state.database_dsn))}")
     if not state.model_configured():
         console.print(turn.NO_MODEL.format(config=home / "config.toml"))
     if warm:

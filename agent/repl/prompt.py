@@ -94,11 +94,27 @@ def key_bindings() -> KeyBindings:
     return kb
 
 
+class ScrubbedHistory(FileHistory):
+    """The history file, with the password of a ``/database DSN`` line replaced by ``***``."""
+
+    def store_string(self, string: str) -> None:
+        super().store_string(scrub_database_line(string))
+
+
+def scrub_database_line(line: str) -> str:
+    from dbarch.tools.sandbox.readonly import scrub
+
+    head, _, dsn = line.strip().partition(" ")
+    if head.lower() not in ("/database", "/db") or not dsn.strip():
+        return line
+    return scrub(line, dsn.strip())
+
+
 def make_session(state: ReplState, **io: Any) -> PromptSession[str]:
     """The session; ``io`` passes ``input``/``output`` (tests use a pipe and DummyOutput)."""
     state.home.mkdir(parents=True, exist_ok=True)
     return PromptSession(
-        history=FileHistory(str(Path(state.home) / HISTORY)),
+        history=ScrubbedHistory(str(Path(state.home) / HISTORY)),
         lexer=PygmentsLexer(PostgresLexer),
         completer=ReplCompleter(state),
         complete_while_typing=False,

@@ -66,6 +66,14 @@ COMMANDS: tuple[Command, ...] = (
             cmd_session.model),
     Command("workspace", "/workspace [DIR]", "show the workspace folder, or switch to DIR",
             cmd_workspace.workspace, aliases=("ws",), complete="dir"),
+    Command("database", "/database [DSN|off]",
+            "show the database of yours the architect may read (read-only), connect one, or disconnect",
+            cmd_session.database, aliases=("db",),
+            details="With a database connected the architect can read its schema, EXPLAIN queries on "
+            "its real data and try hypothetical indexes (hypopg), always read-only: every statement "
+            "is checked against an allowlist and runs in BEGIN READ ONLY ... ROLLBACK. Designs, tests "
+            "and migrations still go to the sandbox. Keep the password in ~/.pgpass or PGPASSWORD; "
+            "one typed here is removed from the history file. Same as --dsn or DBARCH_DATABASE_DSN."),
     Command("new", "/new", "start a new conversation thread (the workspace stays)", cmd_session.new),
     Command("threads", "/threads", "list the conversation threads of this user folder",
             cmd_session.threads_),

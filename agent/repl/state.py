@@ -37,6 +37,8 @@ class ReplState:
     workspace: Path
     model: str | None = None
     sandbox_dsn: str | None = None
+    database_dsn: str | None = field(default=None, repr=False)
+    """The user's database, read by the agent's read-only tools (``/database``)."""
     thread_id: str = field(default_factory=new_thread_id)
     verbose: bool = False
     done: bool = False
@@ -102,6 +104,10 @@ class ReplState:
         self.model = name
         self._drop_architect()
 
+    def set_database(self, dsn: str | None) -> None:
+        self.database_dsn = dsn
+        self._drop_architect()  # the agent's tools are offered from its context
+
     def _drop_architect(self) -> None:
         if self._architect is not None:
             self._architect.close()  # the sandbox is ours: the architect leaves it open
@@ -115,7 +121,7 @@ class ReplState:
             from dbarch.agent.userconfig import make_context
 
             context = make_context(self.config, model=self.model, workspace=str(self.workspace),
-                                   sandbox_dsn=self.sandbox_dsn)
+                                   sandbox_dsn=self.sandbox_dsn, database_dsn=self.database_dsn)
             self._architect = Architect(context, sandbox=self.sandbox(),
                                         checkpointer=sqlite_checkpointer(self.home / "threads.sqlite"))
         return self._architect

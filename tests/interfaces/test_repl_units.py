@@ -22,7 +22,7 @@ ISSUE_COMMANDS = {"help", "check", "lint", "explain", "advise", "erd", "soul", "
 
 
 def test_registry_has_the_commands_of_the_issue() -> None:
-    assert {c.name for c in registry.COMMANDS} == ISSUE_COMMANDS
+    assert {c.name for c in registry.COMMANDS} == ISSUE_COMMANDS | {"database"}  # issue 15: read-only DSN
     assert registry.lookup("exit") is registry.lookup("quit")
     assert registry.lookup("ws") is registry.lookup("workspace")
     assert registry.split("/check  a.sql b.sql ") == ("check", "a.sql b.sql")

@@ -23,6 +23,7 @@ nothing is built on the user's server and the caller is told so.
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from dbarch.tools.errors import DbarchError
+from dbarch.tools.perf.explain import QueryReport
 
 ALLOWED_STATEMENTS = frozenset(["SelectStmt"])
 """Statements that may run (inside the read-only transaction)."""
@@ -62,8 +64,8 @@ class ReadOnlyExplanation:
 
     database: str
     """The connection string without its password."""
-    queries: tuple[Any, ...]
-    """:class:`tools.perf.explain.QueryReport` per query (a refused one carries its error)."""
+    queries: tuple[QueryReport, ...]
+    """One report per query (a refused one carries its error)."""
     analyzed: bool = False
     read_only: bool = True
 
@@ -180,19 +182,21 @@ class ReadOnlyDatabase:
 
     def connect(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed:
+            # libpq echoes pieces of a bad connection string (a bad percent escape, a whole URI)
+            # in its messages: they are scrubbed of the password, and never chained
             try:
                 params = conninfo_to_dict(self.dsn)
             except psycopg.Error as exc:
-                raise DbarchError(f"the --dsn is not a valid connection string: {exc}",
-                                  hint="postgresql://user@host/db or 'host=... dbname=...'") from exc
+                raise DbarchError(f"the --dsn is not a valid connection string: {scrub(str(exc), self.dsn)}",
+                                  hint="postgresql://user@host/db or 'host=... dbname=...'") from None
             options = f"{params.get('options') or ''} {session_options(self.statement_timeout_ms, self.lock_timeout_ms)}"
             dsn = make_conninfo(self.dsn, options=options.strip(), application_name="dbarch-readonly")
             try:
                 self._conn = psycopg.connect(dsn, autocommit=True, connect_timeout=10)
             except psycopg.Error as exc:
                 text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise DbarchError(f"cannot connect to the database given by --dsn: {text}",
-                                  sqlstate=exc.sqlstate) from exc
+                raise DbarchError(f"cannot connect to the database given by --dsn: {scrub(text, self.dsn)}",
+                                  sqlstate=exc.sqlstate) from None
         return self._conn
 
     def close(self) -> None:
@@ -316,3 +320,43 @@ def redact(dsn: str) -> str:
     if "password" in params:
         params["password"] = "***"
     return make_conninfo(**{k: str(v) for k, v in params.items()})
+
+
+_URI_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@:]*:(?P<pw>[^@/]*)@", re.I)
+_KEYWORD_PASSWORD = re.compile(r"(?:^|\s)password\s*=\s*(?P<pw>'(?:[^'\\]|\\.)*'?|\S+)", re.I)
+
+
+def dsn_secrets(dsn: str) -> tuple[str, ...]:
+    """The password of ``dsn`` in every spelling that could be echoed: as parsed, as written
+    (percent-encoded in a URI, quoted in a keyword string). Found by reading the text when
+    libpq cannot parse it."""
+    from urllib.parse import unquote
+
+    found: set[str] = set()
+    with contextlib.suppress(psycopg.Error):
+        password = conninfo_to_dict(dsn).get("password")
+        if password:
+            found.add(str(password))
+    for pattern in (_URI_PASSWORD, _KEYWORD_PASSWORD):
+        for match in pattern.finditer(dsn.strip()):
+            raw = match.group("pw")
+            found |= {raw, raw.strip("'"), unquote(raw)}
+    return tuple(sorted((s for s in found if len(s) >= MIN_SECRET_CHARS), key=len, reverse=True))
+
+
+MIN_SECRET_CHARS = 3
+"""Shorter passwords are not searched for in text (they would blank out ordinary words)."""
+
+
+def scrub(text: str, dsn: str | None) -> str:
+    """``text`` with the password of ``dsn`` (and the whole ``dsn`` when it holds one)
+    replaced by ``***``."""
+    if not dsn or not text:
+        return text
+    secrets = dsn_secrets(dsn)
+    if not secrets:
+        return text
+    text = text.replace(dsn, redact(dsn))
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
