@@ -15,6 +15,7 @@ from dbarch.tools.lint.rules._util import (
     script_tables,
     singular,
 )
+from dbarch.tools.lint.rules.partitions import partition_facts
 from dbarch.tools.schema.model import Table
 from dbarch.tools.sql.parse import ParsedStatement
 
@@ -28,7 +29,9 @@ class RequireForeignKey(Rule):
 
     ## What it does
     Flags a column named `<name>_id` when a table `<name>` (or its plural) exists in the same
-    schema and no foreign key covers the column.
+    schema and no foreign key covers the column. A partitioned table whose partitions all
+    declare the foreign key (as pg_dump writes it when the keys were added per partition) is
+    covered: every row lives in a partition that checks it.
 
     ## Why is this bad
     Without the constraint, rows can point at parents that never existed or were deleted, and
@@ -69,10 +72,15 @@ class RequireForeignKey(Rule):
                 if target is not None and target.key != table.key and pk is not None and (
                     len(pk.columns) == 1 and pk.columns[0] in ("id", col.name)
                 ):
-                    yield self.diagnostic(
-                        *column_at(table, col.name),
-                        message=f"Declare the foreign key {table.display_name}.{col.name} -> {target.display_name}",
-                    )
+                    message = f"Declare the foreign key {table.display_name}.{col.name} -> {target.display_name}"
+                    if table.partitioned:
+                        facts = partition_facts(ctx)
+                        declaring, total = facts.declaring(table.key, col.name)
+                        if total and declaring == total:
+                            continue  # every partition enforces it: each row of the parent is checked
+                        if declaring:
+                            message += f" (only {declaring} of its {total} partitions declare it)"
+                    yield self.diagnostic(*column_at(table, col.name), message=message)
 
 
 class IndexForeignKey(Rule):
@@ -80,7 +88,8 @@ class IndexForeignKey(Rule):
 
     ## What it does
     Flags foreign keys whose columns are not the leading columns of any index, primary key or
-    unique constraint of the referencing table. An index created later in the script counts.
+    unique constraint of the referencing table. An index created later in the script counts,
+    and so, for a partitioned table, does an index on every one of its partitions.
 
     ## Why is this bad
     Deleting or updating a parent row makes PostgreSQL look for child rows: without an index
@@ -112,6 +121,8 @@ class IndexForeignKey(Rule):
             for fk in table.foreign_keys:
                 if fk in old or table.has_index_leading_with(fk.columns):
                     continue
+                if table.partitioned and partition_facts(ctx).indexed_everywhere(table.key, fk.columns):
+                    continue  # each partition's own index serves the lookups
                 cols = ", ".join(fk.columns)
                 yield self.diagnostic(
                     *column_at(table, fk.columns[0]),

@@ -19,6 +19,7 @@ from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, memo
 from dbarch.tools.lint.rules import (
     migration_columns as columns,
     migration_constraints as constraints,
+    migration_maintenance as maintenance,
     migration_rewrites as rewrites,
     migration_tables as tables,
     migration_timeouts as timeouts,
@@ -214,5 +215,6 @@ RULES: tuple[type[Rule], ...] = (
     *constraints.RULES,
     *tables.RULES,
     *transactions.RULES,
+    *maintenance.RULES,
 )
 """Every migration-safety rule, in order (the registry imports this tuple)."""

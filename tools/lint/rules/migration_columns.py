@@ -15,6 +15,8 @@ from dbarch.tools.lint.rules.migration_state import (
     identifier_name,
     is_existing_at,
     not_null_check_column,
+    opaque_statements,
+    qualify,
     script_state,
 )
 from dbarch.tools.sql.parse import ParsedStatement
@@ -92,12 +94,34 @@ class AddNotNullColumnWithoutDefault(Rule):
 
 def _proven_not_null(ctx: LintContext, stmt: ParsedStatement, key: str, column: str) -> bool:
     """A validated ``CHECK (column IS NOT NULL)`` exists before ``stmt`` (PostgreSQL 12+ then
-    skips the scan of SET NOT NULL)."""
+    skips the scan of SET NOT NULL): validated in the existing schema, added and validated by
+    the script, or in the existing schema ``NOT VALID`` and validated by the script."""
     table = ctx.existing.tables.get(key)
+    validated_here = None
     for check in table.checks if table else ():
-        if check.validated and not_null_check_column(_parse_expr(check.expression)) == column:
+        if not_null_check_column(_parse_expr(check.expression)) != column:
+            continue
+        if check.validated:
+            return True
+        if validated_here is None:
+            validated_here = _validated_before(ctx, stmt, key)
+        if check.name in validated_here:
             return True
     return script_state(ctx).not_null_proven_before(stmt, key, column)
+
+
+def _validated_before(ctx: LintContext, stmt: ParsedStatement, key: str) -> dict[str, int]:
+    """Constraint name -> line of each ``VALIDATE CONSTRAINT`` on table ``key`` before ``stmt``."""
+    found: dict[str, int] = {}
+    for st, node in opaque_statements(ctx, frozenset({"AlterTableStmt"})):
+        if st.statement.index >= stmt.statement.index:
+            continue
+        if qualify(node.relation.relname, node.relation.schemaname or None) != key:
+            continue
+        for cmd in node.cmds or ():
+            if getattr(cmd.subtype, "name", "") == "AT_ValidateConstraint" and cmd.name:
+                found.setdefault(cmd.name, st.line)
+    return found
 
 
 def _parse_expr(text: str) -> exp.Expr | None:
@@ -110,7 +134,10 @@ def _parse_expr(text: str) -> exp.Expr | None:
 class SetNotNull(Rule):
     """## What it does
     Flags `ALTER COLUMN ... SET NOT NULL` on an existing table unless a validated
-    `CHECK (col IS NOT NULL)` already proves it.
+    `CHECK (col IS NOT NULL)` already proves it: validated in the current schema, added and
+    validated by the script, or `NOT VALID` in the current schema and validated by the script.
+    When the script validates a constraint whose definition dbarch cannot see (added by an
+    earlier migration, no `--schema` given), the finding says so instead of guessing.
 
     ## Why is this bad
     SET NOT NULL holds an ACCESS EXCLUSIVE lock (no reads, no writes) while it scans the whole
@@ -146,8 +173,29 @@ class SetNotNull(Rule):
                 continue
             if action.args.get("allow_null") is False:
                 assert alter is not None
-                if not _proven_not_null(ctx, stmt, alter[0], identifier_name(action.this)):
+                column = identifier_name(action.this)
+                if _proven_not_null(ctx, stmt, alter[0], column):
+                    continue
+                unknown = _unknown_validated(ctx, stmt, alter[0])
+                if unknown is None:
                     yield self.at(stmt, action)
+                else:
+                    name, line = unknown
+                    yield self.at(stmt, action, message=(
+                        f"{self.message}; dbarch cannot see what constraint {name} (validated at line {line}) checks: "
+                        f"if it is CHECK ({column} IS NOT NULL), give the current schema (--schema) to prove it"
+                    ))
+
+def _unknown_validated(ctx: LintContext, stmt: ParsedStatement, key: str) -> tuple[str, int] | None:
+    """``(name, line)`` of a constraint of table ``key`` validated before ``stmt`` whose
+    definition neither the script nor the existing schema shows (added by an earlier migration)."""
+    table = ctx.existing.tables.get(key)
+    known = {c.name for c in table.checks} if table else set()
+    for name, line in _validated_before(ctx, stmt, key).items():
+        if name not in known and not script_state(ctx).constraint_adds.get((key, name)):
+            return name, line
+    return None
+
 
 class BanDropNotNull(Rule):
     """## What it does

@@ -9,7 +9,14 @@ from sqlglot import exp
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from dbarch.tools.lint.rules.migration_columns import constraint_kinds, existing_alter
-from dbarch.tools.lint.rules.migration_state import is_migration, opaque_statements, qualify
+from dbarch.tools.lint.rules.migration_session import session_action
+from dbarch.tools.lint.rules.migration_state import (
+    identifier_name,
+    is_migration,
+    opaque_statements,
+    qualify,
+    script_state,
+)
 from dbarch.tools.sql.parse import ParsedStatement
 
 
@@ -24,14 +31,60 @@ def added_constraints(actions: list[exp.Expression]) -> Iterator[exp.Expression]
             else:
                 yield node
 
+def named_constraints(actions: list[exp.Expression]) -> Iterator[tuple[str, exp.Expression]]:
+    """``(name, body)`` of each ``ADD CONSTRAINT name ...`` action."""
+    for action in actions:
+        if isinstance(action, exp.AddConstraint):
+            for node in action.expressions:
+                if isinstance(node, exp.Constraint):
+                    for body in node.expressions:
+                        yield identifier_name(node.this), body
+
+
+def validated_in_same_transaction(
+    ctx: LintContext, kind: type[exp.Expression]
+) -> Iterator[tuple[ParsedStatement, str]]:
+    """``(VALIDATE statement, constraint)`` for each ``VALIDATE CONSTRAINT`` of a constraint of
+    ``kind`` that the same transaction added ``NOT VALID`` to an existing table: the lock the
+    ADD took is still held, so the validating scan runs under it."""
+    added: dict[tuple[str, str], int] = {}  # (table, constraint) -> statement index of the ADD
+    for st in ctx.statements():
+        tree = st.expression
+        if isinstance(tree, exp.Alter) and tree.args.get("not_valid") and (alter := existing_alter(st, ctx)):
+            for name, body in named_constraints(alter[1]):
+                if isinstance(body, kind) and name:
+                    added[(alter[0], name)] = st.statement.index
+    if not added:
+        return
+    state = script_state(ctx)
+    block, blocks = 0, {}
+    for st in ctx.script.statements:  # a new transaction block at every BEGIN, COMMIT, ROLLBACK
+        act = session_action(st)
+        if act is not None and act.kind in ("begin", "commit", "rollback"):
+            block += 1
+        blocks[st.statement.index] = block if state.at(st).in_transaction else -1 - st.statement.index
+    for st, node in opaque_statements(ctx, frozenset({"AlterTableStmt"})):
+        key = qualify(node.relation.relname, node.relation.schemaname or None)
+        for cmd in node.cmds or ():
+            if getattr(cmd.subtype, "name", "") != "AT_ValidateConstraint" or not cmd.name:
+                continue
+            at = added.get((key, cmd.name))
+            if at is not None and blocks.get(at) == blocks.get(st.statement.index):
+                yield st, cmd.name
+
+
 class AddForeignKeyWithoutNotValid(Rule):
     """## What it does
     Flags `ADD FOREIGN KEY` (and `ADD COLUMN ... REFERENCES`) on an existing table without
-    `NOT VALID`.
+    `NOT VALID`, and a `VALIDATE CONSTRAINT` in the same transaction as the `ADD ... NOT VALID`
+    it validates (an explicit `BEGIN ... COMMIT`, or the whole file under
+    `--assume-in-transaction`).
 
     ## Why is this bad
     PostgreSQL takes a SHARE ROW EXCLUSIVE lock on both tables (writes blocked on each) and
-    holds it while it scans the whole referencing table to validate every row.
+    holds it while it scans the whole referencing table to validate every row. Locks last
+    until the transaction ends: validating before a `COMMIT` scans under the ADD's lock all
+    the same.
 
     ## Example
     ```sql
@@ -67,13 +120,22 @@ class AddForeignKeyWithoutNotValid(Rule):
             ):
                 yield self.at(stmt, action)
 
+    def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for stmt, name in validated_in_same_transaction(ctx, exp.ForeignKey):
+            yield self.at(stmt, message=(
+                f"Commit between ADD ... NOT VALID and VALIDATE CONSTRAINT {name}: in one transaction the ADD's "
+                "SHARE ROW EXCLUSIVE locks (writes blocked on both tables) are held through the whole validating scan"
+            ))
+
 class AddCheckWithoutNotValid(Rule):
     """## What it does
-    Flags `ADD CHECK` on an existing table without `NOT VALID`.
+    Flags `ADD CHECK` on an existing table without `NOT VALID`, and a `VALIDATE CONSTRAINT`
+    in the same transaction as the `ADD ... NOT VALID` it validates.
 
     ## Why is this bad
     The constraint is checked against every row while an ACCESS EXCLUSIVE lock (no reads, no
-    writes) is held for the whole scan.
+    writes) is held for the whole scan. Locks last until the transaction ends: validating
+    before a `COMMIT` scans under the ADD's ACCESS EXCLUSIVE lock all the same.
 
     ## Example
     ```sql
@@ -103,6 +165,13 @@ class AddCheckWithoutNotValid(Rule):
         for node in added_constraints(alter[1]):
             if isinstance(node, exp.CheckColumnConstraint):
                 yield self.at(stmt, node)
+
+    def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for stmt, name in validated_in_same_transaction(ctx, exp.CheckColumnConstraint):
+            yield self.at(stmt, message=(
+                f"Commit between ADD ... NOT VALID and VALIDATE CONSTRAINT {name}: in one transaction the ADD's "
+                "ACCESS EXCLUSIVE lock (no reads or writes) is held through the whole validating scan"
+            ))
 
 class AddUniqueConstraintInPlace(Rule):
     """## What it does

@@ -6,11 +6,19 @@ statements that take no lock worth a timeout (new tables, ``CONCURRENTLY`` index
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from dbarch.tools.lint.base import LintContext, find_all, has_node, memoized
 from dbarch.tools.lint.rules._util import table_key
-from dbarch.tools.lint.rules.migration_state import alter_table, existing_index, is_existing_at
+from dbarch.tools.lint.rules.migration_session import first_word, leading, pg_tree
+from dbarch.tools.lint.rules.migration_state import (
+    alter_table,
+    existing_index,
+    is_existing_at,
+    qualify,
+)
 from dbarch.tools.sql.parse import ParsedStatement
 
 
@@ -36,6 +44,8 @@ def lock_taken(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | Non
 
 def _lock_taken(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | None:
     tree = stmt.expression
+    if tree is None or not stmt.analysed:
+        return opaque_lock(ctx, stmt)
     if (alter := alter_table(tree)) is not None:
         key, actions = alter
         if not is_existing_at(ctx, stmt, key):
@@ -81,3 +91,74 @@ def _adds_foreign_key(action: exp.Expression) -> bool:
     return isinstance(action, exp.AddConstraint) and any(
         isinstance(node, exp.ForeignKey) for node in action.find_all(exp.ForeignKey)
     )
+
+
+_WEAK_ALTERS = frozenset({
+    "AT_AttachPartition", "AT_DetachPartitionFinalize", "AT_ValidateConstraint", "AT_SetStatistics",
+    "AT_ClusterOn", "AT_DropCluster",
+})
+"""``ALTER TABLE`` actions that take SHARE UPDATE EXCLUSIVE: reads and writes go on while they wait."""
+_ROW_EXCLUSIVE_ALTERS = frozenset({
+    "AT_EnableTrig", "AT_DisableTrig", "AT_EnableAlwaysTrig", "AT_EnableReplicaTrig", "AT_EnableTrigAll",
+    "AT_DisableTrigAll", "AT_EnableTrigUser", "AT_DisableTrigUser",
+})
+"""Trigger switches: SHARE ROW EXCLUSIVE (writes blocked)."""
+
+
+def opaque_lock(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | None:
+    """The lock a statement sqlglot cannot read waits for on an existing object: a plain
+    ``REINDEX``, or an ``ALTER TABLE`` (``ADD CONSTRAINT ... USING INDEX``, ``DETACH PARTITION``...)
+    read with PostgreSQL's grammar. ``None`` for everything else (and for the weak locks
+    of ``ATTACH PARTITION`` or ``VALIDATE CONSTRAINT``, which block no reads or writes)."""
+    if not stmt.is_sql or stmt.error is not None or ctx.script.dialect != "postgres":
+        return None
+    word = first_word(stmt.text)
+    if word == "reindex":
+        from dbarch.tools.lint.rules.migration_maintenance import non_concurrent_reindexes
+
+        for st, target in non_concurrent_reindexes(ctx):
+            if st is stmt:
+                return "SHARE (writes) and ACCESS EXCLUSIVE (the index)", target
+        return None
+    if word == "lock":
+        return _explicit_lock(ctx, stmt)
+    if word != "alter" or not _ALTER_TABLE.match(stmt.text) or _OWNER_ONLY.match(stmt.text):
+        return None
+    node = pg_tree(stmt.text)
+    if type(node).__name__ != "AlterTableStmt" or node.relation is None:
+        return None
+    key = qualify(node.relation.relname, node.relation.schemaname or None)
+    if not is_existing_at(ctx, stmt, key):
+        return None
+    kinds = [getattr(cmd.subtype, "name", "") for cmd in node.cmds or ()]
+    concurrent = [cmd for cmd in node.cmds or () if getattr(cmd.subtype, "name", "") == "AT_DetachPartition"
+                  and cmd.def_ is not None and cmd.def_.concurrent]
+    if all(k in _WEAK_ALTERS for k in kinds) or (concurrent and len(concurrent) == len(kinds)):
+        return None
+    if all(k in _ROW_EXCLUSIVE_ALTERS for k in kinds):
+        return "SHARE ROW EXCLUSIVE", key
+    return "ACCESS EXCLUSIVE", key
+
+
+_ALTER_TABLE = leading("alter table")
+_OWNER_ONLY = re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*alter\s+table\s+(?:only\s+)?[^;]*?\bowner\s+to\s+[^,;]*;?\s*$", re.I | re.S)
+"""``ALTER TABLE t OWNER TO role`` alone (pg_dump writes one per table): not worth a parse."""
+
+
+_LOCK_MODES = {5: "SHARE", 6: "SHARE ROW EXCLUSIVE", 7: "EXCLUSIVE", 8: "ACCESS EXCLUSIVE"}
+"""``LOCK TABLE`` modes (PostgreSQL's lock numbers) that block writes or reads while they wait;
+the weaker ones (ACCESS SHARE up to SHARE UPDATE EXCLUSIVE) conflict with no reads or writes."""
+
+
+def _explicit_lock(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | None:
+    node = pg_tree(stmt.text)
+    if type(node).__name__ != "LockStmt":
+        return None
+    mode = _LOCK_MODES.get(int(node.mode))
+    if mode is None:
+        return None
+    for rel in node.relations or ():
+        key = qualify(rel.relname, rel.schemaname or None)
+        if is_existing_at(ctx, stmt, key):
+            return mode, key
+    return None

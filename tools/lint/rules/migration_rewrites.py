@@ -3,12 +3,15 @@ columns whose values PostgreSQL must compute row by row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from sqlglot import exp
 
-from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
+from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, memoized
 from dbarch.tools.lint.rules.migration_columns import SERIAL_TYPES, constraint_kinds, existing_alter
+from dbarch.tools.lint.rules.migration_session import pg_statements
 from dbarch.tools.lint.rules.migration_state import identifier_name
 from dbarch.tools.sql.parse import ParsedStatement
 
@@ -83,21 +86,61 @@ class ChangeColumnType(Rule):
                 continue
             yield self.at(stmt, action)
 
-_VOLATILE = frozenset(
-    {"random", "clock_timestamp", "timeofday", "gen_random_uuid", "uuid_generate_v1",
-     "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7", "nextval", "txid_current"}
+EXTENSION_VOLATILE = frozenset(
+    {"uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "txid_current"}
 )
+"""Volatile functions that PostgreSQL's catalog does not list by that name (uuid-ossp's)."""
 
-def volatile_call(expr: exp.Expression) -> exp.Expression | None:
-    """The first volatile function call inside ``expr`` (``random()``, ``gen_random_uuid()``)."""
+
+@dataclass(frozen=True, slots=True)
+class VolatileCall:
+    node: exp.Expression
+    known: bool
+    """True: the function is volatile for sure; False: dbarch cannot see it (not built in,
+    not created by the script), and a function is VOLATILE unless declared otherwise."""
+
+
+def volatile_call(expr: exp.Expression, declared: Mapping[str, bool] | None = None) -> VolatileCall | None:
+    """The first call inside ``expr`` that is or may be volatile (``random()``,
+    ``gen_random_uuid()``, a function dbarch cannot see); ``declared`` maps the functions the
+    script creates to whether they are volatile."""
+    from dbarch.tools.lint.rules.pg_functions import NOT_VOLATILE, VOLATILE
+
     for node in expr.walk():
         if isinstance(node, exp.Rand | exp.Uuid):
-            return node
-        if isinstance(node, exp.Anonymous) and node.name.lower() in _VOLATILE:
-            return node
+            return VolatileCall(node, True)
+        if not isinstance(node, exp.Anonymous):
+            continue
+        name = node.name.lower()
+        if declared is not None and name in declared:
+            if declared[name]:
+                return VolatileCall(node, True)
+        elif name in VOLATILE or name in EXTENSION_VOLATILE:
+            return VolatileCall(node, True)
+        elif name not in NOT_VOLATILE:
+            return VolatileCall(node, False)
     return None
 
-def rewrite_reason(col: exp.ColumnDef) -> str | None:
+
+def declared_functions(ctx: LintContext) -> dict[str, bool]:
+    """The functions the script creates (``CREATE [OR REPLACE] FUNCTION``), each with whether
+    it is volatile: PostgreSQL's default when no IMMUTABLE or STABLE is written."""
+    found: dict[str, bool] = {}
+    for _, node in pg_statements(ctx.script.statements, frozenset({"create"}), _CREATE_FUNCTION):
+        if type(node).__name__ != "CreateFunctionStmt":
+            continue
+        volatility = "volatile"
+        for option in node.options or ():
+            if getattr(option, "defname", "") == "volatility":
+                volatility = str(getattr(option.arg, "sval", "volatile")).lower()
+        found[str(node.funcname[-1].sval).lower()] = volatility == "volatile"
+    return found
+
+
+_CREATE_FUNCTION = re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*create\s+(?:or\s+replace\s+)?function\b", re.I | re.S)
+
+
+def rewrite_reason(col: exp.ColumnDef, ctx: LintContext | None = None) -> str | None:
     """Why adding ``col`` rewrites the table, or ``None`` (constant defaults and ``now()`` do not)."""
     dtype = col.args.get("kind")
     if isinstance(dtype, exp.DataType) and dtype.this in SERIAL_TYPES:
@@ -109,15 +152,27 @@ def rewrite_reason(col: exp.ColumnDef) -> str | None:
             return "a stored generated column"
         if isinstance(kind, exp.DefaultColumnConstraint) and isinstance(kind.this, exp.Expression):
             call = volatile_call(kind.this)
-            if call is not None:
-                return f"a volatile default ({call.sql('postgres').lower()})"
+            if call is not None and not call.known and ctx is not None:
+                call = volatile_call(kind.this, memoized(("declared_functions",), lambda: declared_functions(ctx)))
+            if call is None:
+                continue
+            text = call.node.sql("postgres").lower()
+            if call.known:
+                return f"a volatile default ({text})"
+            return (f"a default calling {text} unless it is declared IMMUTABLE or STABLE (dbarch cannot see "
+                    "this function, and CREATE FUNCTION makes functions VOLATILE by default)")
     return None
+
 
 class VolatileDefaultRewrite(Rule):
     """## What it does
     Flags `ADD COLUMN` on an existing table with a volatile default (`random()`,
-    `clock_timestamp()`, `gen_random_uuid()`, `nextval()`), a serial or identity type, or a
-    stored generated expression. Constant defaults and `now()` are fine on PostgreSQL 11+.
+    `clock_timestamp()`, `gen_random_uuid()`, `nextval()`: PostgreSQL's own volatile
+    functions), a serial or identity type, or a stored generated expression. A default that
+    calls a function dbarch cannot see (neither built in nor created by the script) is flagged
+    too, saying so: `CREATE FUNCTION` makes a function VOLATILE unless it says IMMUTABLE or
+    STABLE. Constant defaults and non-volatile calls (`now()`, `lower(...)`) are fine on
+    PostgreSQL 11+.
 
     ## Why is this bad
     PostgreSQL must compute a value per row, so it rewrites the whole table (and rebuilds its
@@ -147,7 +202,7 @@ class VolatileDefaultRewrite(Rule):
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         alter = existing_alter(stmt, ctx)
         for action in alter[1] if alter else ():
-            if isinstance(action, exp.ColumnDef) and (reason := rewrite_reason(action)):
+            if isinstance(action, exp.ColumnDef) and (reason := rewrite_reason(action, ctx)):
                 message = (
                     f"Avoid {reason} when adding a column: the table is rewritten under "
                     "ACCESS EXCLUSIVE (no reads or writes) for the whole rewrite"

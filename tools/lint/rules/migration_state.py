@@ -57,6 +57,10 @@ class ScriptState:
     """Transaction blocks and timeouts before each statement (and the mistakes met)."""
     paths: dict[int, tuple[str, ...]] = field(default_factory=dict)
     """Statement index -> the ``search_path`` it runs under, when not the default."""
+    constraint_drops: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    """``(table key, constraint)`` -> every ``DROP CONSTRAINT IF EXISTS`` of it, in order."""
+    constraint_adds: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    """``(table key, constraint)`` -> every ``ADD CONSTRAINT`` of it, in order."""
 
     def path_at(self, stmt: ParsedStatement) -> tuple[str, ...]:
         return self.paths.get(stmt.statement.index, DEFAULT_PATH)
@@ -72,8 +76,12 @@ class ScriptState:
         return self.created_at.get(key, stmt.statement.index) < stmt.statement.index
 
     def dropped_before(self, stmt: ParsedStatement, key: str, constraint: str) -> bool:
-        at = self.dropped_if_exists_at.get((key, constraint))
-        return at is not None and at < stmt.statement.index
+        """A ``DROP CONSTRAINT IF EXISTS`` of it runs before ``stmt`` and after any earlier
+        ``ADD CONSTRAINT`` of the same name (which that second ADD would collide with)."""
+        index = stmt.statement.index
+        drops = [i for i in self.constraint_drops.get((key, constraint), ()) if i < index]
+        adds = [i for i in self.constraint_adds.get((key, constraint), ()) if i < index]
+        return bool(drops) and (not adds or max(drops) > max(adds))
 
     def not_null_proven_before(self, stmt: ParsedStatement, key: str, column: str) -> bool:
         at = self.not_null_proven_at.get((key, column))
@@ -135,13 +143,30 @@ def _compute(script: ParsedScript, assume_in_transaction: bool = False) -> Scrip
             if any(isinstance(a, exp.AlterRename) for a in alter[1]) and _renames_table(st.text):
                 _read_rename(state, index, alter)
         target = changed_table(tree)
-        touched = touched or (target is not None and target not in state.created_at) or (
-            isinstance(tree, exp.Drop) and str(tree.args.get("kind") or "").upper() == "INDEX"
-        )
+        touched = touched or (target is not None and target not in state.created_at) or _drops_old_object(tree, state)
     return ScriptState(
         state.by_index, state.created_at, touched, state.dropped_if_exists_at, state.not_null_proven_at, session,
-        state.paths,
+        state.paths, state.constraint_drops, state.constraint_adds,
     )
+
+
+_OBJECT_DROPS = frozenset({"TYPE", "VIEW", "MATERIALIZED VIEW"})
+"""Kinds whose creation :func:`_compute` records (functions and sequences it does not: a
+script dropping the function it created must not read as a migration)."""
+
+
+def _drops_old_object(tree: exp.Expression, state: ScriptState) -> bool:
+    """A ``DROP INDEX``, or a ``DROP`` (without IF EXISTS) of a type or view the script did not
+    create: the object was there before, so this is a migration."""
+    if not isinstance(tree, exp.Drop):
+        return False
+    kind = str(tree.args.get("kind") or "").upper()
+    if kind == "INDEX":
+        return True
+    if kind not in _OBJECT_DROPS or tree.args.get("exists"):
+        return False
+    tables = [t for t in tree.args.get("tables") or () if isinstance(t, exp.Table)]
+    return any(table_key(t) not in state.created_at for t in tables) or not tables
 
 
 def _renames_table(text: str) -> bool:
@@ -172,6 +197,11 @@ def _read_constraints(
         if isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "CONSTRAINT":
             for name in action.args.get("tables") or () if action.args.get("exists") else ():
                 state.dropped_if_exists_at.setdefault((key, identifier_name(name.this)), index)
+                state.constraint_drops.setdefault((key, identifier_name(name.this)), []).append(index)
+        if isinstance(action, exp.AddConstraint):
+            for named in action.expressions:
+                if isinstance(named, exp.Constraint):
+                    state.constraint_adds.setdefault((key, identifier_name(named.this)), []).append(index)
         for constraint in action.find_all(exp.Constraint):
             body = constraint.find(exp.CheckColumnConstraint)
             column = not_null_check_column(body.this) if body is not None else None
@@ -273,6 +303,14 @@ def existing_index(ctx: LintContext, name: exp.Table) -> Index | None:
     wanted = name.name if _quoted(name) else name.name.lower()
     for index in ctx.existing.indexes:
         if index.name == wanted and (schema is None or index.table.startswith(f"{schema}.")):
+            return index
+    return None
+
+
+def existing_index_named(ctx: LintContext, name: str, schema: str | None = None) -> Index | None:
+    """The index called ``name`` (as PostgreSQL folded it) in the schema before the script."""
+    for index in ctx.existing.indexes:
+        if index.name == name and (schema is None or index.table.startswith(f"{schema}.")):
             return index
     return None
 

@@ -168,9 +168,12 @@ class EnumAddValueWithoutPosition(Rule):
                 yield self.at(stmt)
 
 _RETRYABLE_KINDS = frozenset({"TABLE", "INDEX", "VIEW", "SEQUENCE", "SCHEMA", "MATERIALIZED VIEW"})
+_RETRYABLE_DROPS = _RETRYABLE_KINDS | {"TYPE", "FUNCTION", "PROCEDURE", "TRIGGER"}
+"""``DROP ... IF EXISTS`` exists for these too (``CREATE TYPE`` has no IF NOT EXISTS)."""
 
 def _constraint_not_retryable(ctx: LintContext, stmt: ParsedStatement) -> exp.Expression | None:
-    """An ``ADD CONSTRAINT`` that fails on a second run (no DROP CONSTRAINT IF EXISTS before)."""
+    """An ``ADD CONSTRAINT`` that fails on a second run: no DROP CONSTRAINT IF EXISTS before
+    it, since any earlier ADD of the same name."""
     alter = alter_table(stmt.expression)
     if alter is None:
         return None
@@ -190,7 +193,7 @@ def _not_retryable(tree: exp.Expression) -> exp.Expression | None:
     kind = str(tree.args.get("kind") or "").upper()
     if isinstance(tree, exp.Create) and kind in _RETRYABLE_KINDS:
         return None if tree.args.get("exists") or tree.args.get("replace") else tree
-    if isinstance(tree, exp.Drop) and kind in _RETRYABLE_KINDS:
+    if isinstance(tree, exp.Drop) and kind in _RETRYABLE_DROPS:
         return None if tree.args.get("exists") else tree
     if isinstance(tree, exp.Alter) and kind == "TABLE":
         for action in tree.args.get("actions") or ():
@@ -201,9 +204,9 @@ def _not_retryable(tree: exp.Expression) -> exp.Expression | None:
 class NotRetryable(Rule):
     """## What it does
     In a migration (a script that changes an existing schema), flags `CREATE` and `DROP` of
-    tables, indexes, views and sequences, and `ADD`/`DROP COLUMN`, without `IF [NOT] EXISTS`,
-    and `ADD CONSTRAINT` without an earlier `DROP CONSTRAINT IF EXISTS`, when no transaction
-    wraps them.
+    tables, indexes, views and sequences, `DROP` of types, functions and triggers, and
+    `ADD`/`DROP COLUMN`, without `IF [NOT] EXISTS`, and `ADD CONSTRAINT` without a `DROP
+    CONSTRAINT IF EXISTS` since the last `ADD` of that name, when no transaction wraps them.
 
     ## Why is this bad
     When a migration fails halfway (a lock timeout, a deploy killed), running it again stops

@@ -63,8 +63,8 @@ def first_unguarded_lock(
 ) -> tuple[ParsedStatement, str, str] | None:
     """The first statement that takes a lock on an existing table while ``guarded`` (a timeout
     in force) is false for it: (statement, lock, table key). Both timeout rules fire there once."""
-    for stmt in ctx.statements():
-        if guarded(stmt):
+    for stmt in ctx.script.statements:  # analysed or not: an unreadable ALTER TABLE still locks
+        if not stmt.is_sql or guarded(stmt):
             continue
         taken = lock_taken(ctx, stmt)
         if taken is not None:

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from sqlglot import exp
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, memoized
-from dbarch.tools.lint.rules._util import is_plural, is_uncountable
+from dbarch.tools.lint.rules._util import is_plural, is_uncountable, table_key
+from dbarch.tools.lint.rules.partitions import partition_facts
 from dbarch.tools.sql.parse import ParsedStatement
 
 RESERVED = frozenset(
@@ -89,7 +90,8 @@ class IdentifierTooLong(Rule):
     """An identifier longer than 63 bytes.
 
     ## What it does
-    Flags names of tables, columns, indexes and constraints longer than 63 bytes (UTF-8).
+    Flags names of tables, columns, indexes and constraints longer than 63 bytes (UTF-8),
+    where they are defined and where a `DROP` names them.
 
     ## Why is this bad
     PostgreSQL silently truncates identifiers to 63 bytes (`NAMEDATALEN - 1`): two long names
@@ -111,13 +113,23 @@ class IdentifierTooLong(Rule):
     message = "Shorten this identifier to 63 bytes or fewer"
     hint = "PostgreSQL truncates names to 63 bytes without an error"
     family = "naming"
-    node_types = (exp.Create, exp.Alter)
+    node_types = (exp.Create, exp.Alter, exp.Drop)
 
     def check_statement(self, stmt: ParsedStatement, ctx: LintContext) -> Iterator[Diagnostic]:
         for kind, ident in defined_identifiers(stmt):
             size = len(ident.name.encode("utf-8"))
             if size > 63:
                 yield self.at(stmt, ident, message=f"Shorten {kind} name ({size} bytes) to 63 bytes or fewer")
+        tree = stmt.expression
+        if isinstance(tree, exp.Drop):
+            kind = str(tree.args.get("kind") or "object").lower()
+            for table in tree.args.get("tables") or ():
+                name = table.this if isinstance(table, exp.Table) else None
+                if isinstance(name, exp.Identifier) and (size := len(name.name.encode("utf-8"))) > 63:
+                    yield self.at(stmt, name, message=(
+                        f"Shorten the {kind} name ({size} bytes) to 63 bytes or fewer: PostgreSQL reads it as its "
+                        "first 63 bytes, which is not the name written here"
+                    ))
 
 
 class NoQuotedMixedCase(Rule):
@@ -214,7 +226,7 @@ class ConsistentTablePlurality(Rule):
     ## What it does
     Looks at the last word of each table name the script creates and flags the minority when
     both singular (`customer`) and plural (`orders`) names appear among three or more tables. Uncountable words (`data`,
-    `staff`, `history`) are ignored.
+    `staff`, `history`) are ignored, and so are partitions, named after their parent (`sales_2025`).
 
     ## Why is this bad
     Readers and tools must remember, table by table, whether it is `order` or `orders`; joins
@@ -243,11 +255,14 @@ class ConsistentTablePlurality(Rule):
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         groups: dict[bool, list[tuple[ParsedStatement, exp.Identifier]]] = {True: [], False: []}
+        partitions = partition_facts(ctx).all_partitions
         for st in ctx.statements():
             for kind, ident in defined_identifiers(st):
                 head = _head_noun(ident.name) if kind == "table" else None
                 if head is None or is_uncountable(head):
                     continue
+                if partitions and _created_key(st) in partitions:
+                    continue  # a partition is named after its parent (sales_2025), not as a table
                 groups[is_plural(head)].append((st, ident))
         plural, single = groups[True], groups[False]
         if not plural or not single or len(plural) + len(single) < 3:
@@ -255,6 +270,13 @@ class ConsistentTablePlurality(Rule):
         minority, style = (single, "plural") if len(single) <= len(plural) else (plural, "singular")
         for st, ident in minority:
             yield self.at(st, ident, message=f"Name table {ident.name!r} in the {style} like the others")
+
+
+def _created_key(st: ParsedStatement) -> str | None:
+    tree = st.expression
+    target = tree.this if isinstance(tree, exp.Create) else None
+    table = target.this if isinstance(target, exp.Schema) else target
+    return table_key(table) if isinstance(table, exp.Table) else None
 
 
 _CAMEL_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")

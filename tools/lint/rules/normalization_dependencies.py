@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
-from dbarch.tools.lint.rules._util import column_at, new_tables, script_tables, singular
+from dbarch.tools.lint.rules._util import column_at, new_tables, script_tables, singular, words
 from dbarch.tools.schema.model import Column, Table
 
 
@@ -96,7 +96,8 @@ class NoDuplicatedColumnSet(Rule):
     ## What it does
     Flags a table that shares three or more non-key columns (same names and types) with another
     table: typically an address or contact block copied between `customers` and `suppliers`.
-    Ids, references and bookkeeping columns (`created_at`, `status`...) do not count.
+    Ids, references and bookkeeping columns (`created_at`, `last_update`, `status`...) do not
+    count.
 
     ## Why is this bad
     The concept is defined twice: validation, formats and later changes drift apart, and
@@ -144,10 +145,22 @@ class NoDuplicatedColumnSet(Rule):
                     break
 
 
+_BOOKKEEPING_EVENTS = frozenset(["created", "updated", "update", "modified", "deleted", "inserted", "changed"])
+_BOOKKEEPING_FILLERS = frozenset(["at", "on", "date", "time", "ts", "timestamp", "last", "by"])
+
+
+def is_bookkeeping(name: str) -> bool:
+    """A column that records when (or by whom) a row changed, however it is spelled:
+    ``last_update``, ``modified_at``, ``date_created``, ``updated_by``."""
+    parts = set(words(name))
+    return bool(parts & _BOOKKEEPING_EVENTS) and parts <= _BOOKKEEPING_EVENTS | _BOOKKEEPING_FILLERS
+
+
 def _signature(table: Table) -> set[tuple[str, str]]:
     fk_cols = {c for fk in table.foreign_keys for c in fk.columns}
     return {
         (c.name, c.type)
         for c in table.columns
         if not is_generic_column(c.name) and c.name not in fk_cols and not c.name.endswith("_id")
+        and not is_bookkeeping(c.name)
     }
