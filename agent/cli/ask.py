@@ -59,6 +59,11 @@ def run(args: argparse.Namespace) -> int:
         context = make_context(config, model=args.model, workspace=args.workspace,
                                sandbox_dsn=args.sandbox_dsn, database_dsn=args.dsn)
         context.model_name()  # no model configured: one clear line before anything heavy loads
+        if context.database_dsn:  # an unreachable database: said now, not by the model later
+            from dbarch.tools.sandbox.readonly import ReadOnlyDatabase
+
+            with ReadOnlyDatabase(context.database_dsn):
+                pass
         from dbarch.agent.session import Architect
 
         with Architect(context) as architect:

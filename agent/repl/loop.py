@@ -54,6 +54,24 @@ def handle(state: ReplState, text: str) -> None:
                           + (f" (traceback in {where})" if where else ""))
 
 
+def _connect_database(state: ReplState) -> None:
+    """Check the user's database at start: named without its password, or dropped with why."""
+    from dbarch.tools.errors import DbarchError
+    from dbarch.tools.sandbox.readonly import ReadOnlyDatabase, redact
+
+    dsn = state.database_dsn
+    assert dsn is not None
+    try:
+        with ReadOnlyDatabase(dsn):
+            pass
+    except DbarchError as exc:
+        state.database_dsn = None
+        render.error_line(state.console, f"{exc.one_line()}; the architect works on the sandbox only "
+                                         "(/database DSN to try again)")
+        return
+    state.console.print(f"your database (read-only, never written): {escape(redact(dsn))}")
+
+
 def _config(home: Path, environ: Mapping[str, str], console: Console) -> UserConfig:
     from dbarch.agent.userconfig import ConfigError, UserConfig, ensure_user_home, load_user_config
 
@@ -101,9 +119,7 @@ def run_repl(
     console.print(f"[bold]dbarch[/] database architect · workspace {escape(str(ws))} · "
                   f"thread {state.thread_id} · /help for commands, Ctrl-D to leave")
     if state.database_dsn:
-        from dbarch.tools.sandbox.readonly import redact
-
-        console.print(f"your database (read-only, never written): {escape(redact(state.database_dsn))}")
+        _connect_database(state)
     if not state.model_configured():
         console.print(turn.NO_MODEL.format(config=home / "config.toml"))
     if warm:

@@ -206,3 +206,57 @@ def test_the_repl_history_keeps_no_password(tmp_path: Path, user_dsn: str) -> No
     history.store_string(f"/db {user_dsn}")
     text = (tmp_path / "history").read_text()
     assert PASSWORD not in text and text.count("\n+/d") == 2 and "password=***" in text
+
+
+@pytest.fixture
+def cli_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.agent.conftest import BASE_URL
+
+    for var, value in {"OPENAI_BASE_URL": BASE_URL, "DBARCH_MODEL": "test-model", "DBARCH_RETRY_BACKOFF": "0",
+                       "DBARCH_MAX_RETRIES": "0", "DBARCH_THREADS": "memory"}.items():
+        monkeypatch.setenv(var, value)
+
+
+def test_ask_with_dsn_reads_the_database_and_prints_no_password(
+    tmp_path: Path, user_dsn: str, cli_model: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dbarch.agent.cli.main import main
+
+    before = fingerprint(user_dsn)
+    with replay("user_database_turn"):
+        code = main(["ask", "--dsn", user_dsn, "--json", "--workspace", str(tmp_path / "ws"),
+                     "Why is the owner lookup on my database slow?"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    result = json.loads(captured.out)
+    assert len(result["verification"]["database_plans"]) == 2 and len(result["verification"]["plans"]) == 1
+    assert PASSWORD not in captured.out + captured.err
+    assert fingerprint(user_dsn) == before
+
+
+def test_ask_with_an_unreachable_dsn_says_so_before_the_model(
+    tmp_path: Path, cli_model: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dbarch.agent.cli.main import main
+
+    code = main(["ask", "--dsn", f"postgresql://ro:{PASSWORD}@[::1/shop", "--workspace", str(tmp_path), "Hello"])
+    err = capsys.readouterr().err
+    assert code == 1 and "--dsn" in err and len(err.strip().splitlines()) <= 2
+    assert PASSWORD not in err
+
+
+def test_only_the_read_only_paths_read_the_dsn() -> None:
+    """The user's DSN is read by the read-only tools, the CLI/REPL/MCP entry points that pass it
+    on, and the scrubbing; the typed library's write paths (check, apply, datagen, requirement
+    tests, memory) never see it."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    allowed = {"agent/context.py", "agent/userconfig.py", "agent/tools.py", "agent/tool_functions.py",
+               "agent/user_database.py", "agent/cli/ask.py", "agent/cli/chat.py", "agent/cli/mcp.py",
+               "agent/mcp/tools.py", "agent/mcp/server.py", "agent/repl/state.py", "agent/repl/loop.py",
+               "agent/repl/cmd_session.py"}
+    readers = {str(p.relative_to(root)) for folder in ("agent", "tools", "memory", "evals")
+               for p in (root / folder).rglob("*.py") if re.search(r"\bdatabase_dsn\b", p.read_text())}
+    assert readers <= allowed, readers - allowed
+    assert "agent/user_database.py" in readers

@@ -39,3 +39,11 @@ def test_the_banner_names_the_database_without_its_password(tmp_path: Path, user
     run = drive("", home=tmp_path / "home", workspace=tmp_path / "ws", database_dsn=user_dsn)
     assert "your database (read-only, never written): " in run.out
     assert PASSWORD not in run.out
+
+
+def test_an_unreachable_database_at_start_is_dropped_with_why(tmp_path: Path) -> None:
+    bad = f"postgresql://ro:{PASSWORD}%zz@localhost/shop"
+    run = drive("/database" + ENTER, home=tmp_path / "home", workspace=tmp_path / "ws", database_dsn=bad)
+    assert "error: the --dsn is not a valid connection string" in run.out and "sandbox only" in run.out
+    assert "no database of yours connected" in run.out
+    assert PASSWORD not in run.out
