@@ -72,7 +72,8 @@ def time_dbarch_cli(path: Path, repeat: int = 3) -> Result | None:
     exe = _exe("dbarch")
     if exe is None:
         return None
-    seconds, proc = _timed([exe, "lint", str(path), "--format", "json"], repeat)
+    # --no-cache: every run lints afresh (the lint cache would answer all but the first)
+    seconds, proc = _timed([exe, "lint", str(path), "--format", "json", "--no-cache"], repeat)
     if proc.returncode not in (0, 1):
         return {"tool": "dbarch", "seconds": seconds, "findings": -1, "error": proc.stderr.strip()[-300:]}
     findings = json.loads(proc.stdout or "[]")
