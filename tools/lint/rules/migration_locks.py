@@ -122,7 +122,7 @@ def opaque_lock(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | No
         return None
     if word == "lock":
         return _explicit_lock(ctx, stmt)
-    if word != "alter" or not _ALTER_TABLE.match(stmt.text) or _OWNER_ONLY.match(stmt.text):
+    if word != "alter" or not _ALTER_TABLE.match(stmt.text) or _OWNER_ONLY.match(stmt.text) or _ATTACH.match(stmt.text):
         return None
     node = pg_tree(stmt.text)
     if type(node).__name__ != "AlterTableStmt" or node.relation is None:
@@ -143,6 +143,8 @@ def opaque_lock(ctx: LintContext, stmt: ParsedStatement) -> tuple[str, str] | No
 _ALTER_TABLE = leading("alter table")
 _OWNER_ONLY = re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*alter\s+table\s+(?:only\s+)?[^;]*?\bowner\s+to\s+[^,;]*;?\s*$", re.I | re.S)
 """``ALTER TABLE t OWNER TO role`` alone (pg_dump writes one per table): not worth a parse."""
+_ATTACH = re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*alter\s+table\b[^;]*?\battach\s+partition\b", re.I | re.S)
+"""``ATTACH PARTITION`` (a command of its own): SHARE UPDATE EXCLUSIVE on the parent, no parse needed."""
 
 
 _LOCK_MODES = {5: "SHARE", 6: "SHARE ROW EXCLUSIVE", 7: "EXCLUSIVE", 8: "ACCESS EXCLUSIVE"}

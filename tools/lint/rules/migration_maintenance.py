@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, memoized
-from dbarch.tools.lint.rules.migration_session import leading, pg_statements
+from dbarch.tools.lint.rules.migration_session import pg_statements
 from dbarch.tools.lint.rules.migration_state import existing_index_named, is_existing_at, qualify
 from dbarch.tools.sql.parse import ParsedStatement
 
 _REINDEX = frozenset({"reindex"})
 _ALTER = frozenset({"alter"})
-_ALTER_TABLE = leading("alter table")
+_DETACH = re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*alter\s+table\b[^;]*?\bdetach\s+partition\b", re.I | re.S)
+"""``ALTER TABLE ... DETACH PARTITION`` (only these are parsed again: ALTER TABLE is common)."""
+
+_ANY_REINDEX = re.compile(r"\breindex\b", re.I)
+_ANY_DETACH = re.compile(r"\bdetach\b", re.I)
+"""One pass over the whole text: most scripts have neither word, and parse nothing again."""
 
 INDEX, TABLE, SCHEMA, SYSTEM, DATABASE = 0, 1, 2, 3, 4
 """pglast's ``ReindexObjectType`` values."""
@@ -59,7 +65,9 @@ def _index_created_before(ctx: LintContext, stmt: ParsedStatement, name: str) ->
 def non_concurrent_reindexes(ctx: LintContext) -> list[tuple[ParsedStatement, str]]:
     """``(statement, what it locks)`` of every non-concurrent ``REINDEX`` of an existing object."""
     def compute() -> list[tuple[ParsedStatement, str]]:
-        found = []
+        found: list[tuple[ParsedStatement, str]] = []
+        if not _ANY_REINDEX.search(ctx.script.text):
+            return found
         for stmt, node in pg_statements(ctx.script.statements, _REINDEX):
             if type(node).__name__ == "ReindexStmt" and not reindex_concurrently(node):
                 target = reindex_target(ctx, stmt, node)
@@ -113,8 +121,10 @@ def detach_partitions(ctx: LintContext) -> list[tuple[ParsedStatement, str, str]
     """``(statement, parent key, partition)`` of every ``DETACH PARTITION`` without
     ``CONCURRENTLY`` (or ``FINALIZE``) from an existing partitioned table."""
     def compute() -> list[tuple[ParsedStatement, str, str]]:
-        found = []
-        for stmt, node in pg_statements(ctx.script.statements, _ALTER, _ALTER_TABLE):
+        found: list[tuple[ParsedStatement, str, str]] = []
+        if not _ANY_DETACH.search(ctx.script.text):
+            return found
+        for stmt, node in pg_statements(ctx.script.statements, _ALTER, _DETACH):
             if type(node).__name__ != "AlterTableStmt":
                 continue
             parent = qualify(node.relation.relname, node.relation.schemaname or None)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity
 from dbarch.tools.lint.rules.migration_locks import lock_taken
+from dbarch.tools.lint.rules.migration_session import first_word
 from dbarch.tools.lint.rules.migration_state import display, script_state
 from dbarch.tools.sql.parse import ParsedStatement
 
@@ -64,12 +65,16 @@ def first_unguarded_lock(
     """The first statement that takes a lock on an existing table while ``guarded`` (a timeout
     in force) is false for it: (statement, lock, table key). Both timeout rules fire there once."""
     for stmt in ctx.script.statements:  # analysed or not: an unreadable ALTER TABLE still locks
-        if not stmt.is_sql or guarded(stmt):
+        if not stmt.is_sql or (not stmt.analysed and first_word(stmt.text) not in _OPAQUE_LOCKING) or guarded(stmt):
             continue
         taken = lock_taken(ctx, stmt)
         if taken is not None:
             return stmt, taken[0], taken[1]
     return None
+
+
+_OPAQUE_LOCKING = frozenset({"alter", "reindex", "lock"})
+"""First words of the statements sqlglot cannot read whose locks :func:`lock_taken` still reads."""
 
 
 def local_outside_note(ctx: LintContext, name: str, stmt: ParsedStatement) -> str:

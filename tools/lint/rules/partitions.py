@@ -17,6 +17,7 @@ serves every lookup on the parent (PostgreSQL scans each partition with its own 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -24,10 +25,10 @@ from sqlglot import exp
 
 from dbarch.tools.lint.base import LintContext, memoized
 from dbarch.tools.lint.rules._util import table_key
+from dbarch.tools.lint.rules.migration_session import pg_statements
 from dbarch.tools.lint.rules.migration_state import (
     alter_table,
     identifier_name,
-    opaque_statements,
     qualify,
 )
 
@@ -81,6 +82,8 @@ def partition_facts(ctx: LintContext) -> PartitionFacts:
 
 
 def _read(ctx: LintContext) -> PartitionFacts:
+    if not any(t.partitioned for t in ctx.schema.tables.values()):
+        return PartitionFacts({}, {})  # no partitioned table: nothing to read (the usual script)
     partitions: dict[str, list[str]] = {}
     fks: dict[str, set[tuple[tuple[str, ...], str | None]]] = {}
     indexes: dict[str, set[tuple[str, ...]]] = {}
@@ -105,7 +108,9 @@ def _read(ctx: LintContext) -> PartitionFacts:
                     found.update(_fk_columns(scope.expressions))
         elif (alter := alter_table(tree)) is not None and alter[0] not in modelled:
             fks.setdefault(alter[0], set()).update(_fk_columns(alter[1]))
-    for _, node in opaque_statements(ctx, frozenset({"AlterTableStmt"})):
+    for _, node in pg_statements(ctx.script.statements, _ALTER, _ATTACH):
+        if type(node).__name__ != "AlterTableStmt" or node.relation is None:
+            continue
         parent = qualify(node.relation.relname, node.relation.schemaname or None)
         for cmd in node.cmds or ():
             if getattr(cmd.subtype, "name", "") == "AT_AttachPartition" and cmd.def_ is not None:
@@ -116,6 +121,11 @@ def _read(ctx: LintContext) -> PartitionFacts:
         {k: frozenset(v) for k, v in fks.items() if v},
         {k: frozenset(v) for k, v in indexes.items()},
     )
+
+
+_ALTER = frozenset({"alter"})
+_ATTACH = re.compile(r"(?:\s|--[^\n]*\n|/\*.*?\*/)*alter\s+table\b[^;]*?\battach\s+partition\b", re.I | re.S)
+"""Only ``ALTER TABLE ... ATTACH PARTITION`` is parsed again (pg_dump writes many other ALTER TABLEs)."""
 
 
 def _plain_index(index: exp.Index) -> tuple[str | None, tuple[str, ...]]:

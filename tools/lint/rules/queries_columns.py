@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from sqlglot import exp
@@ -138,6 +139,8 @@ class DuplicateColumnAssignment(Rule):
 
     def check_schema(self, ctx: LintContext) -> Iterator[Diagnostic]:
         """``CREATE FOREIGN TABLE``, which sqlglot cannot read: PostgreSQL's grammar can."""
+        if not _ANY_FOREIGN_TABLE.search(ctx.script.text):
+            return  # one pass over the text: most scripts have none
         for st, node in pg_statements(ctx.script.statements, _CREATE, _FOREIGN_TABLE):
             names = [getattr(c, "colname", None) for c in (getattr(getattr(node, "base", None), "tableElts", None) or ())]
             seen: set[str] = set()
@@ -155,6 +158,7 @@ class DuplicateColumnAssignment(Rule):
 
 _CREATE = frozenset({"create"})
 _FOREIGN_TABLE = leading("create foreign table")
+_ANY_FOREIGN_TABLE = re.compile(r"\bforeign\s+table\b", re.I)
 
 
 RULES: tuple[type[Rule], ...] = (DuplicateColumnAssignment,)
