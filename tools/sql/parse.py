@@ -241,13 +241,37 @@ def parse_statement(
     try:
         expression = cast(exp.Expression, parse_one(stmt.text, dialect))
     except (SqlglotParseError, TokenError) as exc:
-        if dialect == "postgres":  # valid PostgreSQL that sqlglot cannot analyse
-            return ParsedStatement(stmt, None, analysed=False)
+        if dialect == "postgres":  # valid PostgreSQL that sqlglot cannot analyse (unless made readable)
+            return _readable_postgres(stmt)
         return ParsedStatement(stmt, None, error=_sqlglot_error(exc, stmt, source), analysed=False)
     except Exception:  # sqlglot internals on exotic input: not analysed, never a crash
         return ParsedStatement(stmt, None, analysed=False)
     analysed = not isinstance(expression, exp.Command)
+    if dialect == "postgres" and not analysed and "virtual" in stmt.text.lower():
+        return _readable_postgres(stmt)
+    if dialect == "postgres" and analysed:
+        from dbarch.tools.sql.compat import mark_virtual
+
+        mark_virtual(expression, stmt.text)
     return ParsedStatement(stmt, expression, analysed=analysed)
+
+
+def _readable_postgres(stmt: Statement) -> ParsedStatement:
+    """A statement PostgreSQL accepts and sqlglot does not: analysed after the same-length
+    rewrites of :mod:`dbarch.tools.sql.compat` when they make it readable, else not analysed."""
+    from dbarch.tools.sql.compat import mark_virtual, readable
+
+    text = readable(stmt.text)
+    if text is None:
+        return ParsedStatement(stmt, None, analysed=False)
+    try:
+        expression = cast(exp.Expression, parse_one(text, "postgres"))
+    except Exception:
+        return ParsedStatement(stmt, None, analysed=False)
+    if isinstance(expression, exp.Command):
+        return ParsedStatement(stmt, None, analysed=False)
+    mark_virtual(expression, stmt.text)
+    return ParsedStatement(stmt, expression, analysed=True)
 
 
 def _with_variables(

@@ -13,6 +13,7 @@ from dbarch.tools.lint.base import Diagnostic, LintContext, Rule, Severity, memo
 from dbarch.tools.lint.rules.migration_columns import SERIAL_TYPES, constraint_kinds, existing_alter
 from dbarch.tools.lint.rules.migration_session import pg_statements
 from dbarch.tools.lint.rules.migration_state import identifier_name
+from dbarch.tools.sql.compat import is_generated, is_virtual
 from dbarch.tools.sql.parse import ParsedStatement
 
 _VARCHAR = frozenset({exp.DataType.Type.VARCHAR, exp.DataType.Type.TEXT})
@@ -146,10 +147,12 @@ def rewrite_reason(col: exp.ColumnDef, ctx: LintContext | None = None) -> str | 
     if isinstance(dtype, exp.DataType) and dtype.this in SERIAL_TYPES:
         return "a serial column (nextval() default)"
     for kind in constraint_kinds(col):
+        if is_generated(kind):
+            if is_virtual(kind):
+                continue  # computed when read (PostgreSQL 18's default): nothing is written
+            return "a stored generated column"
         if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint):
             return "an identity column"
-        if isinstance(kind, exp.ComputedColumnConstraint):
-            return "a stored generated column"
         if isinstance(kind, exp.DefaultColumnConstraint) and isinstance(kind.this, exp.Expression):
             call = volatile_call(kind.this)
             if call is not None and not call.known and ctx is not None:
