@@ -25,7 +25,7 @@ sandbox, see ``tests/model/test_schema_elements.py``):
 >>> from dbarch.tools.sql.parse import parse_script
 >>> found = schema_elements(parse_script("CREATE SCHEMA s CREATE TABLE t (x int)").statements[0])
 >>> found.schema, [e.statement.text for e in found.elements], found.elements[0].statement.expression.this.sql()
-('s', ['CREATE TABLE t (x int)'], 's.t(x INT)')
+('s', ['CREATE TABLE t (x int)'], 's.t (x INT)')
 """
 
 from __future__ import annotations
