@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, strategies as st
 
 from dbarch.tools.datagen import generate_data, parse_rows
@@ -124,6 +125,48 @@ def test_a_key_space_of_a_date_or_enum_too_small_is_reported_with_its_factors(ap
         assert [count(db, t) for t in ("daily_usage", "preference", "slot")] == [310, 40, 520]
 
 
+def test_product_keys_split_across_workers_keep_their_counts_and_keys(
+    applied: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dbarch.tools.datagen.fill as fill
+
+    monkeypatch.setattr(fill, "CHUNK_ROWS", 1000)
+    chunked: list[str] = []
+    real = fill._chunked
+
+    def spy(plan: Any, pool: Any, seed: float) -> int:
+        chunked.append(plan.table.name)
+        return real(plan, pool, seed)
+
+    monkeypatch.setattr(fill, "_chunked", spy)
+    with applied(ACCOUNTS) as db:
+        result = generate_data(db.conn, parse_rows("account=300,daily_usage=9000,login_day=5000,preference=1100,"
+                                                   "slot=520"), dsn=db.dsn, workers=2)
+        assert result.complete, result.shortfalls
+        assert {"daily_usage", "login_day", "preference"} <= set(chunked)
+        assert [count(db, t) for t in ("daily_usage", "login_day", "preference", "slot")] == [9000, 5000, 1100, 520]
+        keys = _one(db, "SELECT count(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+                        "AND contype IN ('p', 'u') AND convalidated")
+        assert keys == (5,)  # every key rebuilt after the load: the server's own proof of no duplicate
+
+
+def test_seed_rows_take_cells_of_the_key_space(applied: Any) -> None:
+    sql = """
+    CREATE TABLE tag (id int PRIMARY KEY);
+    CREATE TABLE post (id int PRIMARY KEY);
+    CREATE TABLE post_tag (post_id int NOT NULL REFERENCES post, tag_id int NOT NULL REFERENCES tag,
+                           PRIMARY KEY (post_id, tag_id));
+    INSERT INTO tag SELECT generate_series(1, 5);
+    INSERT INTO post SELECT generate_series(1, 20);
+    INSERT INTO post_tag VALUES (1, 1), (1, 2), (2, 3), (3, 1);
+    """
+    with applied(sql) as db:
+        result = generate_data(db.conn, parse_rows("post_tag=101"))
+        (short,) = result.shortfalls
+        assert (short.table, short.rows) == ("post_tag", 100) and "at most 100 rows" in short.reason, short
+        assert count(db, "post_tag") == 100
+
+
 MEASUREMENTS = """
 CREATE TABLE sensor (id int PRIMARY KEY);
 CREATE TABLE reading (
@@ -155,6 +198,30 @@ def test_multi_column_range_partitions_get_every_row(applied: Any) -> None:
         # a key over an expression is not drawn inside the bounds: said, naming the table and the key
         reason = result.shortfalls[0].reason
         assert "partitioned by RANGE (lower(code))" in reason and "no partition" in reason, reason
+
+
+DAILY = """
+CREATE TABLE account (id int PRIMARY KEY);
+CREATE TABLE daily (account_id int NOT NULL REFERENCES account, day date NOT NULL, calls int NOT NULL,
+  PRIMARY KEY (account_id, day)) PARTITION BY RANGE (day);
+CREATE TABLE daily_2024_01 PARTITION OF daily FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+CREATE TABLE daily_2024_02 PARTITION OF daily FOR VALUES FROM ('2024-02-01') TO ('2024-03-01');
+CREATE TABLE daily_2024_04 PARTITION OF daily FOR VALUES FROM ('2024-04-01') TO ('2024-05-01');
+CREATE TABLE shard_row (tenant int NOT NULL REFERENCES account, bucket int NOT NULL, PRIMARY KEY (tenant, bucket))
+  PARTITION BY RANGE (bucket);
+CREATE TABLE shard_a PARTITION OF shard_row FOR VALUES FROM (0) TO (8);
+CREATE TABLE shard_b PARTITION OF shard_row FOR VALUES FROM (8) TO (16);
+"""
+
+
+def test_a_key_over_a_foreign_key_and_the_partition_key_counts_inside_the_partitions(applied: Any) -> None:
+    with applied(DAILY) as db:
+        # 100 accounts x 90 days in partitions (March is missing); 100 x 16 buckets
+        result = generate_data(db.conn, parse_rows("account=100,daily=9000,shard_row=1700"))
+        assert [(s.table, s.rows) for s in result.shortfalls] == [("shard_row", 1600)]
+        assert "16 values of bucket (its partitions: 0 to 15)" in result.shortfalls[0].reason
+        assert count(db, "daily") == 9000
+        assert _one(db, "SELECT count(DISTINCT tableoid), count(DISTINCT day) FROM daily") == (3, 90)
 
 
 @given(st.integers(1, 5000), st.integers(1, 300), st.integers(1, 40))

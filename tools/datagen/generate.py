@@ -16,6 +16,7 @@ from typing import Any
 
 import psycopg
 
+from dbarch.tools.datagen.capacity import capacity_error
 from dbarch.tools.datagen.fill import (
     KeysTables,
     bump_sequences,
@@ -29,7 +30,7 @@ from dbarch.tools.datagen.indexes import SetAside, restore, set_aside
 from dbarch.tools.datagen.introspect import TableInfo, read_tables
 from dbarch.tools.datagen.order import FillOrder, fill_order
 from dbarch.tools.datagen.parallel import Workers, default_workers
-from dbarch.tools.datagen.plan import Options, ParentKeys, TablePlan, capacity_error, plan_table
+from dbarch.tools.datagen.plan import Options, ParentKeys, TablePlan, plan_table
 from dbarch.tools.datagen.triggers import disable_triggers, enable_triggers
 from dbarch.tools.datagen.volumes import Volumes
 from dbarch.tools.errors import UsageError
@@ -234,13 +235,14 @@ def _load(
                     why[key] = error
                     notices.append(f"{_display(t)}: {error}")
                 elif inserted < plan.rows:
-                    why[key] = f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys and checks"
+                    reason = f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys and checks"
                     if t.partition_key:
                         drawn = "" if t.overrides else "; its key is not drawn inside the bounds"
-                        why[key] = (f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys, checks "
-                                    f"and partitions (partitioned by {t.partition_key}{drawn}: the other rows fell "
-                                    "in no partition)")
-                    notices.append(f"{_display(t)}: {why[key]}")
+                        reason = (f"only {inserted:,} of {plan.rows:,} generated rows fit its unique keys, checks "
+                                  f"and partitions (partitioned by {t.partition_key}{drawn}: the other rows fell "
+                                  "in no partition)")
+                    notices.append(f"{_display(t)}: {reason}")
+                    why[key] = f"{why[key]}; {reason}" if key in why else reason
             total = t.existing_rows + inserted
             dense = t.existing_rows == 0 and passes == 1 and inserted == plan.rows
             parents[key] = ParentKeys(total, dense, plan.templates if dense else {})

@@ -99,6 +99,8 @@ class TableInfo:
     """The constraint (or unique index) name of each of ``unique_keys``, in the same order."""
     partition_key: str = ""
     """A partitioned table's key as ``pg_get_partkeydef`` prints it (``RANGE (yr, mo)``)."""
+    partition_span: tuple[str, float | None, float | None, str | None, str | None] | None = None
+    """See :attr:`~tools.datagen.partitions.PartitionBounds.span`."""
 
     def key_label(self, key: tuple[str, ...]) -> str:
         """``primary key lineitem_pkey (l_orderkey, l_linenumber)``: a key as messages name it."""
@@ -267,7 +269,8 @@ def read_tables(conn: psycopg.Connection[Any]) -> list[TableInfo]:
             TableInfo(schema, name, tuple(cols[oid]), tuple(uniques[oid]), oid in opaque,
                       tuple(fks[oid]), tuple(checks[oid]), existing, primary.get(oid, ()),
                       bounds.overrides if bounds is not None else (), tuple(loose[oid]), tuple(names[oid]),
-                      bounds.definition if bounds is not None else "")
+                      bounds.definition if bounds is not None else "",
+                      bounds.span if bounds is not None else None)
         )
     return result
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from dbarch.tools.datagen.checks import Domain
 from dbarch.tools.datagen.introspect import ColumnInfo, ForeignKeyInfo, TableInfo
-from dbarch.tools.datagen.values import _int_bounds, _lit, unique_expr
+from dbarch.tools.datagen.values import _int_bounds, _lit
 
 MAX_LAYERS = 256
 """More layers than this (over 128 children per parent on average) use even layers, computed
@@ -73,8 +73,9 @@ class ProductKey:
         return " x ".join(d.why for d in (self.outer, *self.inner))
 
 
-def dimension(column: ColumnInfo, dom: Domain | None) -> Dimension | None:
-    """The countable values of a key column that is not a foreign key (``None``: not countable)."""
+def dimension(column: ColumnInfo, dom: Domain | None, bound: str = "its CHECK") -> Dimension | None:
+    """The countable values of a key column that is not a foreign key (``None``: not countable);
+    ``bound`` names where ``dom`` comes from in messages."""
     t, name = column.type, column.name
     if dom is not None and dom.values is not None:
         values = tuple(dict.fromkeys(dom.values))
@@ -88,31 +89,31 @@ def dimension(column: ColumnInfo, dom: Domain | None) -> Dimension | None:
     if t.name == "bool":
         return Dimension((name,), 2, f"2 values of {name} (boolean)", value="(ARRAY[false, true])[(({i}) + 1)::int]")
     if t.name in _INT_TYPES:
-        return _integer(column, dom)
+        return _integer(column, dom, bound)
     if t.name == "date":
-        return _date(column, dom)
+        return _date(column, dom, bound)
     return None
 
 
-def _integer(column: ColumnInfo, dom: Domain | None) -> Dimension:
+def _integer(column: ColumnInfo, dom: Domain | None, bound: str) -> Dimension:
     t, name = column.type, column.name
     lo_t, hi_t = _INT_TYPES[t.name]
     bounded = dom is not None and (dom.low is not None or dom.high is not None)
     if dom is not None and dom.low is None and dom.high is not None:  # counts down from the top
         hi = _int_bounds(t, dom, 1)[1]
         size = hi - lo_t + 1
-        return Dimension((name,), size, f"{size:,} values of {name} (its CHECK: at most {hi})", ordered=True,
+        return Dimension((name,), size, f"{size:,} values of {name} ({bound}: at most {hi})", ordered=True,
                          value=f"({hi} - ({{i}}))::{t.sql}")
     lo = _int_bounds(t, dom, 1)[0] if bounded else 1
     hi = hi_t
     if dom is not None and dom.high is not None:
         hi = min(hi_t, math.floor(dom.high) if dom.high_inclusive else math.ceil(dom.high) - 1)
     size = max(0, hi - lo + 1)
-    why = f"{size:,} values of {name} (its CHECK: {lo} to {hi})" if bounded else f"{size:,} values of {name} ({t.sql})"
+    why = f"{size:,} values of {name} ({bound}: {lo} to {hi})" if bounded else f"{size:,} values of {name} ({t.sql})"
     return Dimension((name,), size, why, ordered=True, value=f"({lo} + ({{i}}))::{t.sql}")
 
 
-def _date(column: ColumnInfo, dom: Domain | None) -> Dimension | None:
+def _date(column: ColumnInfo, dom: Domain | None, bound: str) -> Dimension | None:
     name = column.name
     low = _date_literal(dom.low_text) if dom is not None and dom.low_text else None
     high = _date_literal(dom.high_text) if dom is not None and dom.high_text else None
@@ -125,7 +126,7 @@ def _date(column: ColumnInfo, dom: Domain | None) -> Dimension | None:
     if high is not None:  # the latest days first
         first = (dt.date.min if low is None else low)
         size = max(0, (high - first).days + 1)
-        why = f"{size:,} days of {name} (its CHECK: {first} to {high})" if low else f"days of {name} up to {high}"
+        why = f"{size:,} days of {name} ({bound}: {first} to {high})" if low else f"days of {name} up to {high}"
         return Dimension((name,), size, why, ordered=True, value=f"(DATE '{high}' - ({{i}})::int)")
     if low is not None:
         size = (dt.date(5_874_897, 12, 31) - low).days
@@ -156,13 +157,14 @@ def _date_literal(sql: str) -> dt.date | None:
 
 def key_dimensions(
     table: TableInfo, key: tuple[str, ...], parent_rows: dict[str, int], domains: dict[str, Domain],
-    excluded: set[str],
+    excluded: set[str], partitioned: str | None = None,
 ) -> list[Dimension] | None:
     """The key's factors, or ``None`` when one of its columns is not countable.
 
     ``parent_rows`` maps the names of the foreign keys that may take part (not deferred, not
     self-references) to their parent's rows; ``excluded`` columns (partition keys, columns
-    another key already assigned) make the key not a product."""
+    another key already assigned) make the key not a product; the domain of the
+    ``partitioned`` column comes from its partitions' bounds."""
     cols = {c.name: c for c in table.columns}
     dims: list[Dimension] = []
     left = list(key)
@@ -175,7 +177,7 @@ def key_dimensions(
     for name in left:
         if name in excluded or name in fk_columns or name not in cols or cols[name].generated:
             return None
-        dim = dimension(cols[name], domains.get(name))
+        dim = dimension(cols[name], domains.get(name), "its partitions" if name == partitioned else "its CHECK")
         if dim is None:
             return None
         dims.append(dim)
@@ -293,29 +295,3 @@ def _scatter(index: str, d: Dimension, salt: int) -> str:
         return index
     prime = next(p for p in _PRIMES[salt % len(_PRIMES):] + _PRIMES if math.gcd(p, d.size) == 1)
     return f"((({index}) * {prime}) % {d.size} + 1)"
-
-
-def unique_capacity(column: ColumnInfo, dom: Domain | None) -> int | None:
-    """How many values :func:`~tools.datagen.values.unique_expr` can give a column before
-    leaving its CHECK (``None``: more than any volume)."""
-    t = column.type
-    if t.name in _INT_TYPES:
-        lo = _int_bounds(t, dom, 1)[0]
-        hi = _INT_TYPES[t.name][1]
-        if dom is not None and dom.high is not None:
-            hi = min(hi, math.floor(dom.high) if dom.high_inclusive else math.ceil(dom.high) - 1)
-        return max(0, hi - lo + 1)
-    if t.name in ("varchar", "bpchar") and t.length is not None and t.length < 12:
-        return int(16**t.length - 1)
-    if dom is not None and (dom.low_text or dom.high_text):
-        return 0  # dates counted from 2000-01-01 ignore the bounds: never injective here
-    return None
-
-
-def unique_column(column: ColumnInfo, dom: Domain | None, rows: int) -> str | None:
-    """An injective template (``{idx}``) for the column that stays inside its CHECK for
-    ``rows`` rows, or ``None``."""
-    capacity = unique_capacity(column, dom)
-    if capacity is not None and capacity < rows:
-        return None
-    return unique_expr(column.name, column.type, "{idx}", dom)

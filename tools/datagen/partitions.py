@@ -22,6 +22,7 @@ random() * (...)) ... END``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,9 @@ class PartitionBounds:
     """Row filters: the union of the leaf partitions' constraints (``false`` without leaves)."""
     definition: str = ""
     """The partition key as ``pg_get_partkeydef`` prints it: ``RANGE (yr, mo)``."""
+    span: tuple[str, float | None, float | None, str | None, str | None] | None = None
+    """A one-column RANGE key over integers or dates: ``(column, lowest FROM, highest TO,
+    the same as date SQL)``, the TO exclusive (a key built as a product counts inside it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +95,13 @@ def read_partitions(conn: psycopg.Connection[Any], oids: list[int]) -> dict[int,
         if all(leaves):
             checks = (" OR ".join(f"({c})" for c in leaves),)
         overrides: tuple[tuple[str, str], ...] = ()
+        span = None
         if strategy in ("r", "l") and "(expression)" not in columns:
             key = [KeyColumn(n, str(t), str(b)) for n, t, b in zip(columns, sql_types, bases, strict=True)]
             bounds = [str(r[0]) for r in conn.execute(_CHILDREN, (relid,)).fetchall()]
             overrides = key_overrides(strategy, bounds, key)
-        out[relid] = PartitionBounds(overrides, checks, str(definition))
+            span = range_span(bounds, key[0]) if strategy == "r" and len(key) == 1 and overrides else None
+        out[relid] = PartitionBounds(overrides, checks, str(definition), span)
     return out
 
 
@@ -126,6 +132,30 @@ def key_overrides(strategy: str, bounds: list[str], key: list[KeyColumn]) -> tup
         whens = " ".join(f"WHEN {n} THEN {choice[i]}" for n, choice in enumerate(choices))
         out.append((c.name, f"(CASE {pick} {whens} END)"))
     return tuple(out)
+
+
+def range_span(bounds: list[str], key: KeyColumn) -> tuple[str, float | None, float | None, str | None,
+                                                         str | None] | None:
+    """The lowest FROM and highest TO of a one-column RANGE key over integers or dates (``None``
+    with an unbounded end, or another type)."""
+    ends = [(_literals(_between_parens(b, "FROM") or ""), _literals(_between_parens(b, "TO") or "")) for b in bounds]
+    values = [v for lo, hi in ends for v in (*lo, *hi)]
+    if not values or any(len(lo) != 1 or len(hi) != 1 for lo, hi in ends) or \
+            any(v.upper() in _UNBOUNDED for v in values):
+        return None
+    if key.base in _INTS:
+        try:
+            numbers = [int(v) for v in values]
+        except ValueError:
+            return None
+        return key.name, float(min(numbers)), float(max(numbers)), None, None
+    if key.base == "date":
+        try:
+            days = [dt.date.fromisoformat(v.strip("'")[:10]) for v in values]
+        except ValueError:
+            return None
+        return key.name, None, None, f"'{min(days)}'::date", f"'{max(days)}'::date"
+    return None
 
 
 def range_tuple(lo: list[str], hi: list[str], key: list[KeyColumn]) -> list[str] | None:

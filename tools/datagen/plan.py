@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from dbarch.tools.datagen.capacity import unique_column
 from dbarch.tools.datagen.checks import Domain, column_domains
 from dbarch.tools.datagen.introspect import ColumnInfo, ForeignKeyInfo, TableInfo, TypeInfo, _quote
 from dbarch.tools.datagen.keyspace import (
@@ -32,10 +33,9 @@ from dbarch.tools.datagen.keyspace import (
     dimension_indexes,
     key_dimensions,
     product_key,
-    unique_column,
 )
 from dbarch.tools.datagen.partitions import FREE
-from dbarch.tools.datagen.values import _int_bounds, random_expr, unique_expr
+from dbarch.tools.datagen.values import random_expr, unique_expr
 
 Key = tuple[str, str]
 _PERMUTE = (2_654_435_761, 2_246_822_519, 3_266_489_917, 668_265_263)
@@ -132,6 +132,13 @@ def plan_table(
         fk.name: parents.get((fk.ref_schema, fk.ref_table), ParentKeys(0, False, {})).rows
         for fk in table.foreign_keys if fk.name not in deferred and (fk.ref_schema, fk.ref_table) != table.key
     }
+    key_domains, counted_out, spanned = dict(domains), set(overrides), None
+    if table.partition_span is not None:  # a one-column RANGE key: a product counts inside its bounds
+        spanned, low, high, low_text, high_text = table.partition_span
+        column = spanned
+        key_domains[column] = Domain(low=low, high=high, high_inclusive=False, low_text=low_text,
+                                     high_text=high_text)
+        counted_out.discard(column)
     products: list[ProductKey] = []
     picked: dict[str, str] = {}
     """Foreign keys a product key gives values to: SQL for the parent row number."""
@@ -140,12 +147,13 @@ def plan_table(
     for key in sorted(table.unique_keys, key=len):  # single columns first: they must be unique alone
         if any(col in plan.templates for col in key) or any(set(p.key) <= set(key) for p in products):
             continue
-        dims = None if set(key) & assigned else key_dimensions(table, key, usable, domains, set(overrides))
+        dims = None if set(key) & assigned else key_dimensions(table, key, usable, key_domains, counted_out,
+                                                                     spanned)
         if dims is not None and _wants_product(table, key, dims, cols, domains, rows, fk_cols | set(overrides)):
             product = product_key(key, dims, rows)
-            if product.rows < rows:
-                plan.notices.append(capacity_notice(table, product, rows))
-                plan.rows = rows = product.rows
+            if product.capacity < rows + table.existing_rows:  # the rows already there take cells too
+                plan.notices.append(capacity_notice(table, product, rows + table.existing_rows))
+                plan.rows = rows = max(0, product.capacity - table.existing_rows)
             n = 2 * len(products)
             layer, offset = cell_exprs(product)
             plan.cells.extend((f"{layer} AS _c{n}", f"{offset} AS _c{n + 1}"))
@@ -296,39 +304,6 @@ def _unsupported(t: TypeInfo, unsupported: dict[str, str]) -> str | None:
             return unsupported[t.name]
         t = t.elem  # type: ignore[assignment]
     return None
-
-
-def capacity_error(table: TableInfo, rows: int) -> str | None:
-    """Why ``rows`` rows cannot fit the table's keys (a ``smallint`` primary key holds 32,767
-    positive values), or ``None``. Said before anything is loaded."""
-    domains = column_domains(table.checks)
-    for c in table.columns:
-        single_key = any(key == (c.name,) for key in table.unique_keys)
-        short = c.type.length
-        if single_key and c.type.name in ("varchar", "bpchar") and short is not None and short < 12 \
-                and not any(c.name in fk.columns for fk in table.foreign_keys) and domains.get(c.name) is None:
-            capacity = 16**short - 1
-            if rows > capacity:
-                return (f"{table.name}.{c.name} ({c.type.sql}) holds at most {capacity:,} distinct generated "
-                        f"values: {rows:,} rows cannot fit; the largest volume it allows is {capacity:,}")
-            continue
-        if not (c.serial or single_key) or c.type.name not in ("int2", "int4", "int8"):
-            continue
-        if any(c.name in fk.columns for fk in table.foreign_keys):
-            continue  # bounded by its parent's rows instead
-        dom = domains.get(c.name)
-        lo = _int_bounds(c.type, dom, 1)[0]
-        hi = _INT_TOP[c.type.name]
-        if dom is not None and dom.high is not None:
-            hi = min(hi, math.floor(dom.high) if dom.high_inclusive else math.ceil(dom.high) - 1)
-        capacity = max(0, hi - lo + 1)
-        if rows > capacity:
-            return (f"{table.name}.{c.name} ({c.type.sql}) holds at most {capacity:,} distinct values: "
-                    f"{rows:,} rows cannot fit; the largest volume it allows is {capacity:,}")
-    return None
-
-
-_INT_TOP = {"int2": 32767, "int4": 2**31 - 1, "int8": 2**63 - 1}
 
 
 def _columns_in(check: str) -> set[str]:
