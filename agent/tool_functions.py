@@ -147,8 +147,8 @@ def advise_indexes(env: ToolEnv, args: AdviseArgs) -> ToolOutput:
 
 
 def run_requirement_tests(env: ToolEnv, args: RequirementTestsArgs) -> ToolOutput:
-    from dbarch.tools.reqtest import requirement_tests_from_data, run_requirement_tests as run
     from dbarch.tools.render.reqtest import render_report
+    from dbarch.tools.reqtest import requirement_tests_from_data, run_requirement_tests as run
 
     tests = requirement_tests_from_data(args.tests, source="run_requirement_tests")
     volumes = _volumes(args.rows) if args.rows else None

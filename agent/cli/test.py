@@ -34,8 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     from dbarch.tools.datagen import resolve_volumes
     from dbarch.tools.errors import UsageError
-    from dbarch.tools.reqtest import load_requirement_tests_file, run_requirement_tests
     from dbarch.tools.render.reqtest import render_report
+    from dbarch.tools.reqtest import load_requirement_tests_file, run_requirement_tests
     from dbarch.tools.sql.source import read_sql
 
     if args.timeout_ms is not None and args.timeout_ms <= 0:
