@@ -243,7 +243,8 @@ def write_migration(env: ToolEnv, args: MigrationArgs) -> ToolOutput:
     from dbarch.memory.verify import sandbox_verifier
 
     ws = env.services.workspace
-    m = write(ws, args.name, args.sql, verify=sandbox_verifier(ws, env.services.sandbox))
+    verifier = sandbox_verifier(ws, env.services.sandbox)
+    m = write(ws, args.name, args.sql, verify=verifier)
     env.turn.setdefault("migrations", []).append(m.file)
     # it replayed after the earlier migrations, parsed, linted clean of errors and applied
     env.turn.setdefault("checks", []).append({
@@ -251,8 +252,14 @@ def write_migration(env: ToolEnv, args: MigrationArgs) -> ToolOutput:
         "statements": _statements(args.sql, env), "tables": [], "lint": {"error": 0, "warning": 0, "info": 0},
         "findings": [], "notes": [], "on_base": True, "by": m.file,
     })
+    guard = verifier.guard
+    if guard is not None and guard.guarded and guard.report is not None:
+        tests = (f"; the {guard.report.total} saved requirement test(s) of {', '.join(guard.files)} "
+                 f"passed with it")
+    else:
+        tests = "; no saved requirement test guarded it (tests/ in the workspace has none)"
     return ToolOutput(
-        f"wrote {m.file} (verified: parsed, no lint error, applied after the earlier migrations)",
+        f"wrote {m.file} (verified: parsed, no lint error, applied after the earlier migrations{tests})",
         f"wrote {m.file}",
     )
 

@@ -134,3 +134,20 @@ def test_a_long_tool_result_is_cut_at_a_line() -> None:
     assert len(out) < MAX_RESULT_CHARS + 200 and "more characters cut" in out
     assert out.splitlines()[-2].startswith("line ")
     assert _capped("short") == "short"
+
+
+def test_write_migration_says_which_saved_requirement_tests_guarded_it(env: ToolEnv) -> None:
+    from dbarch.memory.reqtests import save_requirement_tests
+
+    first = call(env, "write_migration", name="create shop", sql=SCHEMA)
+    assert "no saved requirement test guarded it" in first.text
+    ws = Workspace(Path(env.context.workspace))
+    save_requirement_tests(ws, "unique emails", """
+- name: two customers cannot share an email
+  steps:
+    - sql: INSERT INTO customers (email) VALUES ('a@example.com'), ('a@example.com')
+      expect: {error: "23505"}
+""")
+    second = call(env, "write_migration", name="add region", sql="ALTER TABLE customers ADD COLUMN region text;")
+    assert second.ok, second.text
+    assert "the 1 saved requirement test(s) of tests/001_unique_emails.yaml passed with it" in second.text
