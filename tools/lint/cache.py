@@ -36,7 +36,7 @@ import pickle
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -118,6 +118,14 @@ class LintCache:
     processes: each entry is written whole, then renamed into place)."""
 
     directory: Path
+    _schemas: dict[int, tuple[Schema, bytes]] = field(default_factory=dict, repr=False, compare=False)
+    """Digests of the existing schemas keyed so far (one pickle per schema, not one per file)."""
+
+    def _schema_digest(self, existing: Schema) -> bytes:
+        held = self._schemas.get(id(existing))
+        if held is None or held[0] is not existing:
+            held = self._schemas[id(existing)] = (existing, hashlib.sha256(pickle.dumps(existing, protocol=5)).digest())
+        return held[1]
 
     def key(
         self, text: str, name: str, config: LintConfig, dialect: str, existing: Schema | None
@@ -126,13 +134,13 @@ class LintCache:
         be fingerprinted (the caller then lints without the cache)."""
         digest = hashlib.sha256()
         try:
-            schema = b"" if existing is None else pickle.dumps(existing, protocol=5)
+            schema = b"" if existing is None else self._schema_digest(existing)
         except Exception:  # a schema value that does not pickle: never cache what we cannot key
             log.debug("existing schema cannot be fingerprinted; lint cache not used", exc_info=True)
             return None
         for part in (str(FORMAT), code_fingerprint(), dialect, name, _config_text(config)):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(hashlib.sha256(schema).digest())
+        digest.update(schema)
         digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 

@@ -69,21 +69,21 @@ def lint_in_order(
     found: list[Diagnostic] = []
     final = after[-1]
     families = _families()
+    # the design rules alone, for the second look at each file (against the final schema)
+    design = replace(config, select=_design_rules(config))
     later_migration = 0
-    first_with = scripts[-1].source
+    first_with: str | None = None
     for i, (script, start, end) in enumerate(zip(scripts, before, after, strict=True)):
-        report = _lint(script, start, end, config)
-        diagnostics = list(report.diagnostics)
-        if len(scripts) > 1 and end is not final:
-            settled = {(d.rule, d.line, d.column) for d in _lint(script, start, final, config).diagnostics}
+        diagnostics = list(_lint(script, start, end, config).diagnostics)
+        if end is not final and design.select:
+            settled = {(d.rule, d.line, d.column) for d in _lint(script, start, final, design).diagnostics}
             diagnostics = [
                 d for d in diagnostics
                 if families.get(d.rule, MIGRATION_FAMILY) == MIGRATION_FAMILY or (d.rule, d.line, d.column) in settled
             ]
-        if i > 0 and not existing_tables(base):
+        if i > 0 and not base.tables:
             n = sum(1 for d in diagnostics if families.get(d.rule) == MIGRATION_FAMILY)
-            if n and not later_migration:
-                first_with = script.source
+            first_with = first_with or (script.source if n else None)
             later_migration += n
         found.extend(d for d in diagnostics if d.rule != "parse-error")
     if later_migration and notes is not None:
@@ -91,14 +91,17 @@ def lint_in_order(
     return found
 
 
-def existing_tables(schema: Schema) -> bool:
-    return bool(schema.tables)
-
-
 def _families() -> dict[str, str]:
     from dbarch.tools.lint.registry import RULES
 
     return {r.id: r.family for r in RULES}
+
+
+def _design_rules(config: LintConfig) -> tuple[str, ...]:
+    """Ids of the rules ``config`` selects outside the migration family."""
+    from dbarch.tools.lint.engine import select_rules
+
+    return tuple(r.id for r in select_rules(config.select, config.ignore) if r.family != MIGRATION_FAMILY)
 
 
 def _models(scripts: Sequence[ParsedScript], base: Schema) -> tuple[list[Schema], list[Schema]]:
